@@ -1,0 +1,88 @@
+/* csv.c: see csv.h. */
+#include "csv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int ef_csv_create(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC,
+		      0644);
+	if (fd < 0)
+		snprintf(err, errlen, "%s: %s", path,
+			 errno == EEXIST ? "exists; refusing to overwrite"
+					 : strerror(errno));
+	return fd;
+}
+
+void ef_csv_begin(ef_csv_row *r)
+{
+	r->len = 0;
+	r->fields = 0;
+	r->overflow = 0;
+}
+
+static void put(ef_csv_row *r, char c)
+{
+	if (r->len + 1 < sizeof r->buf)
+		r->buf[r->len++] = c;
+	else
+		r->overflow = 1;
+}
+
+void ef_csv_str(ef_csv_row *r, const char *s)
+{
+	int quote = s[strcspn(s, ",\"\r\n")] != 0;
+
+	if (r->fields++)
+		put(r, ',');
+	if (quote)
+		put(r, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			put(r, '"');
+		put(r, *s);
+	}
+	if (quote)
+		put(r, '"');
+}
+
+void ef_csv_u64(ef_csv_row *r, uint64_t v)
+{
+	char b[24];
+	snprintf(b, sizeof b, "%" PRIu64, v);
+	ef_csv_str(r, b);
+}
+
+void ef_csv_f64(ef_csv_row *r, double v)
+{
+	char b[32] = "";
+	if (!isnan(v))
+		snprintf(b, sizeof b, "%.6g", v);
+	ef_csv_str(r, b);
+}
+
+int ef_csv_write(int fd, ef_csv_row *r)
+{
+	const char *p = r->buf;
+	size_t left;
+
+	put(r, '\n');
+	if (r->overflow)
+		return -1;
+	for (left = r->len; left;) {
+		ssize_t n = write(fd, p, left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		left -= (size_t)n;
+	}
+	return 0;
+}

@@ -1,0 +1,373 @@
+/* efbench.c: the driver.  Builds the plan from the command line, checks
+ * each benchmark's result in every mode against unsafe mode, times it with
+ * the native runner, writes one CSV row per sample as it completes, and
+ * prints a summary. */
+#include "clock.h"
+#include "csv.h"
+#include "meta.h"
+#include "options.h"
+#include "plan.h"
+#include "runner.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Iterations run once before timing to compare each mode with unsafe. */
+#define EF_CHECK_ITERS 7
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+typedef struct ef_run {
+	char id[200];
+	ef_host_facts facts;
+	int fd;
+	unsigned rows, errors;
+	const ef_options *opt;
+} ef_run;
+
+static const char *const columns[] = {
+	"run_id", "host", "cpu_model", "target", "policy", "mode", "workload",
+	"benchmark", "parameter", "iterations", "value", "unit", "repetition",
+	"status", "message",
+};
+
+static void die_io(const ef_run *r)
+{
+	fprintf(stderr, "efbench: cannot write results: %s\n", strerror(errno));
+	close(r->fd);
+	exit(1);
+}
+
+static void write_header(ef_run *r)
+{
+	ef_csv_row row;
+	ef_csv_begin(&row);
+	for (unsigned i = 0; i < EF_COUNT(columns); i++)
+		ef_csv_str(&row, columns[i]);
+	if (ef_csv_write(r->fd, &row))
+		die_io(r);
+}
+
+/* One row: a sample (status ok) or an error (value empty, message set). */
+static void write_row(ef_run *r, const ef_group *g, unsigned mode,
+		      uint64_t iters, double value, long repetition,
+		      const char *message)
+{
+	ef_csv_row row;
+
+	ef_csv_begin(&row);
+	ef_csv_str(&row, r->id);
+	ef_csv_str(&row, r->facts.host);
+	ef_csv_str(&row, r->facts.cpu_model);
+	ef_csv_str(&row, g->target->name);
+	ef_csv_str(&row, mode == EF_MODE_UNSAFE ? "none" : g->target->policy);
+	ef_csv_str(&row, ef_mode_name(mode));
+	ef_csv_str(&row, g->workload);
+	ef_csv_str(&row, g->bench[EF_MODE_UNSAFE]->name);
+	ef_csv_u64(&row, g->param);
+	ef_csv_u64(&row, iters);
+	ef_csv_f64(&row, value);
+	ef_csv_str(&row, "ns");
+	if (repetition < 0)
+		ef_csv_str(&row, "");
+	else
+		ef_csv_u64(&row, (uint64_t)repetition);
+	ef_csv_str(&row, message ? "error" : "ok");
+	ef_csv_str(&row, message ? message : "");
+	if (ef_csv_write(r->fd, &row))
+		die_io(r);
+	r->rows++;
+	r->errors += message != NULL;
+}
+
+struct sample_sink {
+	ef_run *run;
+	const ef_group *group;
+	unsigned mode;
+	double *values;
+};
+
+static void on_sample(void *arg, unsigned rep, uint64_t iters, double ns)
+{
+	struct sample_sink *s = arg;
+	s->values[rep] = ns;
+	write_row(s->run, s->group, s->mode, iters, ns, rep, NULL);
+}
+
+/* Run a fresh instance for EF_CHECK_ITERS iterations; its digest. */
+static int digest(const ef_bench *b, uint64_t param, uint64_t *out, char *err,
+		  size_t errlen)
+{
+	void *ctx = b->setup(param, err, errlen);
+	if (!ctx)
+		return -1;
+	b->run(ctx, EF_CHECK_ITERS);
+	*out = b->result(ctx);
+	b->teardown(ctx);
+	return 0;
+}
+
+static void fail(ef_run *r, ef_group *g, unsigned mode, const char *msg)
+{
+	g->outcome[mode] = EF_FAILED;
+	write_row(r, g, mode, 0, NAN, -1, msg);
+	fprintf(stderr, "efbench: %s %s %s: %s\n", g->target->name, g->id,
+		ef_mode_name(mode), msg);
+}
+
+/* Check, then time, one benchmark in one mode. */
+static void measure(ef_run *r, ef_group *g, unsigned mode, uint64_t reference,
+		    uint64_t *rng, double *values)
+{
+	const ef_bench *b = g->bench[mode];
+	ef_runner_config cfg = { r->opt->min_time_s * 1e9, r->opt->repetitions,
+				 &interrupted };
+	struct sample_sink sink = { r, g, mode, values };
+	char err[256] = "";
+	uint64_t got;
+	void *ctx = b->setup(g->param, err, sizeof err);
+	unsigned n;
+
+	if (!ctx) {
+		fail(r, g, mode, err);
+		return;
+	}
+	b->run(ctx, EF_CHECK_ITERS);
+	got = b->result(ctx);
+	if (got != reference) {
+		snprintf(err, sizeof err, "result 0x%016" PRIx64 " differs from "
+			 "unsafe mode's 0x%016" PRIx64 "; not timed", got, reference);
+		b->teardown(ctx);
+		fail(r, g, mode, err);
+		return;
+	}
+	n = ef_runner_measure(b, ctx, &cfg, rng, on_sample, &sink);
+	b->teardown(ctx);
+	if (n && !ef_stats_compute(values, n, &g->stats[mode]))
+		g->outcome[mode] = EF_RAN;
+}
+
+static void format_duration(char *buf, size_t len, double s)
+{
+	unsigned t = s < 0 ? 0 : (unsigned)(s + 0.5);
+	snprintf(buf, len, "%u:%02u", t / 60, t % 60);
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Run every selected mode of every group; returns the tasks completed. */
+static void run_all(ef_run *r, ef_group *g, unsigned ngroups, unsigned modes)
+{
+	double *values = malloc(r->opt->repetitions * sizeof *values);
+	unsigned total = 0, done = 0;
+	uint64_t rng = r->opt->seed;
+	struct timespec t0;
+
+	if (!values) {
+		fprintf(stderr, "efbench: out of memory\n");
+		exit(1);
+	}
+	for (unsigned i = 0; i < ngroups; i++)
+		for (unsigned m = 0; m < EF_MODE_COUNT; m++)
+			total += g[i].bench[m] && modes >> m & 1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (unsigned i = 0; i < ngroups && !interrupted; i++) {
+		uint64_t reference = 0;
+		char err[256] = "", msg[300];
+
+		if (digest(g[i].bench[EF_MODE_UNSAFE], g[i].param, &reference,
+			   err, sizeof err))
+			snprintf(msg, sizeof msg, "unsafe mode failed to set up: %s", err);
+		for (unsigned m = 0; m < EF_MODE_COUNT && !interrupted; m++) {
+			char elapsed[16], left[16];
+			double spent = seconds_since(&t0);
+
+			if (!g[i].bench[m] || !(modes >> m & 1))
+				continue;
+			format_duration(elapsed, sizeof elapsed, spent);
+			format_duration(left, sizeof left, done ? spent / done * (total - done)
+				: (total - done) * (r->opt->repetitions + 1.2) * r->opt->min_time_s);
+			fprintf(stderr, "[%3u/%u] %-5s %-36s %-8s  elapsed %s, ~%s left\n",
+				done + 1, total, g[i].target->name, g[i].id,
+				ef_mode_name(m), elapsed, left);
+			if (err[0])
+				fail(r, &g[i], m, msg);
+			else
+				measure(r, &g[i], m, reference, &rng, values);
+			done++;
+		}
+	}
+	free(values);
+}
+
+/* results/<host>-<UTC time>.csv, creating results/ if needed. */
+static void default_out(const ef_run *r, char *path, size_t len)
+{
+	mkdir("results", 0755);
+	snprintf(path, len, "results/%s.csv", r->id);
+}
+
+/* The sidecar: the CSV's name with .csv replaced by (or else + ) .meta. */
+static void sidecar_path(const char *csv, char *path, size_t len)
+{
+	size_t n = strlen(csv);
+	if (n > 4 && !strcmp(csv + n - 4, ".csv"))
+		n -= 4;
+	snprintf(path, len, "%.*s.meta", (int)n, csv);
+}
+
+static void list(const ef_group *g, unsigned n, unsigned modes)
+{
+	for (unsigned i = 0; i < n; i++) {
+		printf("%-5s %-36s", g[i].target->name, g[i].id);
+		for (unsigned m = 0, k = 0; m < EF_MODE_COUNT; m++)
+			if (g[i].bench[m] && modes >> m & 1)
+				printf("%s%s", k++ ? "," : " ", ef_mode_name(m));
+		putchar('\n');
+	}
+}
+
+/* Targets asked for (or all), less those unavailable here, which are
+ * reported; an explicitly requested unavailable target is an error. */
+static unsigned usable_targets(unsigned asked, char *err, size_t errlen)
+{
+	unsigned mask = 0;
+	for (unsigned i = 0; i < ef_ntargets; i++) {
+		const char *why = ef_targets[i].unavailable ? ef_targets[i].unavailable() : NULL;
+		if (asked && !(asked >> i & 1))
+			continue;
+		if (why && asked) {
+			snprintf(err, errlen, "--target: %s is unavailable here: %s",
+				 ef_targets[i].name, why);
+			return 0;
+		}
+		if (why)
+			fprintf(stderr, "efbench: skipping target %s: %s\n",
+				ef_targets[i].name, why);
+		else
+			mask |= 1u << i;
+	}
+	if (!mask && !err[0])
+		snprintf(err, errlen, "no target can run on this machine");
+	return mask;
+}
+
+/* Modes asked for must exist on some selected target. */
+static int check_modes(unsigned targets, unsigned asked, char *err, size_t errlen)
+{
+	unsigned have = 0;
+	for (unsigned i = 0; i < ef_ntargets; i++)
+		if (targets >> i & 1)
+			have |= ef_target_modes(&ef_targets[i]);
+	for (unsigned m = 0; m < EF_MODE_COUNT; m++)
+		if (asked >> m & 1 && !(have >> m & 1)) {
+			snprintf(err, errlen, "--mode: no selected target runs %s mode "
+				 "(it needs an isolating runtime: mpk or pmp)",
+				 ef_mode_name(m));
+			return -1;
+		}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	ef_options opt;
+	ef_run run = { .fd = -1, .opt = &opt };
+	char err[512] = "", out[1024], meta_path[1100], stamp[32];
+	unsigned targets, modes;
+	ef_group *groups;
+	int ngroups;
+	FILE *meta;
+	time_t now = time(NULL);
+
+	if (ef_options_parse(argc, argv, &opt, err, sizeof err)) {
+		fprintf(stderr, "efbench: %s\n", err);
+		return 2;
+	}
+	if (opt.help) {
+		ef_options_usage(argv[0]);
+		return 0;
+	}
+	targets = usable_targets(opt.targets, err, sizeof err);
+	if (!targets || check_modes(targets, opt.modes, err, sizeof err)) {
+		fprintf(stderr, "efbench: %s\n", err);
+		return 2;
+	}
+	modes = opt.modes ? opt.modes : ~0u;
+	ngroups = ef_plan_build(targets, modes, opt.filter, &groups, err, sizeof err);
+	if (ngroups < 0) {
+		fprintf(stderr, "efbench: %s\n", err);
+		return 2;
+	}
+	if (opt.list) {
+		list(groups, (unsigned)ngroups, modes);
+		return 0;
+	}
+
+	ef_host_facts_read(&run.facts);
+	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", gmtime(&now));
+	snprintf(run.id, sizeof run.id, "%s-%s", run.facts.host, stamp);
+	if (opt.out)
+		snprintf(out, sizeof out, "%s", opt.out);
+	else
+		default_out(&run, out, sizeof out);
+	sidecar_path(out, meta_path, sizeof meta_path);
+	run.fd = ef_csv_create(out, err, sizeof err);
+	if (run.fd < 0) {
+		fprintf(stderr, "efbench: --out: %s\n", err);
+		return 2;
+	}
+	{
+		int mfd = ef_csv_create(meta_path, err, sizeof err);
+		if (mfd < 0 || !(meta = fdopen(mfd, "w"))) {
+			fprintf(stderr, "efbench: sidecar: %s\n", err);
+			unlink(out);
+			return 2;
+		}
+	}
+	ef_clock_init(!opt.monotonic);
+	ef_meta_begin(meta, run.id, &run.facts, argc, argv);
+	fprintf(meta, "seed=%" PRIu64 "\nrepetitions=%u\nmin_time_s=%g\nfilter=%s\n",
+		opt.seed, opt.repetitions, opt.min_time_s, opt.filter ? opt.filter : "");
+	fflush(meta);
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	write_header(&run);
+	fprintf(stderr, "efbench: writing %s\n", out);
+	run_all(&run, groups, (unsigned)ngroups, modes);
+
+	ef_summary_print(stdout, groups, (unsigned)ngroups);
+	now = time(NULL);
+	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	fprintf(meta, "finished_utc=%s\nrows=%u\nerror_rows=%u\nstatus=%s\n", stamp,
+		run.rows, run.errors, interrupted ? "interrupted" : "complete");
+	fclose(meta);
+	close(run.fd);
+	printf("\nresults: %s (%u rows, %u errors)\nmetadata: %s\n", out,
+	       run.rows, run.errors, meta_path);
+	free(groups);
+	if (interrupted) {
+		fprintf(stderr, "efbench: interrupted; %s holds every finished row\n", out);
+		return 130;
+	}
+	return run.errors ? 1 : 0;
+}

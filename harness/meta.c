@@ -1,0 +1,147 @@
+/* meta.c: see meta.h. */
+#define _GNU_SOURCE
+#include "meta.h"
+#include "clock.h"
+
+#include <gnu/libc-version.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
+#ifndef EF_GIT_COMMIT
+#define EF_GIT_COMMIT "unknown"
+#endif
+#ifndef EF_CFLAGS
+#define EF_CFLAGS "unknown"
+#endif
+
+/* First line of a file, without its newline; "unknown" when unreadable. */
+static void read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	if (!f || !fgets(buf, (int)len, f))
+		snprintf(buf, len, "unknown");
+	else
+		buf[strcspn(buf, "\n")] = 0;
+	if (f)
+		fclose(f);
+}
+
+void ef_host_facts_read(ef_host_facts *f)
+{
+	char line[512];
+	FILE *cpu;
+
+	if (gethostname(f->host, sizeof f->host))
+		snprintf(f->host, sizeof f->host, "unknown");
+	f->host[sizeof f->host - 1] = 0;
+	snprintf(f->cpu_model, sizeof f->cpu_model, "unknown");
+	cpu = fopen("/proc/cpuinfo", "r");
+	while (cpu && fgets(line, sizeof line, cpu)) {
+		char *colon = strchr(line, ':');
+		if (colon && (!strncmp(line, "model name", 10) ||
+			      !strncmp(line, "uarch", 5))) {
+			colon += 1 + (colon[1] == ' ');
+			colon[strcspn(colon, "\n")] = 0;
+			snprintf(f->cpu_model, sizeof f->cpu_model, "%s", colon);
+			break;
+		}
+	}
+	if (cpu)
+		fclose(cpu);
+}
+
+void ef_meta_put(FILE *out, const char *key, const char *value)
+{
+	fprintf(out, "%s=", key);
+	for (; *value; value++)
+		fputc(*value == '\n' || *value == '\r' ? ' ' : *value, out);
+	fputc('\n', out);
+}
+
+static void put_file(FILE *out, const char *key, const char *path)
+{
+	char buf[256];
+	read_line(path, buf, sizeof buf);
+	ef_meta_put(out, key, buf);
+}
+
+static void put_yesno(FILE *out, const char *key, int v)
+{
+	ef_meta_put(out, key, v ? "yes" : "no");
+}
+
+/* Protection-key and FSGSBASE support as the CPU and the kernel report it. */
+static void put_cpu_features(FILE *out)
+{
+#if defined(__x86_64__)
+	unsigned a, b = 0, c = 0, d;
+	int leaf7 = __get_cpuid_count(7, 0, &a, &b, &c, &d);
+	put_yesno(out, "cpuid_pku", leaf7 && (c >> 3 & 1));
+	put_yesno(out, "cpuid_ospke", leaf7 && (c >> 4 & 1));
+	put_yesno(out, "cpuid_fsgsbase", leaf7 && (b & 1));
+	/* HWCAP2_FSGSBASE (bit 1): the kernel lets user space use it. */
+	put_yesno(out, "kernel_fsgsbase", getauxval(AT_HWCAP2) >> 1 & 1);
+#else
+	(void)put_yesno;
+	ef_meta_put(out, "cpuid_pku", "not x86");
+#endif
+}
+
+static void put_turbo(FILE *out)
+{
+	char buf[64];
+	read_line("/sys/devices/system/cpu/intel_pstate/no_turbo", buf, sizeof buf);
+	if (strcmp(buf, "unknown")) {
+		ef_meta_put(out, "turbo", buf[0] == '1' ? "off" : "on");
+		return;
+	}
+	read_line("/sys/devices/system/cpu/cpufreq/boost", buf, sizeof buf);
+	ef_meta_put(out, "turbo", strcmp(buf, "unknown") ? (buf[0] == '1' ? "on" : "off")
+						  : "unknown");
+}
+
+void ef_meta_begin(FILE *out, const char *run_id, const ef_host_facts *f,
+		   int argc, char **argv)
+{
+	const ef_clock_info *clk = ef_clock_info_get();
+	char buf[4096] = "", now[32];
+	struct utsname u;
+	time_t t = time(NULL);
+	size_t n = 0;
+
+	ef_meta_put(out, "run_id", run_id);
+	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+	ef_meta_put(out, "started_utc", now);
+	for (int i = 0; i < argc && n < sizeof buf; i++)
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", i ? " " : "", argv[i]);
+	ef_meta_put(out, "command", buf);
+	ef_meta_put(out, "git_commit", EF_GIT_COMMIT);
+	ef_meta_put(out, "compiler", "gcc " __VERSION__);
+	ef_meta_put(out, "cflags", EF_CFLAGS);
+	ef_meta_put(out, "host", f->host);
+	ef_meta_put(out, "cpu_model", f->cpu_model);
+	snprintf(buf, sizeof buf, "%ld", sysconf(_SC_NPROCESSORS_ONLN));
+	ef_meta_put(out, "cpus_online", buf);
+	if (!uname(&u)) {
+		snprintf(buf, sizeof buf, "%s %s %s %s", u.sysname, u.release,
+			 u.version, u.machine);
+		ef_meta_put(out, "kernel", buf);
+	}
+	ef_meta_put(out, "libc", gnu_get_libc_version());
+	put_cpu_features(out);
+	put_file(out, "governor", "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
+	put_turbo(out);
+	put_file(out, "smt_active", "/sys/devices/system/cpu/smt/active");
+	put_file(out, "aslr", "/proc/sys/kernel/randomize_va_space");
+	ef_meta_put(out, "clock_source", clk->source);
+	snprintf(buf, sizeof buf, "%.0f", clk->tsc_hz);
+	ef_meta_put(out, "tsc_hz", buf);
+	put_yesno(out, "invariant_tsc", clk->invariant_tsc);
+}

@@ -1,0 +1,226 @@
+/* options.c: see options.h. */
+#include "options.h"
+#include "registry.h"
+#include "../targets/ef_modes.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ef_options_usage(const char *argv0)
+{
+	printf("usage: %s [options]\n"
+	       "Benchmark encapsulated functions: every workload in every mode on every\n"
+	       "target this machine has; one CSV row per sample plus a metadata sidecar.\n"
+	       "\n"
+	       "  --list                print the benchmark ids and the modes each runs in\n"
+	       "  --target LIST         targets, comma-separated (this build: ", argv0);
+	for (unsigned i = 0; i < ef_ntargets; i++)
+		printf("%s%s", i ? ", " : "", ef_targets[i].name);
+	printf(")\n"
+	       "                        default: every target available here\n"
+	       "  --mode LIST           unsafe,validate,invoke,full (default: all the target has)\n"
+	       "  --filter LIST         benchmark ids to run, comma-separated: a pattern with\n"
+	       "                        * ? [ ] must match the whole id (ubench/invoke_args/*),\n"
+	       "                        any other matches as a substring (utf8)\n"
+	       "  --repetitions N       samples per benchmark and mode (default %d)\n"
+	       "  --min-time SECONDS    minimum duration of one sample (default %g)\n"
+	       "  --seed N              seed of the stack-offset generator (default %d)\n"
+	       "  --out FILE            CSV to create; never overwritten; the sidecar is\n"
+	       "                        FILE with .csv replaced by .meta\n"
+	       "                        (default: results/<host>-<UTC time>.csv)\n"
+	       "  --clock monotonic     time with clock_gettime instead of the TSC\n"
+	       "  --help                this text\n"
+	       "\n"
+	       "Exit status: 0 all benchmarks ran, 1 some produced error rows, 2 bad usage,\n"
+	       "130 interrupted (the CSV keeps every finished row).\n",
+	       EF_DEFAULT_REPETITIONS, EF_DEFAULT_MIN_TIME_S, EF_DEFAULT_SEED);
+}
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return errno || *end ? -1 : 0;
+}
+
+/* Check that list has no empty item and apply f (if any) to each item;
+ * stops at the first error. */
+static int each_item(const char *list, const char *flag, char *err, size_t errlen,
+		     int (*f)(const char *item, void *arg, char *err, size_t errlen),
+		     void *arg)
+{
+	char buf[1024];
+	size_t len = strlen(list);
+
+	if (!len || len >= sizeof buf) {
+		snprintf(err, errlen, "%s: %s list", flag, len ? "too long a" : "empty");
+		return -1;
+	}
+	memcpy(buf, list, len + 1);
+	for (char *save, *it = strtok_r(buf, ",", &save); it;
+	     it = strtok_r(NULL, ",", &save))
+		if (f && f(it, arg, err, errlen))
+			return -1;
+	if (buf[0] == ',' || buf[len - 1] == ',' || strstr(list, ",,")) {
+		snprintf(err, errlen, "%s: empty item in '%s'", flag, list);
+		return -1;
+	}
+	return 0;
+}
+
+static int add_target(const char *name, void *arg, char *err, size_t errlen)
+{
+	const ef_target *t = ef_target_find(name);
+	if (!t) {
+		int n = snprintf(err, errlen, "--target: unknown target '%s' (this build has:", name);
+		for (unsigned i = 0; i < ef_ntargets && n > 0 && (size_t)n < errlen; i++)
+			n += snprintf(err + n, errlen - (size_t)n, " %s", ef_targets[i].name);
+		if (n > 0 && (size_t)n < errlen)
+			snprintf(err + n, errlen - (size_t)n, ")");
+		return -1;
+	}
+	*(unsigned *)arg |= 1u << (t - ef_targets);
+	return 0;
+}
+
+static int add_mode(const char *name, void *arg, char *err, size_t errlen)
+{
+	for (unsigned m = 0; m < EF_MODE_COUNT; m++)
+		if (!strcmp(ef_mode_name(m), name)) {
+			*(unsigned *)arg |= 1u << m;
+			return 0;
+		}
+	snprintf(err, errlen, "--mode: unknown mode '%s' (modes: unsafe, validate, invoke, full)", name);
+	return -1;
+}
+
+int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
+		     size_t errlen)
+{
+	enum { O_LIST = 256, O_TARGET, O_MODE, O_FILTER, O_REPS, O_MINTIME,
+	       O_SEED, O_OUT, O_CLOCK, O_HELP };
+	static const struct option longopts[] = {
+		{ "list", no_argument, 0, O_LIST },
+		{ "target", required_argument, 0, O_TARGET },
+		{ "mode", required_argument, 0, O_MODE },
+		{ "filter", required_argument, 0, O_FILTER },
+		{ "repetitions", required_argument, 0, O_REPS },
+		{ "min-time", required_argument, 0, O_MINTIME },
+		{ "seed", required_argument, 0, O_SEED },
+		{ "out", required_argument, 0, O_OUT },
+		{ "clock", required_argument, 0, O_CLOCK },
+		{ "help", no_argument, 0, O_HELP },
+		{ 0, 0, 0, 0 },
+	};
+	uint64_t v;
+	char *end;
+	int c;
+
+	memset(o, 0, sizeof *o);
+	o->repetitions = EF_DEFAULT_REPETITIONS;
+	o->min_time_s = EF_DEFAULT_MIN_TIME_S;
+	o->seed = EF_DEFAULT_SEED;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_LIST: o->list = 1; break;
+		case O_HELP: o->help = 1; break;
+		case O_TARGET:
+			if (each_item(optarg, "--target", err, errlen, add_target, &o->targets))
+				return -1;
+			break;
+		case O_MODE:
+			if (each_item(optarg, "--mode", err, errlen, add_mode, &o->modes))
+				return -1;
+			break;
+		case O_FILTER:
+			if (each_item(optarg, "--filter", err, errlen, NULL, NULL))
+				return -1;
+			o->filter = optarg;
+			break;
+		case O_REPS:
+			if (parse_u64(optarg, &v) || v < 1 || v > 100000) {
+				snprintf(err, errlen, "--repetitions: '%s' is not an integer from 1 to 100000", optarg);
+				return -1;
+			}
+			o->repetitions = (unsigned)v;
+			break;
+		case O_MINTIME:
+			errno = 0;
+			o->min_time_s = strtod(optarg, &end);
+			if (!*optarg || *end || errno || !isfinite(o->min_time_s) ||
+			    o->min_time_s <= 0 || o->min_time_s > 3600) {
+				snprintf(err, errlen, "--min-time: '%s' is not a number of seconds in (0, 3600]", optarg);
+				return -1;
+			}
+			break;
+		case O_SEED:
+			if (parse_u64(optarg, &o->seed)) {
+				snprintf(err, errlen, "--seed: '%s' is not an unsigned 64-bit integer", optarg);
+				return -1;
+			}
+			break;
+		case O_OUT:
+			if (!*optarg) {
+				snprintf(err, errlen, "--out: empty file name");
+				return -1;
+			}
+			o->out = optarg;
+			break;
+		case O_CLOCK:
+			if (strcmp(optarg, "monotonic") && strcmp(optarg, "tsc")) {
+				snprintf(err, errlen, "--clock: '%s' is not tsc or monotonic", optarg);
+				return -1;
+			}
+			o->monotonic = !strcmp(optarg, "monotonic");
+			break;
+		case ':':
+			snprintf(err, errlen, "%s: missing value", argv[optind - 1]);
+			return -1;
+		default:
+			snprintf(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		snprintf(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+static int match_one(const char *pattern, size_t len, const char *id)
+{
+	char p[256];
+
+	if (len >= sizeof p)
+		return 0;
+	memcpy(p, pattern, len);
+	p[len] = 0;
+	if (strpbrk(p, "*?["))
+		return fnmatch(p, id, 0) == 0;
+	return strstr(id, p) != NULL;
+}
+
+int ef_filter_match(const char *patterns, const char *id)
+{
+	if (!patterns)
+		return 1;
+	for (const char *p = patterns;;) {
+		size_t len = strcspn(p, ",");
+		if (len && match_one(p, len, id))
+			return 1;
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}

@@ -1,0 +1,34 @@
+/* options.h: efbench's command line.  Every error is one line naming the
+ * flag, and the caller exits with status 2. */
+#ifndef EF_OPTIONS_H
+#define EF_OPTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define EF_DEFAULT_REPETITIONS 20
+#define EF_DEFAULT_MIN_TIME_S 0.05
+#define EF_DEFAULT_SEED 1
+
+typedef struct ef_options {
+	int help, list;
+	unsigned targets;        /* bit i: ef_targets[i]; 0 = every available */
+	unsigned modes;          /* bit (1 << ef_mode); 0 = every mode */
+	const char *filter;      /* comma-separated patterns, NULL = all */
+	unsigned repetitions;
+	double min_time_s;
+	uint64_t seed;
+	const char *out;         /* NULL: results/<host>-<UTC time>.csv */
+	int monotonic;           /* clock_gettime instead of the TSC */
+} ef_options;
+
+int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
+		     size_t errlen);
+void ef_options_usage(const char *argv0);
+
+/* Does benchmark id match the comma-separated patterns?  A pattern with
+ * shell wildcards (* ? [) is matched against the whole id, any other
+ * pattern as a substring. */
+int ef_filter_match(const char *patterns, const char *id);
+
+#endif

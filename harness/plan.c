@@ -1,0 +1,73 @@
+/* plan.c: see plan.h.  Groups follow the order of the unsafe builds, which
+ * every benchmark has: unsafe mode is the reference each mode is checked
+ * against. */
+#include "plan.h"
+#include "options.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int add_groups(const ef_target *t, unsigned modes, const char *filter,
+		      ef_group **g, unsigned *n, unsigned *cap)
+{
+	for (unsigned w = 0; w < t->nworkloads; w++) {
+		const ef_workload *ref = t->workloads[w];
+		if (strcmp(ref->mode, "unsafe"))
+			continue;
+		for (unsigned b = 0; b < ref->nbenches; b++) {
+			const ef_bench *rb = &ref->benches[b];
+			for (unsigned p = 0; p < rb->nparams; p++) {
+				ef_group x = { .target = t, .workload = ref->name,
+					       .param = rb->params[p] };
+				snprintf(x.id, sizeof x.id, "%s/%s/%llu", ref->name,
+					 rb->name, (unsigned long long)rb->params[p]);
+				if (!ef_filter_match(filter, x.id))
+					continue;
+				for (unsigned m = 0; m < EF_MODE_COUNT; m++) {
+					const ef_workload *wm = ef_target_workload(
+						t, ref->name, ef_mode_name(m));
+					if (!wm || !(modes >> m & 1))
+						continue;
+					for (unsigned k = 0; k < wm->nbenches; k++)
+						if (!strcmp(wm->benches[k].name, rb->name))
+							x.bench[m] = &wm->benches[k];
+				}
+				if (*n == *cap) {
+					ef_group *ng = realloc(*g, (*cap = *cap * 2 + 16) * sizeof **g);
+					if (!ng)
+						return -1;
+					*g = ng;
+				}
+				/* The unsafe variant is kept for the check even when
+				 * unsafe mode is not selected. */
+				x.bench[EF_MODE_UNSAFE] = rb;
+				(*g)[(*n)++] = x;
+			}
+		}
+	}
+	return 0;
+}
+
+int ef_plan_build(unsigned target_mask, unsigned mode_mask, const char *filter,
+		  ef_group **out, char *err, size_t errlen)
+{
+	ef_group *g = NULL;
+	unsigned n = 0, cap = 0;
+
+	for (unsigned i = 0; i < ef_ntargets; i++)
+		if (target_mask >> i & 1 &&
+		    add_groups(&ef_targets[i], mode_mask, filter, &g, &n, &cap)) {
+			snprintf(err, errlen, "out of memory");
+			free(g);
+			return -1;
+		}
+	if (!n) {
+		snprintf(err, errlen, "--filter: '%s' matches no benchmark (see --list)",
+			 filter ? filter : "");
+		free(g);
+		return -1;
+	}
+	*out = g;
+	return (int)n;
+}

@@ -1,0 +1,33 @@
+/* plan.h: what one efbench run measures.  A group is one benchmark id on
+ * one target, with its variant per mode and, once run, its statistics. */
+#ifndef EF_PLAN_H
+#define EF_PLAN_H
+
+#include "bench.h"
+#include "registry.h"
+#include "stats.h"
+#include "../targets/ef_modes.h"
+
+#include <stdio.h>
+
+enum ef_outcome { EF_NOT_RUN, EF_RAN, EF_FAILED };
+
+typedef struct ef_group {
+	const ef_target *target;
+	const char *workload;
+	const ef_bench *bench[EF_MODE_COUNT];   /* NULL: not in this mode */
+	uint64_t param;
+	char id[160];                           /* workload/bench/param */
+	enum ef_outcome outcome[EF_MODE_COUNT];
+	ef_stats stats[EF_MODE_COUNT];
+} ef_group;
+
+/* Every benchmark of the targets in target_mask, as groups; the selected
+ * modes are those in mode_mask.  Returns the count, or -1 with err set. */
+int ef_plan_build(unsigned target_mask, unsigned mode_mask, const char *filter,
+		  ef_group **out, char *err, size_t errlen);
+
+/* Print the summary table of a finished or interrupted run. */
+void ef_summary_print(FILE *out, const ef_group *g, unsigned n);
+
+#endif

@@ -1,0 +1,60 @@
+/* registry.c: see registry.h.  The host target runs the modes that need no
+ * protection hardware: unsafe and validate (mock runtime). */
+#include "registry.h"
+#include "../targets/ef_modes.h"
+
+#include <string.h>
+
+extern const ef_workload ef_workload_runner_unsafe;
+extern const ef_workload ef_workload_ubench_unsafe;
+extern const ef_workload ef_workload_ubench_validate;
+
+static const ef_workload *const host_workloads[] = {
+	&ef_workload_runner_unsafe,
+	&ef_workload_ubench_unsafe,
+	&ef_workload_ubench_validate,
+};
+
+const ef_target ef_targets[] = {
+	{ "host", "none", host_workloads, EF_COUNT(host_workloads), NULL },
+};
+const unsigned ef_ntargets = EF_COUNT(ef_targets);
+
+static const char *const mode_names[] = {
+#define EF_MODE_NAME_(NAME, name, rt, checks) #name,
+	EF_MODES(EF_MODE_NAME_)
+#undef EF_MODE_NAME_
+};
+
+const ef_target *ef_target_find(const char *name)
+{
+	for (unsigned i = 0; i < ef_ntargets; i++)
+		if (!strcmp(ef_targets[i].name, name))
+			return &ef_targets[i];
+	return NULL;
+}
+
+const ef_workload *ef_target_workload(const ef_target *t, const char *name,
+				      const char *mode)
+{
+	for (unsigned i = 0; i < t->nworkloads; i++)
+		if (!strcmp(t->workloads[i]->name, name) &&
+		    !strcmp(t->workloads[i]->mode, mode))
+			return t->workloads[i];
+	return NULL;
+}
+
+unsigned ef_target_modes(const ef_target *t)
+{
+	unsigned mask = 0;
+	for (unsigned i = 0; i < t->nworkloads; i++)
+		for (unsigned m = 0; m < EF_MODE_COUNT; m++)
+			if (!strcmp(t->workloads[i]->mode, mode_names[m]))
+				mask |= 1u << m;
+	return mask;
+}
+
+const char *ef_mode_name(unsigned mode)
+{
+	return mode < EF_MODE_COUNT ? mode_names[mode] : "?";
+}

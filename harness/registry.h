@@ -1,0 +1,29 @@
+/* registry.h: the targets this efbench build can run and the workloads each
+ * runs.  A target lists one ef_workload per (workload, mode) it has. */
+#ifndef EF_REGISTRY_H
+#define EF_REGISTRY_H
+
+#include "bench.h"
+
+typedef struct ef_target {
+	const char *name;
+	const char *policy;         /* runtime policy written to each row */
+	const ef_workload *const *workloads;
+	unsigned nworkloads;
+	/* Why the target cannot run here, or NULL. */
+	const char *(*unavailable)(void);
+} ef_target;
+
+extern const ef_target ef_targets[];
+extern const unsigned ef_ntargets;
+
+const ef_target *ef_target_find(const char *name);
+/* The workload `name` compiled for `mode` on target t, or NULL. */
+const ef_workload *ef_target_workload(const ef_target *t, const char *name,
+				      const char *mode);
+/* Bit (1 << ef_mode) for each mode t has any workload in. */
+unsigned ef_target_modes(const ef_target *t);
+/* "unsafe", "validate", ... for an enum ef_mode value. */
+const char *ef_mode_name(unsigned mode);
+
+#endif

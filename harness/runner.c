@@ -1,0 +1,74 @@
+/* runner.c: see runner.h. */
+#include "runner.h"
+#include "clock.h"
+
+#define EF_MAX_ITERS (1ull << 40)
+
+uint64_t ef_rng_next(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* Run with the host stack lowered by `offset` bytes; returns ticks. */
+static __attribute__((noinline)) uint64_t
+timed_run(const ef_bench *b, void *ctx, uint64_t iters, unsigned offset)
+{
+	volatile char *pad = __builtin_alloca(offset);
+	uint64_t t0, t1;
+
+	pad[0] = 0;
+	__asm__ volatile("" : : "r"(pad) : "memory");
+	t0 = ef_clock_now();
+	b->run(ctx, iters);
+	t1 = ef_clock_now();
+	return t1 - t0;
+}
+
+static unsigned draw_offset(uint64_t *rng)
+{
+	return 1 + (unsigned)(ef_rng_next(rng) % 4095);
+}
+
+/* Grow the count tenfold until a run takes a tenth of the target, then
+ * scale it to the target. */
+static uint64_t calibrate(const ef_bench *b, void *ctx, double target_ns)
+{
+	uint64_t iters = 1;
+	double ns;
+
+	for (;;) {
+		ns = ef_clock_to_ns(timed_run(b, ctx, iters, 64));
+		if (ns >= target_ns / 10 || iters >= EF_MAX_ITERS / 10)
+			break;
+		iters *= ns < target_ns / 1000 ? 100 : 10;
+	}
+	if (ns < 1)
+		ns = 1;
+	iters = (uint64_t)((double)iters * target_ns / ns) + 1;
+	return iters > EF_MAX_ITERS ? EF_MAX_ITERS : iters;
+}
+
+unsigned ef_runner_measure(const ef_bench *b, void *ctx,
+			   const ef_runner_config *cfg, uint64_t *rng,
+			   ef_sample_fn on_sample, void *arg)
+{
+	uint64_t iters = calibrate(b, ctx, cfg->min_time_ns);
+	unsigned rep;
+
+	timed_run(b, ctx, iters, draw_offset(rng));
+	for (rep = 0; rep < cfg->repetitions; rep++) {
+		unsigned host_offset = draw_offset(rng);
+		double ns;
+
+		if (cfg->stop && *cfg->stop)
+			break;
+		if (b->stack_offset)
+			b->stack_offset(ctx, draw_offset(rng));
+		ns = ef_clock_to_ns(timed_run(b, ctx, iters, host_offset));
+		on_sample(arg, rep, iters, ns / (double)iters);
+	}
+	return rep;
+}

@@ -1,0 +1,33 @@
+/* runner.h: the native runner, portable C.  Per benchmark: calibration
+ * (which doubles as warm-up), one more warm-up run at the calibrated count,
+ * then `repetitions` samples, each with the host stack (and, through the
+ * benchmark's hook, the foreign stack) moved by 1..4095 bytes drawn from a
+ * seeded generator. */
+#ifndef EF_RUNNER_H
+#define EF_RUNNER_H
+
+#include "bench.h"
+
+#include <signal.h>
+#include <stdint.h>
+
+typedef struct ef_runner_config {
+	double min_time_ns;       /* each sample runs at least this long */
+	unsigned repetitions;     /* samples per benchmark */
+	volatile sig_atomic_t *stop;  /* set asynchronously: stop between samples */
+} ef_runner_config;
+
+/* Called after each sample with its iteration count and ns per iteration. */
+typedef void (*ef_sample_fn)(void *arg, unsigned repetition, uint64_t iters,
+			     double ns_per_iter);
+
+/* Measure one prepared benchmark; returns the number of samples taken
+ * (fewer than asked only when *stop was set). */
+unsigned ef_runner_measure(const ef_bench *b, void *ctx,
+			   const ef_runner_config *cfg, uint64_t *rng,
+			   ef_sample_fn on_sample, void *arg);
+
+/* splitmix64: the offset generator; exposed for tests. */
+uint64_t ef_rng_next(uint64_t *state);
+
+#endif

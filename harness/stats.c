@@ -1,0 +1,67 @@
+/* stats.c: see stats.h. */
+#include "stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+double ef_quantile_sorted(const double *s, size_t n, double q)
+{
+	double h = (double)(n - 1) * q;
+	size_t i = (size_t)h;
+
+	if (i + 1 >= n)
+		return s[n - 1];
+	return s[i] + (h - (double)i) * (s[i + 1] - s[i]);
+}
+
+/* P(X <= k) for X ~ Binomial(n, 1/2). */
+static double binom_half_cdf(size_t n, size_t k)
+{
+	double sum = 0;
+	for (size_t i = 0; i <= k; i++)
+		sum += exp(lgamma((double)n + 1) - lgamma((double)i + 1) -
+			   lgamma((double)(n - i) + 1) - (double)n * log(2.0));
+	return sum;
+}
+
+int ef_median_ci_ranks(size_t n, double confidence, size_t *lo, size_t *hi)
+{
+	double tail = (1 - confidence) / 2;
+	size_t k = 0;
+
+	/* The interval [x(k), x(n+1-k)] misses the median with probability
+	 * 2 P(X <= k-1); take the largest k whose tail is small enough. */
+	while (k + 1 <= n / 2 && binom_half_cdf(n, k) <= tail)
+		k++;
+	if (k == 0)
+		return 0;
+	*lo = k;
+	*hi = n + 1 - k;
+	return 1;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+int ef_stats_compute(double *v, size_t n, ef_stats *out)
+{
+	size_t lo, hi;
+
+	if (!n)
+		return -1;
+	qsort(v, n, sizeof *v, cmp_double);
+	out->n = n;
+	out->median = ef_quantile_sorted(v, n, 0.5);
+	out->p5 = ef_quantile_sorted(v, n, 0.05);
+	out->p95 = ef_quantile_sorted(v, n, 0.95);
+	if (ef_median_ci_ranks(n, 0.95, &lo, &hi)) {
+		out->ci_lo = v[lo - 1];
+		out->ci_hi = v[hi - 1];
+	} else {
+		out->ci_lo = out->ci_hi = NAN;
+	}
+	return 0;
+}

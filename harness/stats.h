@@ -1,0 +1,27 @@
+/* stats.h: sample statistics for the summary and tests. */
+#ifndef EF_STATS_H
+#define EF_STATS_H
+
+#include <stddef.h>
+
+typedef struct ef_stats {
+	size_t n;
+	double median, p5, p95;
+	/* 95% confidence interval of the median from order statistics
+	 * (distribution-free); NaN when n is too small (n < 6). */
+	double ci_lo, ci_hi;
+} ef_stats;
+
+/* Quantile q in [0,1] of sorted values, linear interpolation between order
+ * statistics (Hyndman & Fan type 7, as R and NumPy by default). */
+double ef_quantile_sorted(const double *sorted, size_t n, double q);
+
+/* 1-based ranks (lo, hi) such that [x(lo), x(hi)] covers the median with
+ * probability at least `confidence`, as narrow as possible; 0 when no
+ * ranks do. */
+int ef_median_ci_ranks(size_t n, double confidence, size_t *lo, size_t *hi);
+
+/* Sorts v in place and fills out; returns -1 when n == 0. */
+int ef_stats_compute(double *v, size_t n, ef_stats *out);
+
+#endif

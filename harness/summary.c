@@ -1,0 +1,119 @@
+/* summary.c: the table printed at the end of a run: the median per
+ * benchmark and mode, each mode's ratio to unsafe, and the budgets of
+ * DESIGN.md that this run measured. */
+#include "plan.h"
+
+#include <math.h>
+#include <string.h>
+
+static const ef_group *find(const ef_group *g, unsigned n, const char *id)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (!strcmp(g[i].id, id))
+			return &g[i];
+	return NULL;
+}
+
+static int have(const ef_group *g, unsigned mode)
+{
+	return g && g->outcome[mode] == EF_RAN;
+}
+
+enum budget_kind { AT_LEAST_GBPS, AT_MOST_NS, AT_MOST_RATIO };
+
+static const struct budget {
+	const char *what;
+	enum budget_kind kind;
+	unsigned mode;
+	const char *id, *base_id;   /* base_id: denominator of a ratio */
+	double limit;
+} budgets[] = {
+	{ "UTF-8 validation of 1 MiB ASCII", AT_LEAST_GBPS, EF_MODE_VALIDATE,
+	  "ubench/validate_utf8_ascii/1048576", NULL, 1.0 },
+	{ "UTF-8 validation of 1 MiB mixed text", AT_LEAST_GBPS, EF_MODE_VALIDATE,
+	  "ubench/validate_utf8_mixed/1048576", NULL, 0.3 },
+	{ "upgrade, 64 live allocations over 1", AT_MOST_RATIO, EF_MODE_VALIDATE,
+	  "ubench/upgrade/64", "ubench/upgrade/1", 3.0 },
+	{ "runner's own cost per iteration", AT_MOST_NS, EF_MODE_UNSAFE,
+	  "runner/empty/0", NULL, 1.0 },
+};
+
+static void print_budgets(FILE *out, const ef_group *g, unsigned n)
+{
+	int header = 0;
+
+	for (unsigned i = 0; i < sizeof budgets / sizeof *budgets; i++) {
+		const struct budget *b = &budgets[i];
+		const ef_group *x = find(g, n, b->id);
+		const ef_group *base = b->base_id ? find(g, n, b->base_id) : NULL;
+		double v;
+		int ok;
+
+		if (!have(x, b->mode) || (b->base_id && !have(base, b->mode)))
+			continue;
+		if (!header++)
+			fprintf(out, "\nbudgets (from DESIGN.md, measured in this run):\n");
+		switch (b->kind) {
+		case AT_LEAST_GBPS:
+			v = (double)x->param / x->stats[b->mode].median;
+			ok = v >= b->limit;
+			fprintf(out, "  %-40s %8.2f GB/s   budget >= %.1f GB/s  %s\n",
+				b->what, v, b->limit, ok ? "ok" : "OVER BUDGET");
+			break;
+		case AT_MOST_NS:
+			v = x->stats[b->mode].median;
+			ok = v <= b->limit;
+			fprintf(out, "  %-40s %8.3f ns     budget <= %.1f ns    %s\n",
+				b->what, v, b->limit, ok ? "ok" : "OVER BUDGET");
+			break;
+		case AT_MOST_RATIO:
+			v = x->stats[b->mode].median / base->stats[b->mode].median;
+			ok = v <= b->limit;
+			fprintf(out, "  %-40s %8.2f x      budget <= %.1f x     %s\n",
+				b->what, v, b->limit, ok ? "ok" : "OVER BUDGET");
+			break;
+		}
+	}
+}
+
+void ef_summary_print(FILE *out, const ef_group *g, unsigned n)
+{
+	const ef_target *target = NULL;
+
+	for (unsigned i = 0; i < n; i++) {
+		const ef_group *x = &g[i];
+		const double base = have(x, EF_MODE_UNSAFE) ? x->stats[EF_MODE_UNSAFE].median : NAN;
+
+		if (x->target != target) {
+			target = x->target;
+			fprintf(out, "\ntarget %s: median ns per iteration [95%% CI of the "
+				"median] (ratio to unsafe)\n%-36s", target->name, "benchmark");
+			for (unsigned m = 0; m < EF_MODE_COUNT; m++)
+				if (ef_target_modes(target) >> m & 1)
+					fprintf(out, " %-30s", ef_mode_name(m));
+			fputc('\n', out);
+		}
+		fprintf(out, "%-36s", x->id);
+		for (unsigned m = 0; m < EF_MODE_COUNT; m++) {
+			char cell[64] = "-";
+			const ef_stats *s = &x->stats[m];
+
+			if (!(ef_target_modes(target) >> m & 1))
+				continue;
+			if (x->outcome[m] == EF_FAILED) {
+				snprintf(cell, sizeof cell, "ERROR");
+			} else if (x->outcome[m] == EF_RAN) {
+				int k = snprintf(cell, sizeof cell, "%.4g", s->median);
+				if (!isnan(s->ci_lo))
+					k += snprintf(cell + k, sizeof cell - (size_t)k,
+						      " [%.4g,%.4g]", s->ci_lo, s->ci_hi);
+				if (m != EF_MODE_UNSAFE && !isnan(base))
+					snprintf(cell + k, sizeof cell - (size_t)k,
+						 " (%.2fx)", s->median / base);
+			}
+			fprintf(out, " %-30s", cell);
+		}
+		fputc('\n', out);
+	}
+	print_budgets(out, g, n);
+}

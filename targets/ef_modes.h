@@ -1,0 +1,21 @@
+/* ef_modes.h: the four modes every workload runs in (see DESIGN.md).  The
+ * harness and the mode layer (ef_mode.h) both take their names from here. */
+#ifndef EF_MODES_H
+#define EF_MODES_H
+
+/* X(NAME, name, runtime, checks) */
+#define EF_MODES(X)                                                       \
+	X(UNSAFE, unsafe, none, 0)     /* direct call with host pointers */ \
+	X(VALIDATE, validate, mock, 1) /* mock domain, all checks on */     \
+	X(INVOKE, invoke, isolating, 0)/* real gate, checks compiled out */ \
+	X(FULL, full, isolating, 1)    /* real gate and all checks */
+
+/* Numbers, not an enum: #if EF_MODE == EF_MODE_VALIDATE must see them.
+ * They follow the order of EF_MODES. */
+#define EF_MODE_UNSAFE 0
+#define EF_MODE_VALIDATE 1
+#define EF_MODE_INVOKE 2
+#define EF_MODE_FULL 3
+#define EF_MODE_COUNT 4
+
+#endif

@@ -1,0 +1,72 @@
+/* mock.c: the mock runtime's memory (plain anonymous mappings) and its pool
+ * of callback trampolines, one C function per slot. */
+#include "mock.h"
+#include "../ef_seq.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+__thread ef_domain *ef_mock_current;
+
+static void *mock_map(ef_domain *d, size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	(void)d;
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void mock_unmap(ef_domain *d, void *p, size_t bytes)
+{
+	(void)d;
+	munmap(p, bytes);
+}
+
+const ef_runtime ef_mock_runtime = {
+	.name = "mock",
+	.map = mock_map,
+	.unmap = mock_unmap,
+	.unavailable = NULL,
+};
+
+/* Foreign code called slot `slot`: run the host function as host code (so
+ * that a nested invoke sees a host caller), then resume foreign code.  The
+ * epoch advances on entry because foreign code ran since the last check. */
+static uint64_t callback_dispatch(unsigned slot, uint64_t a, uint64_t b,
+				  uint64_t c, uint64_t d, uint64_t e, uint64_t f)
+{
+	ef_domain *dom = ef_mock_current;
+	uint64_t r;
+
+	if (!dom || slot >= dom->ncallbacks) {
+		fprintf(stderr, "efbench mock runtime: foreign code called "
+			"callback slot %u, which %s\n", slot,
+			dom ? "is not registered" : "has no calling domain");
+		abort();
+	}
+	ef_epoch_advance(dom);
+	ef_mock_current = NULL;
+	r = dom->callbacks[slot](a, b, c, d, e, f);
+	ef_mock_current = dom;
+	return r;
+}
+
+#define TRAMPOLINE(k)                                                    \
+	static uint64_t callback_##k(uint64_t a, uint64_t b, uint64_t c,  \
+				     uint64_t d, uint64_t e, uint64_t f)  \
+	{                                                                \
+		return callback_dispatch(k, a, b, c, d, e, f);           \
+	}
+EF_SEQ_128(TRAMPOLINE)
+
+#define TRAMPOLINE_ADDRESS(k) , (void *)callback_##k
+static void *const trampolines[] = { EF_LIST(EF_SEQ_128, TRAMPOLINE_ADDRESS) };
+
+_Static_assert(sizeof trampolines / sizeof *trampolines == EF_MAX_CALLBACKS,
+	       "one trampoline per callback slot");
+
+void *ef_mock_callback_address(unsigned slot)
+{
+	return slot < EF_MAX_CALLBACKS ? trampolines[slot] : NULL;
+}

@@ -1,0 +1,275 @@
+/* host.c: the host side of the microbenchmarks, compiled once per mode.
+ *
+ *   invoke_args   a call with 0..100 integer arguments (7 and more stacked)
+ *   validate_*    a foreign pointer to n bytes upgraded and validated as a
+ *                 u8 buffer, ASCII UTF-8, mixed UTF-8 or a C string
+ *   upgrade       a foreign pointer into one of 1, 8 or 64 live allocations
+ *   callback      foreign code calling one of 1, 8 or 64 registered host
+ *                 functions
+ *
+ * Every iteration's outcome is folded into one digest, which must equal the
+ * unsafe mode's; a failed check changes the digest.
+ */
+#include "ubench.h"
+#include "../../harness/bench.h"
+#include "../../targets/ef_mode.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define EFUB_MAX_COUNT 64
+
+struct ub {
+	ef_domain d;
+	void (*loop)(struct ub *u, uint64_t iters);
+	uint64_t param;
+	uint64_t digest;
+	unsigned char *buf;                 /* validate_*: n = param bytes */
+	const void *ptrs[EFUB_MAX_COUNT];   /* upgrade: foreign pointers */
+	void *blocks[EFUB_MAX_COUNT];       /* upgrade: their allocations */
+	ef_callback_fn callbacks[EFUB_MAX_COUNT];
+};
+
+/* A failed check: fold the status in so the digest cannot match unsafe's. */
+static inline uint64_t failed(ef_status s)
+{
+	return 0xbad0000000000000ull | (uint64_t)s;
+}
+
+#define ARG(i) , it + i
+#define LOOP_ARGS(n)                                                       \
+	static void loop_args##n(struct ub *u, uint64_t iters)            \
+	{                                                                  \
+		uint64_t acc = u->digest;                                  \
+		for (uint64_t it = 0; it < iters; it++)                    \
+			acc += EFM_INVOKE(&u->d, efub_args##n,             \
+					  EF_LIST(EF_SEQ_##n, ARG));       \
+		u->digest = acc;                                           \
+	}
+EFUB_ARITIES(LOOP_ARGS)
+
+static void loop_u8(struct ub *u, uint64_t iters)
+{
+	uint64_t acc = u->digest, n = u->param;
+	for (uint64_t it = 0; it < iters; it++) {
+		const unsigned char *p = EFM_INVOKE(&u->d, efub_pass, u->buf);
+		ef_ref r;
+		ef_status s = efm_upgrade(&u->d, p, n, 1, EF_READ, &r);
+		acc += s ? failed(s) : ((const unsigned char *)efm_get(&u->d, r))[n - 1];
+	}
+	u->digest = acc;
+}
+
+static void loop_utf8(struct ub *u, uint64_t iters)
+{
+	uint64_t acc = u->digest, n = u->param;
+	for (uint64_t it = 0; it < iters; it++) {
+		const unsigned char *p = EFM_INVOKE(&u->d, efub_pass, u->buf);
+		ef_ref r;
+		ef_status s = efm_upgrade_utf8(&u->d, p, n, &r);
+		acc += s ? failed(s) : ((const unsigned char *)efm_get(&u->d, r))[n - 1] + n;
+	}
+	u->digest = acc;
+}
+
+static void loop_cstr(struct ub *u, uint64_t iters)
+{
+	uint64_t acc = u->digest, n = u->param;
+	for (uint64_t it = 0; it < iters; it++) {
+		const char *p = EFM_INVOKE(&u->d, efub_pass, u->buf);
+		ef_ref r;
+		size_t len;
+		ef_status s = efm_upgrade_cstr(&u->d, p, n, &len, &r);
+		acc += s ? failed(s) : len;
+	}
+	u->digest = acc;
+}
+
+/* Counts are powers of two, so the slot is a mask, not a division. */
+static void loop_upgrade(struct ub *u, uint64_t iters)
+{
+	uint64_t acc = u->digest, mask = u->param - 1;
+	for (uint64_t it = 0; it < iters; it++) {
+		ef_ref r;
+		ef_status s = efm_upgrade(&u->d, u->ptrs[it & mask],
+					  sizeof(uint64_t), sizeof(uint64_t),
+					  EF_READ | EF_WRITE, &r);
+		acc += s ? failed(s) : *(const uint64_t *)efm_get(&u->d, r);
+	}
+	u->digest = acc;
+}
+
+static uint64_t host_callback(uint64_t x, uint64_t b, uint64_t c, uint64_t d,
+			      uint64_t e, uint64_t f)
+{
+	return x * 3 + (b | c | d | e | f);
+}
+
+static void loop_callback(struct ub *u, uint64_t iters)
+{
+	uint64_t acc = u->digest, mask = u->param - 1;
+	for (uint64_t it = 0; it < iters; it++)
+		acc += EFM_INVOKE(&u->d, efub_call_back,
+				  u->callbacks[it & mask], it);
+	u->digest = acc;
+}
+
+static void teardown(void *ctx);
+
+static struct ub *open_ub(uint64_t param, char *err, size_t errlen)
+{
+	struct ub *u = calloc(1, sizeof *u);
+	ef_status s;
+
+	if (!u) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s = efm_open(&u->d);
+	if (s) {
+		snprintf(err, errlen, "cannot open %s domain: %s", EF_MODE_NAME,
+			 ef_strerror(s));
+		free(u);
+		return NULL;
+	}
+	u->param = param;
+	return u;
+}
+
+static void *setup_args(uint64_t n, char *err, size_t errlen)
+{
+	struct ub *u = open_ub(n, err, errlen);
+	if (!u)
+		return NULL;
+#define PICK_ARGS(k) if (n == k) u->loop = loop_args##k;
+	EFUB_ARITIES(PICK_ARGS)
+	return u;
+}
+
+static void *setup_text(uint64_t n, int kind, void (*loop)(struct ub *, uint64_t),
+			char *err, size_t errlen)
+{
+	struct ub *u = open_ub(n, err, errlen);
+	if (!u)
+		return NULL;
+	u->loop = loop;
+	u->buf = efm_alloc(&u->d, n);
+	if (!u->buf) {
+		snprintf(err, errlen, "cannot allocate %llu bytes in the domain",
+			 (unsigned long long)n);
+		teardown(u);
+		return NULL;
+	}
+	EFM_INVOKE_VOID(&u->d, efub_fill, u->buf, n, kind);
+	return u;
+}
+
+static void *setup_u8(uint64_t n, char *err, size_t errlen)
+{
+	return setup_text(n, EFUB_BYTES, loop_u8, err, errlen);
+}
+static void *setup_ascii(uint64_t n, char *err, size_t errlen)
+{
+	return setup_text(n, EFUB_ASCII, loop_utf8, err, errlen);
+}
+static void *setup_mixed(uint64_t n, char *err, size_t errlen)
+{
+	return setup_text(n, EFUB_MIXED, loop_utf8, err, errlen);
+}
+static void *setup_cstr(uint64_t n, char *err, size_t errlen)
+{
+	return setup_text(n, EFUB_CSTR, loop_cstr, err, errlen);
+}
+
+static void *setup_upgrade(uint64_t count, char *err, size_t errlen)
+{
+	struct ub *u = open_ub(count, err, errlen);
+	if (!u)
+		return NULL;
+	u->loop = loop_upgrade;
+	for (unsigned k = 0; k < count; k++) {
+		/* Sizes differ so the allocations do not form a regular grid. */
+		uint64_t *b = efm_alloc(&u->d, 32 + 48 * k);
+		if (!b) {
+			snprintf(err, errlen, "cannot allocate block %u", k);
+			teardown(u);
+			return NULL;
+		}
+		*b = 1000 + k;
+		u->blocks[k] = b;
+		u->ptrs[k] = EFM_INVOKE(&u->d, efub_pass, b);
+	}
+	return u;
+}
+
+static void *setup_callback(uint64_t count, char *err, size_t errlen)
+{
+	struct ub *u = open_ub(count, err, errlen);
+	if (!u)
+		return NULL;
+	u->loop = loop_callback;
+	for (unsigned k = 0; k < count; k++) {
+		void *address;
+		ef_status s = efm_callback(&u->d, host_callback, &address);
+		if (s) {
+			snprintf(err, errlen, "cannot register callback %u: %s",
+				 k, ef_strerror(s));
+			teardown(u);
+			return NULL;
+		}
+		u->callbacks[k] = (ef_callback_fn)address;
+	}
+	return u;
+}
+
+static void run(void *ctx, uint64_t iters)
+{
+	struct ub *u = ctx;
+	u->loop(u, iters);
+}
+
+static uint64_t result(const void *ctx)
+{
+	return ((const struct ub *)ctx)->digest;
+}
+
+static void stack_offset(void *ctx, unsigned offset)
+{
+	efm_stack_offset(&((struct ub *)ctx)->d, offset);
+}
+
+static void teardown(void *ctx)
+{
+	struct ub *u = ctx;
+
+	efm_free(&u->d, u->buf);
+	for (unsigned k = 0; k < EFUB_MAX_COUNT; k++)
+		efm_free(&u->d, u->blocks[k]);
+	efm_close(&u->d);
+	free(u);
+}
+
+#define ARITY_VALUE(n) , n
+static const uint64_t arities[] = { EF_LIST(EFUB_ARITIES, ARITY_VALUE) };
+static const uint64_t sizes[] = { 1, 64, 1024, 8192, 1 << 20 };
+static const uint64_t counts[] = { 1, 8, 64 };
+
+#define BENCH(nm, what, ps, bytes, setup_fn)                                 \
+	{ .name = nm, .param_name = what, .params = ps,                     \
+	  .nparams = EF_COUNT(ps), .param_is_bytes = bytes,                 \
+	  .setup = setup_fn, .run = run, .result = result,                  \
+	  .stack_offset = stack_offset, .teardown = teardown }
+
+static const ef_bench benches[] = {
+	BENCH("invoke_args", "arguments", arities, 0, setup_args),
+	BENCH("validate_u8", "bytes", sizes, 1, setup_u8),
+	BENCH("validate_utf8_ascii", "bytes", sizes, 1, setup_ascii),
+	BENCH("validate_utf8_mixed", "bytes", sizes, 1, setup_mixed),
+	BENCH("validate_cstr", "bytes", sizes, 1, setup_cstr),
+	BENCH("upgrade", "live allocations", counts, 0, setup_upgrade),
+	BENCH("callback", "registered callbacks", counts, 0, setup_callback),
+};
+
+const ef_workload EF_MODE_SYM(ef_workload_ubench) = {
+	"ubench", EF_MODE_NAME, benches, EF_COUNT(benches),
+};
