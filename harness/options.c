@@ -64,15 +64,15 @@ static int each_item(const char *list, const char *flag, char *err, size_t errle
 		snprintf(err, errlen, "%s: %s list", flag, len ? "too long a" : "empty");
 		return -1;
 	}
+	if (list[0] == ',' || list[len - 1] == ',' || strstr(list, ",,")) {
+		snprintf(err, errlen, "%s: empty item in '%s'", flag, list);
+		return -1;
+	}
 	memcpy(buf, list, len + 1);
 	for (char *save, *it = strtok_r(buf, ",", &save); it;
 	     it = strtok_r(NULL, ",", &save))
 		if (f && f(it, arg, err, errlen))
 			return -1;
-	if (buf[0] == ',' || buf[len - 1] == ',' || strstr(list, ",,")) {
-		snprintf(err, errlen, "%s: empty item in '%s'", flag, list);
-		return -1;
-	}
 	return 0;
 }
 

@@ -1,0 +1,83 @@
+/* test_modes.c: every benchmark computes in every mode what it computes in
+ * unsafe mode (the check efbench makes before timing), and a check that
+ * fails changes the result. */
+#include "check.h"
+#include "../../harness/registry.h"
+#include "../../targets/ef.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int digest(const ef_bench *b, uint64_t param, uint64_t iters, uint64_t *out)
+{
+	char err[256] = "";
+	void *ctx = b->setup(param, err, sizeof err);
+	CHECK_MSG(ctx, "%s/%llu: setup: %s", b->name, (unsigned long long)param, err);
+	if (!ctx)
+		return -1;
+	b->run(ctx, iters);
+	*out = b->result(ctx);
+	b->teardown(ctx);
+	return 0;
+}
+
+static void every_mode_equals_unsafe(void)
+{
+	unsigned compared = 0;
+
+	for (unsigned t = 0; t < ef_ntargets; t++) {
+		const ef_target *tg = &ef_targets[t];
+		for (unsigned w = 0; w < tg->nworkloads; w++) {
+			const ef_workload *wl = tg->workloads[w];
+			const ef_workload *ref = ef_target_workload(tg, wl->name, "unsafe");
+			if (wl == ref)
+				continue;
+			CHECK_MSG(ref, "%s has no unsafe build", wl->name);
+			if (!ref)
+				continue;
+			for (unsigned b = 0; b < wl->nbenches; b++) {
+				const ef_bench *mb = &wl->benches[b], *rb = NULL;
+				for (unsigned k = 0; k < ref->nbenches; k++)
+					if (!strcmp(ref->benches[k].name, mb->name))
+						rb = &ref->benches[k];
+				CHECK_MSG(rb, "%s/%s has no unsafe variant", wl->name, mb->name);
+				for (unsigned p = 0; rb && p < mb->nparams; p++) {
+					uint64_t want, got;
+					if (digest(rb, mb->params[p], 37, &want) ||
+					    digest(mb, mb->params[p], 37, &got))
+						continue;
+					CHECK_MSG(want == got, "%s %s/%s/%llu: %#llx != unsafe %#llx",
+						  wl->mode, wl->name, mb->name,
+						  (unsigned long long)mb->params[p],
+						  (unsigned long long)got, (unsigned long long)want);
+					compared++;
+				}
+			}
+		}
+	}
+	CHECK_MSG(compared >= 37, "only %u comparisons", compared);
+}
+
+/* The digest depends on the iteration count, so equal digests are not an
+ * accident of a benchmark computing nothing. */
+static void digests_depend_on_work(void)
+{
+	const ef_target *host = ef_target_find("host");
+	const ef_workload *wl = host ? ef_target_workload(host, "ubench", "validate") : NULL;
+
+	CHECK(wl);
+	for (unsigned b = 0; wl && b < wl->nbenches; b++) {
+		uint64_t a, c;
+		if (digest(&wl->benches[b], wl->benches[b].params[0], 5, &a) ||
+		    digest(&wl->benches[b], wl->benches[b].params[0], 6, &c))
+			continue;
+		CHECK_MSG(a != c, "%s: 5 and 6 iterations give the same digest",
+			  wl->benches[b].name);
+	}
+}
+
+static const ef_test tests[] = {
+	{ "modes/every_mode_equals_unsafe", every_mode_equals_unsafe },
+	{ "modes/digests_depend_on_work", digests_depend_on_work },
+};
+EF_TEST_MAIN(tests)
