@@ -71,9 +71,11 @@ expect_usage_error mode_empty_item --mode unsafe,,validate
 expect_usage_error mode_trailing_comma --mode unsafe,
 expect_usage_error mode_without_runtime --mode invoke
 expect_usage_error target_unknown --target tpu
+expect_usage_error target_empty --target ''
 expect_usage_error filter_no_match --filter no_such_benchmark
 expect_usage_error filter_empty --filter ''
 expect_usage_error out_empty --out ''
+expect_usage_error out_no_directory --out no/such/dir/run.csv
 expect_usage_error clock_unknown --clock sundial
 
 # --help: usage on stdout, exit 0.
