@@ -173,7 +173,8 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* Run every selected mode of every group; returns the tasks completed. */
+/* Check and time every selected mode of every group, with progress on
+ * stderr, until done or interrupted. */
 static void run_all(ef_run *r, ef_group *g, unsigned ngroups, unsigned modes)
 {
 	double *values = malloc(r->opt->repetitions * sizeof *values);

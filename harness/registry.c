@@ -21,10 +21,11 @@ const ef_target ef_targets[] = {
 const unsigned ef_ntargets = EF_COUNT(ef_targets);
 
 static const char *const mode_names[] = {
-#define EF_MODE_NAME_(NAME, name, rt, checks) #name,
+#define EF_MODE_NAME_(NAME, name) [EF_MODE_##NAME] = #name,
 	EF_MODES(EF_MODE_NAME_)
 #undef EF_MODE_NAME_
 };
+_Static_assert(EF_COUNT(mode_names) == EF_MODE_COUNT, "a name for every mode");
 
 const ef_target *ef_target_find(const char *name)
 {

@@ -21,9 +21,9 @@ const ef_target *ef_target_find(const char *name);
 /* The workload `name` compiled for `mode` on target t, or NULL. */
 const ef_workload *ef_target_workload(const ef_target *t, const char *name,
 				      const char *mode);
-/* Bit (1 << ef_mode) for each mode t has any workload in. */
+/* Bit (1 << EF_MODE_x) for each mode t has any workload in. */
 unsigned ef_target_modes(const ef_target *t);
-/* "unsafe", "validate", ... for an enum ef_mode value. */
+/* "unsafe", "validate", ... for an EF_MODE_x value. */
 const char *ef_mode_name(unsigned mode);
 
 #endif

@@ -3,12 +3,12 @@
 #ifndef EF_MODES_H
 #define EF_MODES_H
 
-/* X(NAME, name, runtime, checks) */
-#define EF_MODES(X)                                                       \
-	X(UNSAFE, unsafe, none, 0)     /* direct call with host pointers */ \
-	X(VALIDATE, validate, mock, 1) /* mock domain, all checks on */     \
-	X(INVOKE, invoke, isolating, 0)/* real gate, checks compiled out */ \
-	X(FULL, full, isolating, 1)    /* real gate and all checks */
+/* X(NAME, name), in the order of the numbers below. */
+#define EF_MODES(X)                                                 \
+	X(UNSAFE, unsafe)      /* direct call with host pointers */ \
+	X(VALIDATE, validate)  /* mock domain, all checks on */     \
+	X(INVOKE, invoke)      /* real gate, checks compiled out */ \
+	X(FULL, full)          /* real gate and all checks */
 
 /* Numbers, not an enum: #if EF_MODE == EF_MODE_VALIDATE must see them.
  * They follow the order of EF_MODES. */
