@@ -107,19 +107,6 @@ static void on_sample(void *arg, unsigned rep, uint64_t iters, double ns)
 	write_row(s->run, s->group, s->mode, iters, ns, rep, NULL);
 }
 
-/* Run a fresh instance for EF_CHECK_ITERS iterations; its digest. */
-static int digest(const ef_bench *b, uint64_t param, uint64_t *out, char *err,
-		  size_t errlen)
-{
-	void *ctx = b->setup(param, err, errlen);
-	if (!ctx)
-		return -1;
-	b->run(ctx, EF_CHECK_ITERS);
-	*out = b->result(ctx);
-	b->teardown(ctx);
-	return 0;
-}
-
 static void fail(ef_run *r, ef_group *g, unsigned mode, const char *msg)
 {
 	g->outcome[mode] = EF_FAILED;
@@ -194,8 +181,8 @@ static void run_all(ef_run *r, ef_group *g, unsigned ngroups, unsigned modes)
 		uint64_t reference = 0;
 		char err[256] = "", msg[300];
 
-		if (digest(g[i].bench[EF_MODE_UNSAFE], g[i].param, &reference,
-			   err, sizeof err))
+		if (ef_bench_digest(g[i].bench[EF_MODE_UNSAFE], g[i].param,
+				    EF_CHECK_ITERS, &reference, err, sizeof err))
 			snprintf(msg, sizeof msg, "unsafe mode failed to set up: %s", err);
 		for (unsigned m = 0; m < EF_MODE_COUNT && !interrupted; m++) {
 			char elapsed[16], left[16];

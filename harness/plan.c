@@ -27,11 +27,8 @@ static int add_groups(const ef_target *t, unsigned modes, const char *filter,
 				for (unsigned m = 0; m < EF_MODE_COUNT; m++) {
 					const ef_workload *wm = ef_target_workload(
 						t, ref->name, ef_mode_name(m));
-					if (!wm || !(modes >> m & 1))
-						continue;
-					for (unsigned k = 0; k < wm->nbenches; k++)
-						if (!strcmp(wm->benches[k].name, rb->name))
-							x.bench[m] = &wm->benches[k];
+					if (wm && modes >> m & 1)
+						x.bench[m] = ef_workload_bench(wm, rb->name);
 				}
 				if (*n == *cap) {
 					ef_group *ng = realloc(*g, (*cap = *cap * 2 + 16) * sizeof **g);

@@ -45,6 +45,14 @@ const ef_workload *ef_target_workload(const ef_target *t, const char *name,
 	return NULL;
 }
 
+const ef_bench *ef_workload_bench(const ef_workload *w, const char *name)
+{
+	for (unsigned i = 0; i < w->nbenches; i++)
+		if (!strcmp(w->benches[i].name, name))
+			return &w->benches[i];
+	return NULL;
+}
+
 unsigned ef_target_modes(const ef_target *t)
 {
 	unsigned mask = 0;

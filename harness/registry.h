@@ -21,6 +21,8 @@ const ef_target *ef_target_find(const char *name);
 /* The workload `name` compiled for `mode` on target t, or NULL. */
 const ef_workload *ef_target_workload(const ef_target *t, const char *name,
 				      const char *mode);
+/* The benchmark `name` of workload w, or NULL. */
+const ef_bench *ef_workload_bench(const ef_workload *w, const char *name);
 /* Bit (1 << EF_MODE_x) for each mode t has any workload in. */
 unsigned ef_target_modes(const ef_target *t);
 /* "unsafe", "validate", ... for an EF_MODE_x value. */

@@ -27,6 +27,11 @@ unsigned ef_runner_measure(const ef_bench *b, void *ctx,
 			   const ef_runner_config *cfg, uint64_t *rng,
 			   ef_sample_fn on_sample, void *arg);
 
+/* Set up a fresh instance, run `iters` iterations untimed, and return its
+ * result digest in *out; -1 with a message in err when set-up fails. */
+int ef_bench_digest(const ef_bench *b, uint64_t param, uint64_t iters,
+		    uint64_t *out, char *err, size_t errlen);
+
 /* splitmix64: the offset generator; exposed for tests. */
 uint64_t ef_rng_next(uint64_t *state);
 

@@ -3,6 +3,7 @@
  * fails changes the result. */
 #include "check.h"
 #include "../../harness/registry.h"
+#include "../../harness/runner.h"
 #include "../../targets/ef.h"
 
 #include <stdio.h>
@@ -11,14 +12,9 @@
 static int digest(const ef_bench *b, uint64_t param, uint64_t iters, uint64_t *out)
 {
 	char err[256] = "";
-	void *ctx = b->setup(param, err, sizeof err);
-	CHECK_MSG(ctx, "%s/%llu: setup: %s", b->name, (unsigned long long)param, err);
-	if (!ctx)
-		return -1;
-	b->run(ctx, iters);
-	*out = b->result(ctx);
-	b->teardown(ctx);
-	return 0;
+	int rc = ef_bench_digest(b, param, iters, out, err, sizeof err);
+	CHECK_MSG(rc == 0, "%s/%llu: setup: %s", b->name, (unsigned long long)param, err);
+	return rc;
 }
 
 static void every_mode_equals_unsafe(void)
@@ -36,10 +32,8 @@ static void every_mode_equals_unsafe(void)
 			if (!ref)
 				continue;
 			for (unsigned b = 0; b < wl->nbenches; b++) {
-				const ef_bench *mb = &wl->benches[b], *rb = NULL;
-				for (unsigned k = 0; k < ref->nbenches; k++)
-					if (!strcmp(ref->benches[k].name, mb->name))
-						rb = &ref->benches[k];
+				const ef_bench *mb = &wl->benches[b];
+				const ef_bench *rb = ef_workload_bench(ref, mb->name);
 				CHECK_MSG(rb, "%s/%s has no unsafe variant", wl->name, mb->name);
 				for (unsigned p = 0; rb && p < mb->nparams; p++) {
 					uint64_t want, got;
