@@ -4,10 +4,6 @@
 #include "check.h"
 #include "../../harness/registry.h"
 #include "../../harness/runner.h"
-#include "../../targets/ef.h"
-
-#include <stdio.h>
-#include <string.h>
 
 static int digest(const ef_bench *b, uint64_t param, uint64_t iters, uint64_t *out)
 {
