@@ -99,6 +99,7 @@ typedef struct ef_domain {
 typedef struct ef_domain_config {
 	size_t heap_bytes;   /* 0: EF_DEFAULT_HEAP_BYTES */
 	size_t stack_bytes;  /* 0: EF_DEFAULT_STACK_BYTES */
+	void *runtime_state; /* the runtime's, set before it maps memory */
 } ef_domain_config;
 
 /* What a runtime supplies: memory for the domain and its release.  The gate

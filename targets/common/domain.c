@@ -67,24 +67,28 @@ ef_status ef_domain_open(ef_domain *d, const ef_runtime *rt,
 	heap = align_up(heap, 4096);
 	stack = align_up(stack, 4096);
 	d->runtime = rt;
+	d->runtime_state = cfg ? cfg->runtime_state : NULL;
 	mem = rt->map(d, heap + stack);
 	if (!mem)
 		return EF_E_NOMEM;
-	d->heap_lo = mem;
-	d->heap_hi = mem + heap;
-	d->heap_free = (ef_heap_block *)mem;
+	/* The stack lies below the heap, so that it overflows into whatever
+	 * the runtime put below the mapping (the mpk runtime: a guard page),
+	 * never into the heap. */
+	d->stack_lo = mem;
+	d->stack_top = d->stack_sp = mem + stack;
+	d->heap_lo = mem + stack;
+	d->heap_hi = mem + stack + heap;
+	d->heap_free = (ef_heap_block *)d->heap_lo;
 	d->heap_free->size = heap;
 	d->heap_free->next = NULL;
-	d->stack_lo = mem + heap;
-	d->stack_top = d->stack_sp = mem + heap + stack;
 	return ef_domain_add_region(d, mem, heap + stack, EF_READ | EF_WRITE);
 }
 
 void ef_domain_close(ef_domain *d)
 {
-	if (d->heap_lo)
-		d->runtime->unmap(d, d->heap_lo,
-				  (size_t)(d->stack_top - d->heap_lo));
+	if (d->stack_lo)
+		d->runtime->unmap(d, d->stack_lo,
+				  (size_t)(d->heap_hi - d->stack_lo));
 	memset(d, 0, sizeof *d);
 }
 

@@ -25,7 +25,7 @@ static void upgrade_table(void)
 	if (!open_domain())
 		return;
 	unsigned char *p = ef_heap_alloc(&d, 64, 16);
-	unsigned char *end = d.stack_top;   /* one past the domain's memory */
+	unsigned char *end = d.heap_hi;     /* one past the domain's memory */
 	CHECK(p);
 	CHECK(ef_domain_add_region(&d, host_ro, sizeof host_ro, EF_READ) == EF_OK);
 
@@ -34,7 +34,7 @@ static void upgrade_table(void)
 	CHECK(ef_upgrade(&d, p + 1, 8, 8, EF_READ, &r) == EF_E_ALIGN);
 	CHECK(ef_upgrade(&d, p + 1, 8, 1, EF_READ, &r) == EF_OK);
 	CHECK(ef_upgrade(&d, host, 8, 1, EF_READ, &r) == EF_E_BOUNDS);
-	CHECK(ef_upgrade(&d, d.heap_lo - 8, 8, 8, EF_READ, &r) == EF_E_BOUNDS);
+	CHECK(ef_upgrade(&d, d.stack_lo - 8, 8, 8, EF_READ, &r) == EF_E_BOUNDS);
 	CHECK(ef_upgrade(&d, end - 8, 8, 8, EF_READ, &r) == EF_OK);
 	CHECK(ef_upgrade(&d, end - 8, 9, 1, EF_READ, &r) == EF_E_BOUNDS);
 	CHECK(ef_upgrade(&d, end, 1, 1, EF_READ, &r) == EF_E_BOUNDS);
