@@ -10,21 +10,40 @@ LDLIBS  := -lm
 BUILD   := build
 OBJ     := $(BUILD)/obj
 
-# Modes this machine can build: the isolating runtimes (invoke, full) come
-# with the mpk and pmp targets.
-HOST_MODES := unsafe validate
+# Modes this machine can build: unsafe and validate everywhere; invoke and
+# full with an isolating runtime (mpk on x86-64 Linux; it builds without
+# protection keys and reports itself unavailable at run time).
+ARCH := $(shell uname -m)
+MODES := unsafe validate
+ifeq ($(ARCH),x86_64)
+MPK := 1
+MODES += invoke full
+endif
 
 HARNESS   := clock csv efbench meta options plan registry runner selfbench stats summary
 RUNTIME   := targets/common/domain targets/common/validate targets/mock/mock
 WORKLOADS := ubench
 
+FOREIGN_LIBS  := $(BUILD)/lib/libefubench.so
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+
+ifeq ($(MPK),1)
+RUNTIME += targets/mpk/mpk targets/mpk/gate
+EF_CFLAGS += -DEF_HAVE_MPK
+# Each library set a domain loads: libefstub-<set>.so needs libefheap.so
+# first, then the set's libraries (see targets/mpk/stub.c).
+MPK_SETS := ubench mpktest
+MPK_NEEDED_ubench  := -lefubench
+MPK_NEEDED_mpktest := -lefmpktest -lefubench -lsodium -lbrotlienc -lbrotlidec
+FOREIGN_LIBS += $(BUILD)/lib/libefheap.so $(BUILD)/lib/libefmpktest.so \
+	$(MPK_SETS:%=$(BUILD)/lib/libefstub-%.so)
+UNIT_TESTS += $(BUILD)/tests/test_mpk
+endif
+
 HARNESS_OBJS  := $(HARNESS:%=$(OBJ)/harness/%.o)
 RUNTIME_OBJS  := $(RUNTIME:%=$(OBJ)/%.o)
-WORKLOAD_OBJS := $(foreach w,$(WORKLOADS),$(foreach m,$(HOST_MODES),$(OBJ)/workloads/$w/host.$m.o))
-FOREIGN_LIBS  := $(BUILD)/lib/libefubench.so
+WORKLOAD_OBJS := $(foreach w,$(WORKLOADS),$(foreach m,$(MODES),$(OBJ)/workloads/$w/host.$m.o))
 EFBENCH       := $(BUILD)/efbench
-
-UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
 ifeq ($(QUICK),1)
 BENCH_FLAGS ?= --repetitions 5 --min-time 0.01
@@ -58,18 +77,46 @@ $(OBJ)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(EF_CFLAGS) $(EXTRA_CFLAGS) -MMD -MP -c $< -o $@
 
+$(OBJ)/%.o: %.S
+	@mkdir -p $(@D)
+	$(CC) $(EF_CFLAGS) -MMD -MP -c $< -o $@
+
 # One object per workload and mode, from one source.
 define mode_object
 $(OBJ)/workloads/%/host.$(1).o: workloads/%/host.c
 	@mkdir -p $$(@D)
 	$$(CC) $$(EF_CFLAGS) -DEF_MODE=EF_MODE_$(shell echo $(1) | tr a-z A-Z) -MMD -MP -c $$< -o $$@
 endef
-$(foreach m,$(HOST_MODES),$(eval $(call mode_object,$m)))
+$(foreach m,$(MODES),$(eval $(call mode_object,$m)))
 
 # Foreign libraries are ordinary shared objects, as a distribution builds them.
 $(BUILD)/lib/libef%.so: workloads/%/foreign.c
 	@mkdir -p $(@D)
 	$(CC) $(EF_CFLAGS) -fPIC -shared -MMD -MP $< -o $@
+
+ifeq ($(MPK),1)
+$(BUILD)/lib/libefheap.so: targets/mpk/heap.c
+	@mkdir -p $(@D)
+	$(CC) $(EF_CFLAGS) -fPIC -shared -MMD -MP $< -o $@
+
+# The test suite's foreign library reads the canary in every function, as
+# distribution libraries built with the stack protector do.
+$(BUILD)/lib/libefmpktest.so: tests/mpk/foreign.c
+	@mkdir -p $(@D)
+	$(CC) $(EF_CFLAGS) -fstack-protector-all -fPIC -shared -MMD -MP $< -o $@
+
+$(BUILD)/lib/libefstub-%.so: targets/mpk/stub.c $(BUILD)/lib/libefheap.so \
+		$(BUILD)/lib/libefubench.so $(BUILD)/lib/libefmpktest.so
+	$(CC) $(EF_CFLAGS) -fPIC -shared $< -o $@ -Wl,--no-as-needed \
+		-L$(BUILD)/lib -lefheap $(MPK_NEEDED_$*) -Wl,-rpath,'$$ORIGIN'
+
+$(BUILD)/tests/test_mpk: $(OBJ)/tests/mpk/test_mpk.o $(RUNTIME_OBJS) \
+		$(OBJ)/tests/unit/check.o $(FOREIGN_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(EF_CFLAGS) -o $@ $< $(OBJ)/tests/unit/check.o $(RUNTIME_OBJS) \
+		-L$(BUILD)/lib -lefmpktest -lefubench -lsodium -lbrotlienc \
+		-lbrotlidec -Wl,-rpath,'$$ORIGIN/../lib' $(LDLIBS)
+endif
 
 $(EFBENCH): $(HARNESS_OBJS) $(RUNTIME_OBJS) $(WORKLOAD_OBJS) $(FOREIGN_LIBS)
 	$(CC) $(EF_CFLAGS) -o $@ $(HARNESS_OBJS) $(RUNTIME_OBJS) $(WORKLOAD_OBJS) \
@@ -77,7 +124,7 @@ $(EFBENCH): $(HARNESS_OBJS) $(RUNTIME_OBJS) $(WORKLOAD_OBJS) $(FOREIGN_LIBS)
 
 # Unit tests link the harness and runtimes (not the driver's main).
 TEST_LINK := $(filter-out $(OBJ)/harness/efbench.o,$(HARNESS_OBJS)) $(RUNTIME_OBJS) $(WORKLOAD_OBJS)
-$(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(TEST_LINK) $(OBJ)/tests/unit/check.o $(FOREIGN_LIBS)
+$(BUILD)/tests/test_%: $(OBJ)/tests/unit/test_%.o $(TEST_LINK) $(OBJ)/tests/unit/check.o $(FOREIGN_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(EF_CFLAGS) -o $@ $< $(OBJ)/tests/unit/check.o $(TEST_LINK) \
 		-L$(BUILD)/lib -lefubench -Wl,-rpath,'$$ORIGIN/../lib' $(LDLIBS)

@@ -8,6 +8,9 @@
 #include "options.h"
 #include "plan.h"
 #include "runner.h"
+#ifdef EF_HAVE_MPK
+#include "../targets/mpk/mpk.h"
+#endif
 
 #include <errno.h>
 #include <inttypes.h>
@@ -28,6 +31,19 @@ static volatile sig_atomic_t interrupted;
 static void on_signal(int sig)
 {
 	interrupted = sig;
+}
+
+/* Ctrl-C may land while foreign code runs: under the mpk runtime the
+ * handler needs its entry stub (ef_mpk_sigaction) to run at all. */
+static void catch_signal(int sig)
+{
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+	sigemptyset(&sa.sa_mask);
+#ifdef EF_HAVE_MPK
+	ef_mpk_sigaction(sig, &sa, NULL);
+#else
+	sigaction(sig, &sa, NULL);
+#endif
 }
 
 typedef struct ef_run {
@@ -73,7 +89,7 @@ static void write_row(ef_run *r, const ef_group *g, unsigned mode,
 	ef_csv_str(&row, r->facts.host);
 	ef_csv_str(&row, r->facts.cpu_model);
 	ef_csv_str(&row, g->target->name);
-	ef_csv_str(&row, mode == EF_MODE_UNSAFE ? "none" : g->target->policy);
+	ef_csv_str(&row, mode == EF_MODE_UNSAFE ? "none" : g->target->policy());
 	ef_csv_str(&row, ef_mode_name(mode));
 	ef_csv_str(&row, g->workload);
 	ef_csv_str(&row, g->bench[EF_MODE_UNSAFE]->name);
@@ -233,8 +249,8 @@ static void list(const ef_group *g, unsigned n, unsigned modes)
 	}
 }
 
-/* Targets asked for (or all), less those unavailable here, which are
- * reported; an explicitly requested unavailable target is an error. */
+/* Targets asked for (or all), less those unavailable here; an explicitly
+ * requested unavailable target is an error. */
 static unsigned usable_targets(unsigned asked, char *err, size_t errlen)
 {
 	unsigned mask = 0;
@@ -247,15 +263,23 @@ static unsigned usable_targets(unsigned asked, char *err, size_t errlen)
 				 ef_targets[i].name, why);
 			return 0;
 		}
-		if (why)
-			fprintf(stderr, "efbench: skipping target %s: %s\n",
-				ef_targets[i].name, why);
-		else
+		if (!why)
 			mask |= 1u << i;
 	}
 	if (!mask && !err[0])
 		snprintf(err, errlen, "no target can run on this machine");
 	return mask;
+}
+
+/* Once the command line is known to be good: the targets left out, why. */
+static void report_skipped(unsigned asked)
+{
+	for (unsigned i = 0; i < ef_ntargets; i++) {
+		const char *why = ef_targets[i].unavailable ? ef_targets[i].unavailable() : NULL;
+		if (why && !asked)
+			fprintf(stderr, "efbench: skipping target %s: %s\n",
+				ef_targets[i].name, why);
+	}
 }
 
 /* Modes asked for must exist on some selected target. */
@@ -294,6 +318,9 @@ int main(int argc, char **argv)
 		ef_options_usage(argv[0]);
 		return 0;
 	}
+#ifdef EF_HAVE_MPK
+	ef_mpk_set_policy(opt.foreign_read_host ? EF_MPK_HOST_READ : EF_MPK_STRICT);
+#endif
 	targets = usable_targets(opt.targets, err, sizeof err);
 	if (!targets || check_modes(targets, opt.modes, err, sizeof err)) {
 		fprintf(stderr, "efbench: %s\n", err);
@@ -306,6 +333,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (opt.list) {
+		report_skipped(opt.targets);
 		list(groups, (unsigned)ngroups, modes);
 		return 0;
 	}
@@ -335,11 +363,18 @@ int main(int argc, char **argv)
 	ef_meta_begin(meta, run.id, &run.facts, argc, argv);
 	fprintf(meta, "seed=%" PRIu64 "\nrepetitions=%u\nmin_time_s=%g\nfilter=%s\n",
 		opt.seed, opt.repetitions, opt.min_time_s, opt.filter ? opt.filter : "");
+	for (unsigned i = 0; i < ef_ntargets; i++) {
+		const char *why = ef_targets[i].unavailable ? ef_targets[i].unavailable() : NULL;
+		fprintf(meta, "target_%s=%s\n", ef_targets[i].name,
+			why ? why : targets >> i & 1 ? "run" : "available, not asked for");
+		fprintf(meta, "policy_%s=%s\n", ef_targets[i].name, ef_targets[i].policy());
+	}
 	fflush(meta);
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	catch_signal(SIGINT);
+	catch_signal(SIGTERM);
 	write_header(&run);
+	report_skipped(opt.targets);
 	fprintf(stderr, "efbench: writing %s\n", out);
 	run_all(&run, groups, (unsigned)ngroups, modes);
 

@@ -34,6 +34,9 @@ void ef_options_usage(const char *argv0)
 	       "                        FILE with .csv replaced by .meta\n"
 	       "                        (default: results/<host>-<UTC time>.csv)\n"
 	       "  --clock monotonic     time with clock_gettime instead of the TSC\n"
+	       "  --foreign-read WHAT   mpk policy: none (default: foreign code can neither\n"
+	       "                        read nor write host memory) or host (it can read,\n"
+	       "                        never write, host memory); rows record the policy\n"
 	       "  --help                this text\n"
 	       "\n"
 	       "Exit status: 0 all benchmarks ran, 1 some produced error rows, 2 bad usage,\n"
@@ -106,7 +109,7 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 		     size_t errlen)
 {
 	enum { O_LIST = 256, O_TARGET, O_MODE, O_FILTER, O_REPS, O_MINTIME,
-	       O_SEED, O_OUT, O_CLOCK, O_HELP };
+	       O_SEED, O_OUT, O_CLOCK, O_FOREIGN_READ, O_HELP };
 	static const struct option longopts[] = {
 		{ "list", no_argument, 0, O_LIST },
 		{ "target", required_argument, 0, O_TARGET },
@@ -117,6 +120,7 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 		{ "seed", required_argument, 0, O_SEED },
 		{ "out", required_argument, 0, O_OUT },
 		{ "clock", required_argument, 0, O_CLOCK },
+		{ "foreign-read", required_argument, 0, O_FOREIGN_READ },
 		{ "help", no_argument, 0, O_HELP },
 		{ 0, 0, 0, 0 },
 	};
@@ -182,6 +186,13 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 				return -1;
 			}
 			o->monotonic = !strcmp(optarg, "monotonic");
+			break;
+		case O_FOREIGN_READ:
+			if (strcmp(optarg, "none") && strcmp(optarg, "host")) {
+				snprintf(err, errlen, "--foreign-read: '%s' is not none or host", optarg);
+				return -1;
+			}
+			o->foreign_read_host = !strcmp(optarg, "host");
 			break;
 		case ':':
 			snprintf(err, errlen, "%s: missing value", argv[optind - 1]);

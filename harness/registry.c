@@ -1,9 +1,15 @@
 /* registry.c: see registry.h.  The host target runs the modes that need no
- * protection hardware: unsafe and validate (mock runtime). */
+ * protection hardware: unsafe and validate (mock runtime).  The mpk target
+ * runs invoke and full through protection keys, with unsafe alongside so
+ * that its overheads come from one run on one machine. */
 #include "registry.h"
 #include "../targets/ef_modes.h"
 
 #include <string.h>
+
+#ifdef EF_HAVE_MPK
+#include "../targets/mpk/mpk.h"
+#endif
 
 extern const ef_workload ef_workload_runner_unsafe;
 extern const ef_workload ef_workload_ubench_unsafe;
@@ -15,8 +21,29 @@ static const ef_workload *const host_workloads[] = {
 	&ef_workload_ubench_validate,
 };
 
+static const char *mock_policy(void) { return "none"; }
+
+#ifdef EF_HAVE_MPK
+extern const ef_workload ef_workload_ubench_invoke;
+extern const ef_workload ef_workload_ubench_full;
+
+static const ef_workload *const mpk_workloads[] = {
+	&ef_workload_ubench_unsafe,
+	&ef_workload_ubench_invoke,
+	&ef_workload_ubench_full,
+};
+
+static const char *mpk_policy(void)
+{
+	return ef_mpk_policy_get() == EF_MPK_HOST_READ ? "foreign-read-host" : "strict";
+}
+#endif
+
 const ef_target ef_targets[] = {
-	{ "host", "none", host_workloads, EF_COUNT(host_workloads), NULL },
+	{ "host", mock_policy, host_workloads, EF_COUNT(host_workloads), NULL },
+#ifdef EF_HAVE_MPK
+	{ "mpk", mpk_policy, mpk_workloads, EF_COUNT(mpk_workloads), ef_mpk_unavailable },
+#endif
 };
 const unsigned ef_ntargets = EF_COUNT(ef_targets);
 

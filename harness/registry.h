@@ -7,7 +7,8 @@
 
 typedef struct ef_target {
 	const char *name;
-	const char *policy;         /* runtime policy written to each row */
+	/* The runtime policy written to each row (not unsafe mode's). */
+	const char *(*policy)(void);
 	const ef_workload *const *workloads;
 	unsigned nworkloads;
 	/* Why the target cannot run here, or NULL. */

@@ -5,8 +5,8 @@
  *
  *   unsafe    no domain; host memory; direct calls; no checks
  *   validate  mock domain; foreign memory; direct calls; all checks
- *   invoke    isolating runtime's gate; checks compiled out
- *   full      isolating runtime's gate; all checks
+ *   invoke    isolating runtime's gate (mpk); checks compiled out
+ *   full      isolating runtime's gate (mpk); all checks
  *
  * EF_MODE_SYM(name) gives a per-mode symbol name so that the four builds of
  * one workload link into one driver.
@@ -29,35 +29,70 @@
 #define EF_MODE_NAME "unsafe"
 #define EF_DOMAIN 0
 #define EF_CHECKS 0
+#define EF_CALLBACKS 1
 #elif EF_MODE == EF_MODE_VALIDATE
 #include "mock/mock.h"
 #define EF_MODE_SYM(name) name##_validate
 #define EF_MODE_NAME "validate"
 #define EF_DOMAIN 1
 #define EF_CHECKS 1
-#define EF_RUNTIME ef_mock_runtime
+#define EF_CALLBACKS 1
+#define EF_RUNTIME_OPEN(d, set) ((void)(set), ef_domain_open(d, &ef_mock_runtime, NULL))
+#define EF_RUNTIME_CLOSE ef_domain_close
+#define EF_RUNTIME_ERROR() ""
 #define EF_RUNTIME_INVOKE EF_MOCK_INVOKE
 #define EF_RUNTIME_INVOKE_VOID EF_MOCK_INVOKE_VOID
 #define EF_RUNTIME_CALLBACK_ADDRESS ef_mock_callback_address
+#elif (EF_MODE == EF_MODE_INVOKE || EF_MODE == EF_MODE_FULL) && defined(__x86_64__)
+#include "mpk/mpk.h"
+#if EF_MODE == EF_MODE_INVOKE
+#define EF_MODE_SYM(name) name##_invoke
+#define EF_MODE_NAME "invoke"
+#define EF_CHECKS 0
+#else
+#define EF_MODE_SYM(name) name##_full
+#define EF_MODE_NAME "full"
+#define EF_CHECKS 1
+#endif
+#define EF_DOMAIN 1
+#define EF_CALLBACKS 0      /* the mpk callback gates are not built yet */
+#define EF_RUNTIME_OPEN(d, set) ef_mpk_open(d, set, NULL)
+#define EF_RUNTIME_CLOSE ef_mpk_close
+#define EF_RUNTIME_ERROR() ef_mpk_error()
+#define EF_RUNTIME_INVOKE EF_MPK_INVOKE
+#define EF_RUNTIME_INVOKE_VOID EF_MPK_INVOKE_VOID
 #else
 #error "this efbench build has no isolating runtime for the invoke and full modes"
 #endif
 
-/* Open the mode's domain (nothing in unsafe mode). */
-static inline ef_status efm_open(ef_domain *d)
+/* Open the mode's domain over the library set `set` (the mpk runtime loads
+ * libefstub-<set>.so; nothing in unsafe mode). */
+static inline ef_status efm_open(ef_domain *d, const char *set)
 {
 #if EF_DOMAIN
-	return ef_domain_open(d, &EF_RUNTIME, NULL);
+	return EF_RUNTIME_OPEN(d, set);
 #else
+	(void)set;
 	memset(d, 0, sizeof *d);
 	return EF_OK;
+#endif
+}
+
+/* Why the last efm_open failed, beyond its status ("" when nothing more
+ * is known). */
+static inline const char *efm_error(void)
+{
+#if EF_DOMAIN
+	return EF_RUNTIME_ERROR();
+#else
+	return "";
 #endif
 }
 
 static inline void efm_close(ef_domain *d)
 {
 #if EF_DOMAIN
-	ef_domain_close(d);
+	EF_RUNTIME_CLOSE(d);
 #else
 	(void)d;
 #endif
@@ -106,12 +141,15 @@ static inline void efm_stack_offset(ef_domain *d, unsigned offset)
 static inline ef_status efm_callback(ef_domain *d, ef_callback_fn fn,
 				     void **address)
 {
-#if EF_DOMAIN
+#if EF_DOMAIN && EF_CALLBACKS
 	unsigned slot;
 	ef_status s = ef_callback_add(d, fn, &slot);
 	if (s == EF_OK)
 		*address = EF_RUNTIME_CALLBACK_ADDRESS(slot);
 	return s;
+#elif EF_DOMAIN
+	(void)d, (void)fn, (void)address;
+	return EF_E_NOCALLBACK;
 #else
 	(void)d;
 	*address = (void *)fn;

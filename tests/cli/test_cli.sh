@@ -77,6 +77,26 @@ expect_usage_error filter_empty --filter ''
 expect_usage_error out_empty --out ''
 expect_usage_error out_no_directory --out no/such/dir/run.csv
 expect_usage_error clock_unknown --clock sundial
+expect_usage_error foreign_read_unknown --foreign-read everything
+expect_usage_error foreign_read_empty --foreign-read=
+# Without protection keys the mpk target says why it cannot run, and a run
+# of everything goes on without it.
+if "$EFBENCH" --target mpk --list >/dev/null 2>err.txt; then
+	pass mpk_available_here
+else
+	if grep -q "mpk is unavailable here: .*protection keys\|mpk is unavailable here: .*pkey_alloc" err.txt; then
+		pass mpk_unavailable_reason
+	else
+		fail mpk_unavailable_reason "$(head -c 200 err.txt)"
+	fi
+	"$EFBENCH" --filter runner/empty --repetitions 2 --min-time 0.001 --out skip.csv >/dev/null 2>err.txt
+	rc=$?
+	if [ $rc -eq 0 ] && grep -q "skipping target mpk: " err.txt; then
+		pass mpk_skipped_others_run
+	else
+		fail mpk_skipped_others_run "exit $rc: $(head -c 200 err.txt)"
+	fi
+fi
 
 # --help: usage on stdout, exit 0.
 if "$EFBENCH" --help >out.txt 2>err.txt && grep -q -- '--min-time' out.txt && [ ! -s err.txt ]; then

@@ -5,6 +5,8 @@
 #include "../../harness/registry.h"
 #include "../../harness/runner.h"
 
+#include <stdio.h>
+
 static int digest(const ef_bench *b, uint64_t param, uint64_t iters, uint64_t *out)
 {
 	char err[256] = "";
@@ -19,6 +21,11 @@ static void every_mode_equals_unsafe(void)
 
 	for (unsigned t = 0; t < ef_ntargets; t++) {
 		const ef_target *tg = &ef_targets[t];
+		const char *why = tg->unavailable ? tg->unavailable() : NULL;
+		if (why) {
+			printf("# target %s not compared: %s\n", tg->name, why);
+			continue;
+		}
 		for (unsigned w = 0; w < tg->nworkloads; w++) {
 			const ef_workload *wl = tg->workloads[w];
 			const ef_workload *ref = ef_target_workload(tg, wl->name, "unsafe");

@@ -99,6 +99,7 @@ static void loop_upgrade(struct ub *u, uint64_t iters)
 	u->digest = acc;
 }
 
+#if EF_CALLBACKS
 static uint64_t host_callback(uint64_t x, uint64_t b, uint64_t c, uint64_t d,
 			      uint64_t e, uint64_t f)
 {
@@ -114,6 +115,8 @@ static void loop_callback(struct ub *u, uint64_t iters)
 	u->digest = acc;
 }
 
+#endif
+
 static void teardown(void *ctx);
 
 static struct ub *open_ub(uint64_t param, char *err, size_t errlen)
@@ -125,10 +128,10 @@ static struct ub *open_ub(uint64_t param, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	s = efm_open(&u->d);
+	s = efm_open(&u->d, "ubench");
 	if (s) {
-		snprintf(err, errlen, "cannot open %s domain: %s", EF_MODE_NAME,
-			 ef_strerror(s));
+		snprintf(err, errlen, "cannot open %s domain: %s%s%s", EF_MODE_NAME,
+			 ef_strerror(s), *efm_error() ? ": " : "", efm_error());
 		free(u);
 		return NULL;
 	}
@@ -202,6 +205,7 @@ static void *setup_upgrade(uint64_t count, char *err, size_t errlen)
 	return u;
 }
 
+#if EF_CALLBACKS
 static void *setup_callback(uint64_t count, char *err, size_t errlen)
 {
 	struct ub *u = open_ub(count, err, errlen);
@@ -221,6 +225,7 @@ static void *setup_callback(uint64_t count, char *err, size_t errlen)
 	}
 	return u;
 }
+#endif
 
 static void run(void *ctx, uint64_t iters)
 {
@@ -267,7 +272,9 @@ static const ef_bench benches[] = {
 	BENCH("validate_utf8_mixed", "bytes", sizes, 1, setup_mixed),
 	BENCH("validate_cstr", "bytes", sizes, 1, setup_cstr),
 	BENCH("upgrade", "live allocations", counts, 0, setup_upgrade),
+#if EF_CALLBACKS
 	BENCH("callback", "registered callbacks", counts, 0, setup_callback),
+#endif
 };
 
 const ef_workload EF_MODE_SYM(ef_workload_ubench) = {

@@ -1,0 +1,167 @@
+/* mpk.h: the x86-64 protection-key runtime (invoke and full modes).
+ *
+ * A domain is a set of unmodified shared objects loaded with dlmopen into a
+ * link namespace of its own, through a stub (stub.c) whose DT_NEEDED list
+ * names the domain heap library (heap.c) first.  Every mapping private to
+ * the namespace, the domain heap, the host's argument memory for the domain
+ * and its stack carry the domain's protection key; the domain gets its own
+ * thread block.  While foreign code runs, PKRU allows the domain's key,
+ * read-only the runtime's shared key, and nothing else: host memory (key 0)
+ * is neither writable nor, under the default strict policy, readable.
+ *
+ * A call goes through the gate (gate.S), one per domain slot and variant:
+ *
+ *   host:    the call site stores the target and the foreign stack pointer
+ *            in the slot and calls the slot's gate as if it were the
+ *            foreign function (same arguments, same return type);
+ *   gate:    saves the callee-saved registers and the host stack pointer,
+ *            switches the thread block (wrfsbase, or arch_prctl where the
+ *            kernel has not enabled FSGSBASE), copies stacked arguments to
+ *            the foreign stack, switches stacks, writes PKRU and checks the
+ *            value against a shadow copy, clears registers that still hold
+ *            host values, and calls;
+ *   return:  writes the host PKRU back (checked), restores the host stack,
+ *            thread block, direction flag and callee-saved registers, and
+ *            returns rax, rdx:rax, xmm0 or xmm0:xmm1 untouched.
+ *
+ * Limits: one thread at a time in a domain (it has one stack and one thread
+ * block); up to EF_MPK_SLOTS domains (the CPU has 16 keys: key 0 is the
+ * host's, one is the shared key); arguments and return values of at most 8
+ * bytes each, or a 16-byte return in rdx:rax or xmm0:xmm1 (no structures
+ * passed or returned in memory); no variadic foreign functions.
+ */
+#ifndef EF_MPK_H
+#define EF_MPK_H
+
+#include "../ef.h"
+#include "../ef_seq.h"
+
+#include <signal.h>
+#include <stdint.h>
+
+#define EF_MPK_SLOTS 14
+
+/* Gate variants: bit 0 when the return value needs rdx, bit 1 when some
+ * arguments are stacked. */
+enum { EF_MPK_RDX = 1, EF_MPK_STACKED = 2, EF_MPK_VARIANTS = 4 };
+
+/* One domain's state as the gate sees it; gate.S knows these offsets. */
+typedef struct ef_mpk_slot {
+	void *fn;               /*  0: the armed call's target */
+	uint64_t stack_bytes;   /*  8: its stacked arguments, in bytes */
+	uint64_t foreign_sp;    /* 16: foreign stack pointer, 16-aligned */
+	uint64_t tcb;           /* 24: the domain's thread pointer */
+	uint64_t host_rsp;      /* 32: saved by the gate */
+	uint64_t host_fs;       /* 40: saved by the gate */
+	uint64_t serial;        /* 48: changes with every domain opened here */
+	struct ef_mpk_ns *ns;   /* 56: the loaded namespace */
+	void *entry[EF_MPK_VARIANTS]; /* 64: this slot's gates */
+} __attribute__((aligned(128))) ef_mpk_slot;
+
+extern ef_mpk_slot ef_mpk_slots[EF_MPK_SLOTS];
+
+/* Runtime policies: what foreign code may do with host memory. */
+typedef enum ef_mpk_policy {
+	EF_MPK_STRICT,          /* neither read nor write (default) */
+	EF_MPK_HOST_READ,       /* read, never write (--foreign-read=host) */
+} ef_mpk_policy;
+
+/* NULL when this machine can run the mpk target, else why not (CPUID bits,
+ * kernel support, pkey_alloc). */
+const char *ef_mpk_unavailable(void);
+
+/* Choose the policy for domains opened from now on. */
+void ef_mpk_set_policy(ef_mpk_policy p);
+ef_mpk_policy ef_mpk_policy_get(void);
+
+/* Open a domain over the library set `set`: the stub libefstub-<set>.so,
+ * found through the executable's run path.  The namespace is loaded and
+ * tagged once per process and reused by later domains of the same set. */
+ef_status ef_mpk_open(ef_domain *d, const char *set,
+		      const ef_domain_config *cfg);
+void ef_mpk_close(ef_domain *d);
+
+/* What went wrong in the last failed ef_mpk_open on this thread. */
+const char *ef_mpk_error(void);
+
+/* 1 when the gates switch the thread block with wrfsbase, 0 when with
+ * arch_prctl (no FSGSBASE, or EFBENCH_MPK_FSGSBASE=0); valid once a domain
+ * has been opened. */
+int ef_mpk_uses_fsgsbase(void);
+
+/* The domain's protection key, and the shared read-only key. */
+int ef_mpk_key(const ef_domain *d);
+int ef_mpk_shared_key(void);
+/* The foreign address of `name` in the domain's namespace, or NULL. */
+void *ef_mpk_symbol(const ef_domain *d, const char *name);
+
+/* Install a signal handler that also works while foreign code runs: the
+ * kernel starts handlers with its default PKRU, which denies the domain's
+ * stack; an entry stub restores host protections and the host thread block
+ * first, and puts back the domain's when the handler returns. */
+int ef_mpk_sigaction(int sig, const struct sigaction *act,
+		     struct sigaction *old);
+
+/* Host-side state of the calling thread: glibc's rseq area (in the host
+ * thread block, written by the kernel under the interrupted PKRU) is
+ * unregistered before the thread's first foreign call. */
+void ef_mpk_thread_init(void);
+
+/* A call site's cache of a foreign symbol's address, per thread, so that a
+ * call site looks its symbol up once per thread and domain. */
+typedef struct ef_mpk_sym {
+	uint64_t serial;
+	void *addr;
+} ef_mpk_sym;
+void *ef_mpk_lookup(ef_domain *d, const char *name, ef_mpk_sym *cache);
+
+/* Bytes of stacked arguments in a call with these arguments (System V:
+ * integers and pointers beyond six, floating point beyond eight).  Each
+ * argument must fit in 8 bytes. */
+#define EF_MPK_ARG_CLASS(a)                                                 \
+	+ (sizeof(char[sizeof(a) <= 8 ? 1 : -1]) * 0 +                      \
+	   _Generic((a), float: 1u << 16, double: 1u << 16, default: 1u))
+static inline uint64_t ef_mpk_stack_bytes(unsigned classes)
+{
+	unsigned ints = (classes & 0xffff) - 1, vecs = classes >> 16;
+	return 8 * ((ints > 6 ? ints - 6 : 0) + (vecs > 8 ? vecs - 8 : 0));
+}
+#define EF_MPK_STACK_BYTES(...) \
+	ef_mpk_stack_bytes(0 EF_FOREACH(EF_MPK_ARG_CLASS, 0, ##__VA_ARGS__))
+
+/* The gate's return-value variant for a return type of `size` bytes. */
+#define EF_MPK_RET_VARIANT(size) ((size) > 8 ? EF_MPK_RDX : 0)
+
+/* Arm the domain's slot for one call and return the gate to call. */
+#define EF_MPK_ARM_(d, target, ret_size, ...) __extension__({                  \
+	static __thread ef_mpk_sym ef_sym_;                                \
+	ef_mpk_slot *ef_s_ = (d)->runtime_state;                           \
+	uint64_t ef_sb_ = EF_MPK_STACK_BYTES(__VA_ARGS__);                 \
+	ef_s_->fn = __builtin_expect(ef_sym_.serial == ef_s_->serial, 1)   \
+		? ef_sym_.addr : ef_mpk_lookup((d), #target, &ef_sym_);        \
+	ef_s_->foreign_sp = (uintptr_t)(d)->stack_sp & ~(uintptr_t)15;     \
+	if (ef_sb_)                                                        \
+		ef_s_->stack_bytes = ef_sb_;                               \
+	ef_s_->entry[EF_MPK_RET_VARIANT(ret_size) |                        \
+		     (ef_sb_ ? EF_MPK_STACKED : 0)];                       \
+})
+
+/* A foreign call through the gate; the epoch advances after it. */
+#define EF_MPK_INVOKE(d, fn, ...) __extension__({                          \
+	ef_domain *ef_d_ = (d);                                            \
+	void *ef_gate_ = EF_MPK_ARM_(ef_d_, fn,                            \
+				     sizeof(fn(__VA_ARGS__)), __VA_ARGS__); \
+	__typeof__(fn(__VA_ARGS__)) ef_ret_ =                              \
+		((__typeof__(&fn))ef_gate_)(__VA_ARGS__);                  \
+	ef_epoch_advance(ef_d_);                                           \
+	ef_ret_;                                                           \
+})
+
+#define EF_MPK_INVOKE_VOID(d, fn, ...) do {                                \
+	ef_domain *ef_d_ = (d);                                            \
+	void *ef_gate_ = EF_MPK_ARM_(ef_d_, fn, 0, __VA_ARGS__);           \
+	((__typeof__(&fn))ef_gate_)(__VA_ARGS__);                          \
+	ef_epoch_advance(ef_d_);                                           \
+} while (0)
+
+#endif

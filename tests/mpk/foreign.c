@@ -1,0 +1,91 @@
+/* foreign.c: libefmpktest.so, see mpktest.h. */
+#include "mpktest.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+uint64_t efmt_empty(void) { return 0; }
+uint64_t efmt_read(const volatile uint64_t *p) { return *p; }
+void efmt_write(volatile uint64_t *p, uint64_t v) { *p = v; }
+efmt_u128 efmt_u128_make(uint64_t lo, uint64_t hi) { return (efmt_u128){ lo, hi }; }
+efmt_d2 efmt_d2_make(double x, double y) { return (efmt_d2){ x, y }; }
+
+double efmt_dsum(double a0, double a1, double a2, double a3, double a4,
+		 double a5, double a6, double a7, double a8, double a9)
+{
+	/* Weighted, so that swapped arguments change the sum. */
+	return a0 + 2 * a1 + 3 * a2 + 4 * a3 + 5 * a4 + 6 * a5 + 7 * a6 +
+	       8 * a7 + 9 * a8 + 10 * a9;
+}
+
+double efmt_mixed(uint64_t i0, double d0, uint64_t i1, double d1, uint64_t i2,
+		  double d2, uint64_t i3, double d3, uint64_t i4, double d4,
+		  uint64_t i5, double d5, uint64_t i6, double d6, uint64_t i7,
+		  double d7, uint64_t i8, double d8, float f9)
+{
+	uint64_t h = i0 + 3 * i1 + 5 * i2 + 7 * i3 + 11 * i4 + 13 * i5 +
+		     17 * i6 + 19 * i7 + 23 * i8;
+	return (double)h + d0 + 2 * d1 + 3 * d2 + 4 * d3 + 5 * d4 + 6 * d5 +
+	       7 * d6 + 8 * d7 + 9 * d8 + 10 * (double)f9;
+}
+
+float efmt_fhalf(float x) { return x / 2; }
+
+__asm__(".globl efmt_clobber\n"
+	".type efmt_clobber, @function\n"
+	"efmt_clobber:\n"
+	"	movabs $0x1111111111111111, %rbx\n"
+	"	movabs $0x2222222222222222, %rbp\n"
+	"	movabs $0x3333333333333333, %r12\n"
+	"	movabs $0x4444444444444444, %r13\n"
+	"	movabs $0x5555555555555555, %r14\n"
+	"	movabs $0x6666666666666666, %r15\n"
+	"	std\n"
+	"	mov $7, %eax\n"
+	"	ret\n"
+	".size efmt_clobber, . - efmt_clobber\n");
+
+uint64_t efmt_recurse(uint64_t n)
+{
+	volatile unsigned char frame[4096];
+	frame[0] = (unsigned char)n;
+	frame[4095] = (unsigned char)(n >> 8);
+	if (!n)
+		return frame[0];
+	return efmt_recurse(n - 1) + frame[4095];
+}
+
+uint64_t efmt_spin(uint64_t n, uint64_t seed)
+{
+	uint64_t h = seed;
+	for (uint64_t i = 0; i < n; i++)
+		h = (h ^ i) * 0x100000001b3ull;
+	return h;
+}
+
+static __thread uint64_t tls_counter = 40;
+uint64_t efmt_tls_bump(void) { return ++tls_counter; }
+
+int efmt_errno_erange(void)
+{
+	errno = 0;
+	(void)strtoull("999999999999999999999999999", NULL, 10);
+	return errno;
+}
+
+uint64_t efmt_heap(uint64_t n)
+{
+	char *p = malloc(n), *q;
+	uint64_t where = (uint64_t)p;
+	if (!p)
+		return 0;
+	memset(p, 'x', n - 1);
+	p[n - 1] = 0;
+	q = strdup(p);
+	if (!q || strlen(q) != n - 1)
+		where = 1;
+	free(q);
+	free(p);
+	return where;
+}

@@ -1,0 +1,41 @@
+/* mpktest.h: the MPK test suite's foreign library (libefmpktest.so), built
+ * with the stack protector on every function so that each call reads the
+ * canary from the thread block, as distribution libraries do. */
+#ifndef EF_MPKTEST_H
+#define EF_MPKTEST_H
+
+#include <stdint.h>
+
+typedef struct { uint64_t lo, hi; } efmt_u128;       /* rdx:rax */
+typedef struct { double x, y; } efmt_d2;             /* xmm0:xmm1 */
+
+uint64_t efmt_empty(void);
+uint64_t efmt_read(const volatile uint64_t *p);
+void efmt_write(volatile uint64_t *p, uint64_t v);
+efmt_u128 efmt_u128_make(uint64_t lo, uint64_t hi);
+efmt_d2 efmt_d2_make(double x, double y);
+double efmt_dsum(double a0, double a1, double a2, double a3, double a4,
+		 double a5, double a6, double a7, double a8, double a9);
+/* Integers and doubles interleaved, some of each stacked. */
+double efmt_mixed(uint64_t i0, double d0, uint64_t i1, double d1, uint64_t i2,
+		  double d2, uint64_t i3, double d3, uint64_t i4, double d4,
+		  uint64_t i5, double d5, uint64_t i6, double d6, uint64_t i7,
+		  double d7, uint64_t i8, double d8, float f9);
+float efmt_fhalf(float x);
+/* Overwrites every callee-saved register and returns: not ABI-conforming,
+ * as hostile code need not be. */
+uint64_t efmt_clobber(void);
+/* Recursion with 4 KiB frames, n deep: overflows any small stack. */
+uint64_t efmt_recurse(uint64_t n);
+/* n rounds of a hash: foreign work long enough to be interrupted. */
+uint64_t efmt_spin(uint64_t n, uint64_t seed);
+/* A thread-local counter of the library (dynamic TLS), incremented. */
+uint64_t efmt_tls_bump(void);
+/* strtoull of an out-of-range number: errno, in the namespace libc's own
+ * static TLS, must read ERANGE afterwards. */
+int efmt_errno_erange(void);
+/* malloc, fill, strdup and free inside the domain; returns the malloc'd
+ * pointer's address (freed) so the host can see where the heap is. */
+uint64_t efmt_heap(uint64_t n);
+
+#endif
