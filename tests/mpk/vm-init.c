@@ -2,7 +2,7 @@
  *
  * Mounts /dev, /proc and /tmp, then runs each line of /commands (words
  * separated by spaces: NAME=VALUE words first set the environment, the next
- * is the program) with output on the serial
+ * is the program; "show FILE" prints FILE) with output on the serial
  * console, and prints "efbench-vm: exit <status> <line>" after each and
  * "efbench-vm: done" at the end, which scripts/mpk-vm reads.  Then it powers
  * the machine off.  Static, so that the VM needs nothing to start it.
@@ -24,7 +24,23 @@ static void say(const char *fmt, const char *a, int v)
 	fflush(stdout);
 }
 
-static int run(char *line)
+/* "show FILE": print FILE with every line prefixed "FILE: ". */
+static int show(const char *path)
+{
+	char buf[4096];
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return 1;
+	while (fgets(buf, sizeof buf, f))
+		printf("%s: %s", path, buf);
+	fclose(f);
+	fflush(stdout);
+	return 0;
+}
+
+/* Run one command line; its exit status, or 128 + the signal that ended it. */
+static int spawn(char *line)
 {
 	char *argv[64], *save = NULL, *w;
 	int argc = 0, status;
@@ -53,6 +69,11 @@ static int run(char *line)
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
+}
+
+static int run(char *line)
+{
+	return strncmp(line, "show ", 5) ? spawn(line) : show(line + 5);
 }
 
 int main(void)
