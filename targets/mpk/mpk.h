@@ -24,6 +24,10 @@
  *            thread block, direction flag and callee-saved registers, and
  *            returns rax, rdx:rax, xmm0 or xmm0:xmm1 untouched.
  *
+ * Not scrubbed: argument registers the call does not use and the vector
+ * registers keep the host's values (the gate knows neither the callee's
+ * arity nor its types, and clearing them all costs more than the budget).
+ *
  * Limits: one thread at a time in a domain (it has one stack and one thread
  * block); up to EF_MPK_SLOTS domains (the CPU has 16 keys: key 0 is the
  * host's, one is the shared key); arguments and return values of at most 8
