@@ -1,6 +1,8 @@
 # efbench: `make bench` measures, `make test` checks.  See README.md.
 MAKEFLAGS += --no-builtin-rules
 .DELETE_ON_ERROR:
+# Keep intermediate objects (the firmware's are made by pattern rules).
+.SECONDARY:
 .SUFFIXES:
 
 CC      ?= cc
@@ -40,6 +42,15 @@ FOREIGN_LIBS += $(BUILD)/lib/libefheap.so $(BUILD)/lib/libefmpktest.so \
 UNIT_TESTS += $(BUILD)/tests/test_mpk
 endif
 
+# The PMP firmware (rv32, bare metal), wherever Debian's riscv64-unknown-elf
+# toolchain and picolibc are installed (make deps installs them).
+RVCC := riscv64-unknown-elf-gcc
+ifneq ($(shell command -v $(RVCC) 2>/dev/null),)
+PMP := 1
+PMP_BOARDS := virt opentitan
+PMP_FIRMWARE := $(PMP_BOARDS:%=$(BUILD)/pmp/%/test_pmp.elf)
+endif
+
 HARNESS_OBJS  := $(HARNESS:%=$(OBJ)/harness/%.o)
 RUNTIME_OBJS  := $(RUNTIME:%=$(OBJ)/%.o)
 WORKLOAD_OBJS := $(foreach w,$(WORKLOADS),$(foreach m,$(MODES),$(OBJ)/workloads/$w/host.$m.o))
@@ -60,7 +71,7 @@ bench: deps
 	$(EFBENCH) $(BENCH_FLAGS)
 
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
+	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(PMP_FIRMWARE)
 	@scripts/run-tests
 
 # The commit goes into the sidecar; the stamp changes only when it does.
@@ -129,7 +140,58 @@ $(BUILD)/tests/test_%: $(OBJ)/tests/unit/test_%.o $(TEST_LINK) $(OBJ)/tests/unit
 	$(CC) $(EF_CFLAGS) -o $@ $< $(OBJ)/tests/unit/check.o $(TEST_LINK) \
 		-L$(BUILD)/lib -lefubench -Wl,-rpath,'$$ORIGIN/../lib' $(LDLIBS)
 
+ifeq ($(PMP),1)
+# rv32imac for both boards (the opentitan board's Ibex has no F or D); the
+# zicsr extension for the assembler, the plain name for picolibc's multilib.
+# -mno-relax: the gate clears gp, so nothing may address relative to it.
+RV_CFLAGS := -march=rv32imac_zicsr -mabi=ilp32 -mno-relax -mcmodel=medany \
+	-O2 -g -std=gnu11 -Wall -Wextra -ffunction-sections -fdata-sections \
+	-fno-common --specs=picolibc.specs
+RV_LDFLAGS := -march=rv32imac -mabi=ilp32 --specs=picolibc.specs -nostartfiles \
+	-T targets/pmp/fw.ld -Wl,--no-warn-rwx-segments -Wl,--gc-sections
+RV_LIBDIR := /usr/lib/picolibc/riscv64-unknown-elf/lib/rv32imac/ilp32
+# Boards: RAM, the foreign heap and stack, where execution starts.
+PMP_LD_virt := -Wl,--defsym=RAM_BASE=0x80000000,--defsym=RAM_SIZE=0x1000000 \
+	-Wl,--defsym=FOREIGN_HEAP=0x10000,--defsym=FOREIGN_STACK=0x4000
+PMP_LD_opentitan := -Wl,-e,ef_reset -Wl,--section-start=.reset=0x20000400 \
+	-Wl,--defsym=RAM_BASE=0x10000000,--defsym=RAM_SIZE=0x20000 \
+	-Wl,--defsym=FOREIGN_HEAP=0x4000,--defsym=FOREIGN_STACK=0x2000
+PMP_DEF_virt := -DEF_BOARD_VIRT
+PMP_DEF_opentitan := -DEF_BOARD_OPENTITAN
+
+$(BUILD)/pmp/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(RVCC) $(RV_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/pmp/obj/%.o: %.S
+	@mkdir -p $(@D)
+	$(RVCC) $(RV_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/pmp/%/board.o: targets/pmp/board.c
+	@mkdir -p $(@D)
+	$(RVCC) $(RV_CFLAGS) $(PMP_DEF_$*) -MMD -MP -c $< -o $@
+
+# A foreign library for the firmware: its objects with the C library parts
+# they use, linked into one relocatable object whose sections move to the
+# foreign run (.foreign.*) and whose symbols, but for its own API, become
+# local, so the host's copy of the C library stays the host's.
+$(BUILD)/pmp/%-foreign.o: $(BUILD)/pmp/obj/tests/pmp/foreign.o
+	riscv64-unknown-elf-ld -r -m elf32lriscv -o $@.tmp $^ -L$(RV_LIBDIR) -lc \
+		$$($(RVCC) -march=rv32imac -mabi=ilp32 -print-libgcc-file-name)
+	riscv64-unknown-elf-nm --defined-only -g $^ | awk '{ print $$3 }' > $@.api
+	riscv64-unknown-elf-objcopy --prefix-alloc-sections=.foreign \
+		--keep-global-symbols=$@.api $@.tmp $@
+	@if riscv64-unknown-elf-objdump -h $@ | grep -q '\.foreign\.t\(data\|bss\)'; then \
+		echo "$@: the foreign side uses thread-local storage, which the PMP runtime does not give it yet" >&2; \
+		rm -f $@; exit 1; fi
+	@rm -f $@.tmp
+
+PMP_HOST_OBJS := $(BUILD)/pmp/obj/targets/pmp/start.o $(BUILD)/pmp/obj/targets/pmp/pmp.o
+$(BUILD)/pmp/%/test_pmp.elf: $(PMP_HOST_OBJS) $(BUILD)/pmp/%/board.o \
+		$(BUILD)/pmp/obj/tests/pmp/test_pmp.o $(BUILD)/pmp/test-foreign.o targets/pmp/fw.ld
+	$(RVCC) $(RV_LDFLAGS) $(PMP_LD_$*) -o $@ $(PMP_HOST_OBJS) $(BUILD)/pmp/$*/board.o \
+		$(BUILD)/pmp/obj/tests/pmp/test_pmp.o $(BUILD)/pmp/test-foreign.o
+endif
+
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(OBJ) $(BUILD)/lib -name '*.d' 2>/dev/null)
+-include $(shell find $(OBJ) $(BUILD)/lib $(BUILD)/pmp -name '*.d' 2>/dev/null)

@@ -1,0 +1,40 @@
+/* pmp.c: the PMP runtime's state and PMP programming. */
+#include "pmp.h"
+
+#include <stdio.h>
+
+struct ef_pmp_call ef_pmp_call;
+struct ef_pmp_fault ef_pmp_fault;
+uint32_t ef_pmp_host[16];
+int ef_pmp_cold;
+int ef_pmp_applied;
+
+#define PMP_R 0x01u
+#define PMP_W 0x02u
+#define PMP_X 0x04u
+#define PMP_TOR 0x08u
+
+/* Entry 0 (off) is the base of entry 1 (TOR, code: read/execute); entry 2
+ * (TOR, from the end of the code) covers data, heap and stack: read/write.
+ * Nothing else matches, so U-mode can touch nothing else; without the lock
+ * bit the entries do not bind M-mode. */
+void ef_pmp_apply(void)
+{
+	uint32_t cfg = (PMP_TOR | PMP_R | PMP_X) << 8 | (PMP_TOR | PMP_R | PMP_W) << 16;
+	__asm__ volatile("csrw pmpaddr0, %0" : : "r"((uintptr_t)__foreign_text_lo >> 2));
+	__asm__ volatile("csrw pmpaddr1, %0" : : "r"((uintptr_t)__foreign_text_hi >> 2));
+	__asm__ volatile("csrw pmpaddr2, %0" : : "r"((uintptr_t)__foreign_data_hi >> 2));
+	__asm__ volatile("csrw pmpcfg0, %0" : : "r"(cfg) : "memory");
+	ef_pmp_applied = 1;
+}
+
+/* A trap in M-mode: the host's own bug. */
+void ef_pmp_host_trap(uint32_t mcause, uint32_t mtval, uint32_t mepc)
+{
+	char line[128];
+	snprintf(line, sizeof line, "FAIL pmp firmware: host trap mcause=%lu "
+		 "mtval=%#lx mepc=%#lx\n", (unsigned long)mcause,
+		 (unsigned long)mtval, (unsigned long)mepc);
+	ef_board_puts(line);
+	ef_board_exit(3);
+}

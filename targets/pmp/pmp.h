@@ -1,0 +1,107 @@
+/* pmp.h: the RISC-V PMP runtime (rv32, bare metal).  The host runs in
+ * M-mode; the foreign library runs in U-mode, confined by three PMP entries
+ * to its code (read/execute) and its data, heap and stack (read/write).
+ * The linker script (fw.ld) lays both runs out; the gate is in start.S.
+ *
+ * Variants, both measured: warm (PMP entries written only when the domain
+ * changes: here, on the first call) and cold (written before every call).
+ *
+ * Arguments: up to 8 words in a0-a7, the rest stacked; 8-byte arguments take
+ * an aligned register pair.  The stacked-argument count is computed from the
+ * arguments' sizes at compile time; a call mixing 4- and 8-byte arguments
+ * does not compile.  Returns: a0, or a0:a1.
+ */
+#ifndef EF_PMP_H
+#define EF_PMP_H
+
+#include "../ef.h"
+#include "../ef_seq.h"
+
+#include <stdint.h>
+
+/* The armed call; start.S knows the layout. */
+struct ef_pmp_call {
+	uintptr_t fn, sp, stack_bytes;
+};
+extern struct ef_pmp_call ef_pmp_call;
+
+/* The last call's trap, when it did not return normally. */
+struct ef_pmp_fault {
+	uint32_t faulted, mcause, mtval, mepc;
+};
+extern struct ef_pmp_fault ef_pmp_fault;
+
+extern uint32_t ef_pmp_host[16];
+extern char ef_pmp_springboard[];
+/* The gate: called through a cast to the foreign function's type. */
+extern char ef_pmp_gate[];
+
+/* Write the domain's PMP entries. */
+void ef_pmp_apply(void);
+/* 1: cold (rewrite on every call), 0: warm. */
+extern int ef_pmp_cold;
+/* Non-zero once the entries describe the domain (warm calls skip them). */
+extern int ef_pmp_applied;
+
+/* Linker-script bounds of the foreign runs. */
+extern char __foreign_text_lo[], __foreign_text_hi[];
+extern char __foreign_data_lo[], __foreign_data_hi[];
+extern char __foreign_heap_lo[], __foreign_heap_hi[];
+extern char __foreign_stack_lo[], __foreign_stack_hi[];
+
+#define EF_PMP_ARG_WORDS(a) + (sizeof(char[sizeof(a) <= 8 ? 1 : -1]) * 0 + \
+	(sizeof(a) > 4 ? 0x10001u : 1u))
+static inline uintptr_t ef_pmp_stack_bytes(unsigned packed)
+{
+	/* packed: low half, the arguments (plus the leading dummy); high
+	 * half, how many of them are 8 bytes wide. */
+	unsigned args = (packed & 0xffff) - 1, wide = packed >> 16;
+	if (!wide)
+		return 4 * (args > 8 ? args - 8 : 0);
+	return 8 * (args > 4 ? args - 4 : 0);
+}
+#define EF_PMP_ARGS_PACKED(...) (0 EF_FOREACH(EF_PMP_ARG_WORDS, 0, ##__VA_ARGS__))
+#define EF_PMP_STACK_BYTES(...) ef_pmp_stack_bytes(EF_PMP_ARGS_PACKED(__VA_ARGS__))
+/* Either every argument is a word, or every one is 8 bytes. */
+#define EF_PMP_CHECK_ARGS(...) _Static_assert(                                \
+	(EF_PMP_ARGS_PACKED(__VA_ARGS__) >> 16) == 0 ||                      \
+	(EF_PMP_ARGS_PACKED(__VA_ARGS__) >> 16) + 1 ==                       \
+	(EF_PMP_ARGS_PACKED(__VA_ARGS__) & 0xffff),                          \
+	"the rv32 gate takes all-word or all-8-byte arguments")
+
+static inline void ef_pmp_arm(void *fn, uintptr_t sp, uintptr_t stack_bytes)
+{
+	if (ef_pmp_cold || !ef_pmp_applied)
+		ef_pmp_apply();
+	ef_pmp_call.fn = (uintptr_t)fn;
+	ef_pmp_call.sp = sp & ~(uintptr_t)15;
+	ef_pmp_call.stack_bytes = stack_bytes;
+}
+
+/* A foreign call through the gate on stack pointer sp. */
+#define EF_PMP_CALL(sp, fn, ...) __extension__({                            \
+	EF_PMP_CHECK_ARGS(__VA_ARGS__);                                     \
+	ef_pmp_arm((void *)(fn), (uintptr_t)(sp),                           \
+		   EF_PMP_STACK_BYTES(__VA_ARGS__));                        \
+	((__typeof__(&fn))(void *)ef_pmp_gate)(__VA_ARGS__);                \
+})
+
+/* Instructions retired so far (minstret, 64 bits). */
+static inline uint64_t ef_pmp_instret(void)
+{
+	uint32_t hi, lo, hi2;
+	do {
+		__asm__ volatile("csrr %0, minstreth" : "=r"(hi));
+		__asm__ volatile("csrr %0, minstret" : "=r"(lo));
+		__asm__ volatile("csrr %0, minstreth" : "=r"(hi2));
+	} while (hi != hi2);
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* Board: print to the UART; leave through semihosting with a status. */
+void ef_board_putc(char c);
+void ef_board_puts(const char *s);
+void ef_board_exit(int status) __attribute__((noreturn));
+extern const char ef_board_name[];
+
+#endif

@@ -1,0 +1,174 @@
+/* start.S: reset entry, the gate into U-mode and the trap handler of the
+ * PMP firmware (rv32, ilp32).
+ *
+ * A foreign call (pmp.h): the host stores the target, the foreign stack
+ * pointer and the bytes of stacked arguments in ef_pmp_call, then calls
+ * ef_pmp_gate as if it were the foreign function.  The gate saves the host's
+ * callee-saved registers, sp, gp, tp and ra, copies stacked arguments onto
+ * the foreign stack, points ra at the springboard (an ecall in foreign
+ * code), clears every register that is not an argument so no host value
+ * reaches foreign code, sets mepc and mstatus.MPP = U, and mrets.
+ *
+ * Every trap from U-mode comes back to ef_pmp_trap.  The springboard's
+ * ecall is the normal return: a0 and a1 go back to the host.  Any other
+ * trap ends the call: mcause, mtval and mepc are recorded in ef_pmp_fault
+ * and the host continues after the call with a0 = a1 = 0.  A trap from
+ * M-mode is a host bug: the firmware reports it and exits.
+ */
+	.section .text.start, "ax"
+	.globl _start
+_start:
+	/* Everything is built with -mno-relax: nothing uses gp. */
+	la sp, __host_stack_top
+	la tp, __host_tls
+	la t0, ef_pmp_trap
+	csrw mtvec, t0
+	la t0, __bss_start
+	la t1, __bss_end
+1:	bgeu t0, t1, 2f
+	sw zero, 0(t0)
+	addi t0, t0, 4
+	j 1b
+2:	la t0, __foreign_bss_lo
+	la t1, __foreign_data_hi
+3:	bgeu t0, t1, 4f
+	sw zero, 0(t0)
+	addi t0, t0, 4
+	j 3b
+4:	call main
+	call ef_board_exit
+5:	j 5b
+
+	.text
+	.globl ef_pmp_gate
+	.type ef_pmp_gate, @function
+	.balign 4
+ef_pmp_gate:
+	la t0, ef_pmp_host
+	sw ra, 0(t0)
+	sw sp, 4(t0)
+	sw gp, 8(t0)
+	sw tp, 12(t0)
+	sw s0, 16(t0)
+	sw s1, 20(t0)
+	sw s2, 24(t0)
+	sw s3, 28(t0)
+	sw s4, 32(t0)
+	sw s5, 36(t0)
+	sw s6, 40(t0)
+	sw s7, 44(t0)
+	sw s8, 48(t0)
+	sw s9, 52(t0)
+	sw s10, 56(t0)
+	sw s11, 60(t0)
+	la t0, ef_pmp_call
+	lw t1, 0(t0)            /* target */
+	lw t2, 4(t0)            /* foreign sp, 16-aligned */
+	lw t3, 8(t0)            /* stacked argument bytes */
+	beqz t3, 2f
+	addi t4, t3, 15
+	andi t4, t4, -16
+	sub t2, t2, t4
+	mv t4, zero
+1:	add t5, sp, t4
+	lw t5, 0(t5)
+	add t6, t2, t4
+	sw t5, 0(t6)
+	addi t4, t4, 4
+	bltu t4, t3, 1b
+2:	csrw mepc, t1
+	li t4, 0x1800           /* mstatus.MPP := U */
+	csrc mstatus, t4
+	mv sp, t2
+	la ra, ef_pmp_springboard
+	li t0, 0
+	li t1, 0
+	li t2, 0
+	li t3, 0
+	li t4, 0
+	li t5, 0
+	li t6, 0
+	li s0, 0
+	li s1, 0
+	li s2, 0
+	li s3, 0
+	li s4, 0
+	li s5, 0
+	li s6, 0
+	li s7, 0
+	li s8, 0
+	li s9, 0
+	li s10, 0
+	li s11, 0
+	li gp, 0
+	li tp, 0
+	mret
+	.size ef_pmp_gate, . - ef_pmp_gate
+
+	/* 256-byte aligned: Ibex (opentitan) takes only such an mtvec. */
+	.balign 256
+	.globl ef_pmp_trap
+ef_pmp_trap:
+	csrr t0, mstatus
+	srli t0, t0, 11
+	andi t0, t0, 3
+	bnez t0, 9f             /* MPP != U: the host itself trapped */
+	csrr t0, mcause
+	li t1, 8                /* environment call from U-mode */
+	bne t0, t1, 7f
+	csrr t1, mepc
+	la t2, ef_pmp_springboard
+	bne t1, t2, 7f          /* an ecall anywhere else is not a return */
+	la t0, ef_pmp_fault
+	sw zero, 0(t0)
+	j 8f
+7:	la t2, ef_pmp_fault
+	li t1, 1
+	sw t1, 0(t2)
+	sw t0, 4(t2)
+	csrr t1, mtval
+	sw t1, 8(t2)
+	csrr t1, mepc
+	sw t1, 12(t2)
+	li a0, 0
+	li a1, 0
+8:	la t0, ef_pmp_host
+	lw ra, 0(t0)
+	lw sp, 4(t0)
+	lw gp, 8(t0)
+	lw tp, 12(t0)
+	lw s0, 16(t0)
+	lw s1, 20(t0)
+	lw s2, 24(t0)
+	lw s3, 28(t0)
+	lw s4, 32(t0)
+	lw s5, 36(t0)
+	lw s6, 40(t0)
+	lw s7, 44(t0)
+	lw s8, 48(t0)
+	lw s9, 52(t0)
+	lw s10, 56(t0)
+	lw s11, 60(t0)
+	ret
+9:	csrr a0, mcause
+	csrr a1, mtval
+	csrr a2, mepc
+	la sp, __host_stack_top
+	call ef_pmp_host_trap
+10:	j 10b
+
+	/* The springboard: foreign code returns here and traps back. */
+	.section .foreign.text, "ax"
+	.globl ef_pmp_springboard
+	.balign 4
+ef_pmp_springboard:
+	ecall
+
+/* QEMU's opentitan board starts at 0x20000400, in its flash; the firmware
+ * puts this jump there (-Wl,--section-start=.reset=0x20000400). */
+	.section .reset, "ax"
+	.globl ef_reset
+ef_reset:
+	lui t0, %hi(_start)
+	addi t0, t0, %lo(_start)
+	jr t0

@@ -1,0 +1,43 @@
+/* foreign.c: the PMP test suite's foreign library; see pmptest.h. */
+#include "../../targets/ef_seq.h"
+#include "pmptest.h"
+
+uint32_t efpt_args0(void) { return 2166136261u; }
+#define EFPT_DEFINE(n)                                                   \
+	uint32_t efpt_args##n(EF_LIST(EF_SEQ_##n, EFPT_PARAM))          \
+	{                                                                \
+		uint32_t h = 2166136261u;                                \
+		EF_SEQ_##n(EFPT_HASH_ARG)                                \
+		return h;                                                \
+	}
+EFPT_ARITIES(EFPT_DEFINE)
+
+uint64_t efpt_wide(uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+		   uint64_t e, uint64_t f)
+{
+	return a + 3 * b + 5 * c + 7 * d + 11 * e + 13 * f;
+}
+
+uint32_t efpt_empty(void) { return 0; }
+uint32_t efpt_read(const volatile uint32_t *p) { return *p; }
+void efpt_write(volatile uint32_t *p, uint32_t v) { *p = v; }
+uint32_t efpt_jump(uint32_t (*f)(void)) { return f() + 1; }
+
+uint32_t efpt_ecall(void)
+{
+	__asm__ volatile("ecall");
+	return 5;
+}
+
+__asm__(".text\n"
+	".globl efpt_leak\n"
+	"efpt_leak:\n"
+	"	or a0, t0, t1\n or a0, a0, t2\n or a0, a0, t3\n or a0, a0, t4\n"
+	"	or a0, a0, t5\n or a0, a0, t6\n or a0, a0, s0\n or a0, a0, s1\n"
+	"	or a0, a0, s2\n or a0, a0, s3\n or a0, a0, s4\n or a0, a0, s5\n"
+	"	or a0, a0, s6\n or a0, a0, s7\n or a0, a0, s8\n or a0, a0, s9\n"
+	"	or a0, a0, s10\n or a0, a0, s11\n or a0, a0, gp\n or a0, a0, tp\n"
+	"	ret\n");
+
+static uint32_t counter = 100;
+uint32_t efpt_count(void) { return ++counter; }

@@ -1,0 +1,29 @@
+/* pmptest.h: the PMP test suite's foreign functions (tests/pmp/foreign.c),
+ * built into the firmware's foreign run. */
+#ifndef EF_PMPTEST_H
+#define EF_PMPTEST_H
+
+#include <stdint.h>
+
+#define EFPT_HASH_ARG(i) h = (h ^ a##i) * 16777619u;
+#define EFPT_PARAM(i) , uint32_t a##i
+uint32_t efpt_args0(void);
+#define EFPT_ARITIES(X) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(10) X(25)
+#define EFPT_DECLARE(n) uint32_t efpt_args##n(EF_LIST(EF_SEQ_##n, EFPT_PARAM));
+EFPT_ARITIES(EFPT_DECLARE)
+
+/* Six 8-byte arguments (two stacked); the result in a0:a1. */
+uint64_t efpt_wide(uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+		   uint64_t e, uint64_t f);
+uint32_t efpt_empty(void);
+uint32_t efpt_read(const volatile uint32_t *p);
+void efpt_write(volatile uint32_t *p, uint32_t v);
+uint32_t efpt_jump(uint32_t (*f)(void));
+/* ecall from foreign code, not at the springboard. */
+uint32_t efpt_ecall(void);
+/* The OR of every register that is not an argument, at entry (ra aside). */
+uint32_t efpt_leak(void);
+/* A counter in the foreign run's data, incremented. */
+uint32_t efpt_count(void);
+
+#endif

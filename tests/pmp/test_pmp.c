@@ -1,0 +1,170 @@
+/* test_pmp.c: the PMP runtime's test suite, a firmware of its own.  Each
+ * test prints PASS/FAIL lines on the UART (scripts/pmp-run passes them on to
+ * scripts/run-tests); the exit status is the number of failures. */
+#include "../../targets/pmp/pmp.h"
+#include "pmptest.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static unsigned failures, checks_failed_in_test;
+static const char *current;
+
+static void say(const char *s) { ef_board_puts(s); }
+
+static void check_fail(int line, const char *what)
+{
+	char buf[256];
+	snprintf(buf, sizeof buf, "FAIL pmp %s (%s): tests/pmp/test_pmp.c:%d: %s\n",
+		 current, ef_board_name, line, what);
+	say(buf);
+	checks_failed_in_test++;
+}
+#define CHECK(c) do { if (!(c)) check_fail(__LINE__, #c); } while (0)
+
+static void run(const char *name, void (*fn)(void))
+{
+	char buf[160];
+	current = name;
+	checks_failed_in_test = 0;
+	fn();
+	if (!checks_failed_in_test) {
+		snprintf(buf, sizeof buf, "PASS pmp %s (%s)\n", name, ef_board_name);
+		say(buf);
+	}
+	failures += checks_failed_in_test != 0;
+}
+
+#define SP ((uintptr_t)__foreign_stack_hi)
+#define CALL(fn, ...) EF_PMP_CALL(SP, fn, ##__VA_ARGS__)
+
+#define ARG(i) , 1000u + 7u * i
+#define CHECK_ARGS(n) CHECK(CALL(efpt_args##n, EF_LIST(EF_SEQ_##n, ARG)) == \
+			    efpt_args##n(EF_LIST(EF_SEQ_##n, ARG)));
+
+static void test_arguments(void)
+{
+	CHECK(CALL(efpt_args0) == efpt_args0());
+	EFPT_ARITIES(CHECK_ARGS)
+	CHECK(CALL(efpt_wide, 1ull << 40, 2ull, 3ull, 4ull, 5ull << 33, 6ull) ==
+	      efpt_wide(1ull << 40, 2, 3, 4, 5ull << 33, 6));
+	CHECK(ef_pmp_fault.faulted == 0);
+}
+
+static void test_no_host_value_reaches_foreign_code(void)
+{
+	CHECK(CALL(efpt_leak) == 0);
+}
+
+static void test_foreign_data(void)
+{
+	uint32_t a = CALL(efpt_count), b = CALL(efpt_count);
+	CHECK(a >= 101 && b == a + 1);
+}
+
+static volatile uint32_t host_word = 0x600d;
+
+static uint32_t host_function(void)
+{
+	host_word++;
+	return 7;
+}
+
+/* A call that must trap: mcause and mtval as given; then the host goes on. */
+static void expect_trap(uint32_t mcause, uint32_t mtval, uint32_t got)
+{
+	char buf[160];
+	CHECK(got == 0);
+	CHECK(ef_pmp_fault.faulted == 1);
+	CHECK(ef_pmp_fault.mcause == mcause);
+	CHECK(ef_pmp_fault.mtval == mtval);
+	if (ef_pmp_fault.mcause != mcause || ef_pmp_fault.mtval != mtval) {
+		snprintf(buf, sizeof buf, "# trap: mcause %lu mtval %#lx mepc %#lx\n",
+			 (unsigned long)ef_pmp_fault.mcause,
+			 (unsigned long)ef_pmp_fault.mtval,
+			 (unsigned long)ef_pmp_fault.mepc);
+		say(buf);
+	}
+	/* The host continues, and the next call is normal. */
+	CHECK(CALL(efpt_args2, 1u, 2u) == efpt_args2(1u, 2u));
+	CHECK(ef_pmp_fault.faulted == 0);
+}
+
+static void test_foreign_load_from_host_data_traps(void)
+{
+	expect_trap(5, (uint32_t)(uintptr_t)&host_word, CALL(efpt_read, &host_word));
+}
+
+static void test_foreign_load_from_host_stack_traps(void)
+{
+	volatile uint32_t local = 42;
+	expect_trap(5, (uint32_t)(uintptr_t)&local, CALL(efpt_read, &local));
+	CHECK(local == 42);
+}
+
+static void test_foreign_store_to_host_traps(void)
+{
+	CALL(efpt_write, &host_word, 1u);
+	expect_trap(7, (uint32_t)(uintptr_t)&host_word, 0);
+	CHECK(host_word == 0x600d);
+}
+
+static void test_foreign_jump_to_host_code_traps(void)
+{
+	expect_trap(1, (uint32_t)(uintptr_t)host_function, CALL(efpt_jump, host_function));
+	CHECK(host_word == 0x600d);
+}
+
+static void test_foreign_ecall_traps(void)
+{
+	expect_trap(8, 0, CALL(efpt_ecall));
+}
+
+/* Instructions per round trip of an empty function: direct, warm, cold. */
+#define ROUNDS 1000
+static void test_round_trip_budget(void)
+{
+	char buf[200];
+	uint64_t t0, direct, warm, cold;
+	volatile uint32_t sink = 0;
+	uint32_t (*volatile fn)(void) = efpt_empty;
+
+	t0 = ef_pmp_instret();
+	for (int i = 0; i < ROUNDS; i++)
+		sink += fn();
+	direct = ef_pmp_instret() - t0;
+	ef_pmp_cold = 0;
+	CALL(efpt_empty);
+	t0 = ef_pmp_instret();
+	for (int i = 0; i < ROUNDS; i++)
+		sink += CALL(efpt_empty);
+	warm = ef_pmp_instret() - t0;
+	ef_pmp_cold = 1;
+	t0 = ef_pmp_instret();
+	for (int i = 0; i < ROUNDS; i++)
+		sink += CALL(efpt_empty);
+	cold = ef_pmp_instret() - t0;
+	ef_pmp_cold = 0;
+	snprintf(buf, sizeof buf, "# pmp %s: instructions per round trip of an "
+		 "empty function: direct %lu, warm gate %lu (+%lu), cold gate %lu (+%lu)\n",
+		 ef_board_name, (unsigned long)(direct / ROUNDS),
+		 (unsigned long)(warm / ROUNDS), (unsigned long)((warm - direct) / ROUNDS),
+		 (unsigned long)(cold / ROUNDS), (unsigned long)((cold - direct) / ROUNDS));
+	say(buf);
+	CHECK(warm - direct <= 100 * ROUNDS);
+	CHECK(cold > warm);
+}
+
+int main(void)
+{
+	run("arguments in a0-a7 and stacked, returns in a0 and a0:a1", test_arguments);
+	run("no host register value reaches foreign code", test_no_host_value_reaches_foreign_code);
+	run("foreign code keeps its own data", test_foreign_data);
+	run("foreign load from host data traps (mcause 5)", test_foreign_load_from_host_data_traps);
+	run("foreign load from the host stack traps (mcause 5)", test_foreign_load_from_host_stack_traps);
+	run("foreign store to host data traps (mcause 7)", test_foreign_store_to_host_traps);
+	run("foreign jump into host code traps (mcause 1)", test_foreign_jump_to_host_code_traps);
+	run("foreign ecall outside the springboard ends the call", test_foreign_ecall_traps);
+	run("warm round trip within 100 instructions of a direct call", test_round_trip_budget);
+	return (int)failures;
+}
