@@ -22,7 +22,7 @@ MPK := 1
 MODES += invoke full
 endif
 
-HARNESS   := clock csv efbench meta options plan registry runner selfbench stats summary
+HARNESS   := clock csv digest efbench meta options plan registry runner selfbench stats summary
 RUNTIME   := targets/common/domain targets/common/validate targets/mock/mock
 WORKLOADS := ubench
 
@@ -48,7 +48,8 @@ RVCC := riscv64-unknown-elf-gcc
 ifneq ($(shell command -v $(RVCC) 2>/dev/null),)
 PMP := 1
 PMP_BOARDS := virt opentitan
-PMP_FIRMWARE := $(PMP_BOARDS:%=$(BUILD)/pmp/%/test_pmp.elf)
+# The benchmark firmware needs megabytes of RAM (1 MiB buffers): virt only.
+PMP_FIRMWARE := $(PMP_BOARDS:%=$(BUILD)/pmp/%/test_pmp.elf) $(BUILD)/pmp/virt/bench.elf
 endif
 
 HARNESS_OBJS  := $(HARNESS:%=$(OBJ)/harness/%.o)
@@ -144,17 +145,21 @@ ifeq ($(PMP),1)
 # rv32imac for both boards (the opentitan board's Ibex has no F or D); the
 # zicsr extension for the assembler, the plain name for picolibc's multilib.
 # -mno-relax: the gate clears gp, so nothing may address relative to it.
+MODES_ALL := unsafe validate invoke full
 RV_CFLAGS := -march=rv32imac_zicsr -mabi=ilp32 -mno-relax -mcmodel=medany \
 	-O2 -g -std=gnu11 -Wall -Wextra -ffunction-sections -fdata-sections \
-	-fno-common --specs=picolibc.specs
+	-fno-common --specs=picolibc.specs \
+	-DEF_DEFAULT_HEAP_BYTES=0x180000 -DEF_DEFAULT_STACK_BYTES=0x10000
 RV_LDFLAGS := -march=rv32imac -mabi=ilp32 --specs=picolibc.specs -nostartfiles \
 	-T targets/pmp/fw.ld -Wl,--no-warn-rwx-segments -Wl,--gc-sections
 RV_LIBDIR := /usr/lib/picolibc/riscv64-unknown-elf/lib/rv32imac/ilp32
 # Boards: RAM, the foreign heap and stack, where execution starts.
 PMP_LD_virt := -Wl,--defsym=RAM_BASE=0x80000000,--defsym=RAM_SIZE=0x1000000 \
-	-Wl,--defsym=FOREIGN_HEAP=0x10000,--defsym=FOREIGN_STACK=0x4000
+	-Wl,--defsym=HOST_HEAP=0x400000 \
+	-Wl,--defsym=FOREIGN_HEAP=0x400000,--defsym=FOREIGN_STACK=0x4000
 PMP_LD_opentitan := -Wl,-e,ef_reset -Wl,--section-start=.reset=0x20000400 \
 	-Wl,--defsym=RAM_BASE=0x10000000,--defsym=RAM_SIZE=0x20000 \
+	-Wl,--defsym=HOST_HEAP=0x2000 \
 	-Wl,--defsym=FOREIGN_HEAP=0x4000,--defsym=FOREIGN_STACK=0x2000
 PMP_DEF_virt := -DEF_BOARD_VIRT
 PMP_DEF_opentitan := -DEF_BOARD_OPENTITAN
@@ -173,7 +178,10 @@ $(BUILD)/pmp/%/board.o: targets/pmp/board.c
 # they use, linked into one relocatable object whose sections move to the
 # foreign run (.foreign.*) and whose symbols, but for its own API, become
 # local, so the host's copy of the C library stays the host's.
-$(BUILD)/pmp/%-foreign.o: $(BUILD)/pmp/obj/tests/pmp/foreign.o
+PMP_FOREIGN_test := $(BUILD)/pmp/obj/tests/pmp/foreign.o
+PMP_FOREIGN_ubench := $(BUILD)/pmp/obj/workloads/ubench/foreign.o
+.SECONDEXPANSION:
+$(BUILD)/pmp/%-foreign.o: $$(PMP_FOREIGN_$$*)
 	riscv64-unknown-elf-ld -r -m elf32lriscv -o $@.tmp $^ -L$(RV_LIBDIR) -lc \
 		$$($(RVCC) -march=rv32imac -mabi=ilp32 -print-libgcc-file-name)
 	riscv64-unknown-elf-nm --defined-only -g $^ | awk '{ print $$3 }' > $@.api
@@ -184,7 +192,23 @@ $(BUILD)/pmp/%-foreign.o: $(BUILD)/pmp/obj/tests/pmp/foreign.o
 		rm -f $@; exit 1; fi
 	@rm -f $@.tmp
 
+# The workloads, once per mode, with the shared runtime code.
+define pmp_mode_object
+$(BUILD)/pmp/obj/workloads/%/host.$(1).o: workloads/%/host.c
+	@mkdir -p $$(@D)
+	$$(RVCC) $$(RV_CFLAGS) -DEF_MODE=EF_MODE_$(shell echo $(1) | tr a-z A-Z) -MMD -MP -c $$< -o $$@
+endef
+$(foreach m,$(MODES_ALL),$(eval $(call pmp_mode_object,$m)))
+
 PMP_HOST_OBJS := $(BUILD)/pmp/obj/targets/pmp/start.o $(BUILD)/pmp/obj/targets/pmp/pmp.o
+PMP_BENCH_OBJS := $(BUILD)/pmp/obj/targets/pmp/bench.o $(BUILD)/pmp/obj/harness/digest.o \
+	$(MODES_ALL:%=$(BUILD)/pmp/obj/workloads/ubench/host.%.o) \
+	$(BUILD)/pmp/obj/targets/common/domain.o $(BUILD)/pmp/obj/targets/common/validate.o \
+	$(BUILD)/pmp/obj/targets/mock/mock.o $(BUILD)/pmp/ubench-foreign.o
+$(BUILD)/pmp/%/bench.elf: $(PMP_HOST_OBJS) $(BUILD)/pmp/%/board.o $(PMP_BENCH_OBJS) targets/pmp/fw.ld
+	$(RVCC) $(RV_LDFLAGS) $(PMP_LD_$*) -o $@ $(PMP_HOST_OBJS) $(BUILD)/pmp/$*/board.o \
+		$(PMP_BENCH_OBJS)
+
 $(BUILD)/pmp/%/test_pmp.elf: $(PMP_HOST_OBJS) $(BUILD)/pmp/%/board.o \
 		$(BUILD)/pmp/obj/tests/pmp/test_pmp.o $(BUILD)/pmp/test-foreign.o targets/pmp/fw.ld
 	$(RVCC) $(RV_LDFLAGS) $(PMP_LD_$*) -o $@ $(PMP_HOST_OBJS) $(BUILD)/pmp/$*/board.o \

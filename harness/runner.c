@@ -12,18 +12,6 @@ uint64_t ef_rng_next(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
-int ef_bench_digest(const ef_bench *b, uint64_t param, uint64_t iters,
-		    uint64_t *out, char *err, size_t errlen)
-{
-	void *ctx = b->setup(param, err, errlen);
-	if (!ctx)
-		return -1;
-	b->run(ctx, iters);
-	*out = b->result(ctx);
-	b->teardown(ctx);
-	return 0;
-}
-
 /* Run with the host stack lowered by `offset` bytes; returns ticks. */
 static __attribute__((noinline)) uint64_t
 timed_run(const ef_bench *b, void *ctx, uint64_t iters, unsigned offset)

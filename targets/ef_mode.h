@@ -5,8 +5,8 @@
  *
  *   unsafe    no domain; host memory; direct calls; no checks
  *   validate  mock domain; foreign memory; direct calls; all checks
- *   invoke    isolating runtime's gate (mpk); checks compiled out
- *   full      isolating runtime's gate (mpk); all checks
+ *   invoke    isolating runtime's gate (mpk, pmp); checks compiled out
+ *   full      isolating runtime's gate (mpk, pmp); all checks
  *
  * EF_MODE_SYM(name) gives a per-mode symbol name so that the four builds of
  * one workload link into one driver.
@@ -43,8 +43,7 @@
 #define EF_RUNTIME_INVOKE EF_MOCK_INVOKE
 #define EF_RUNTIME_INVOKE_VOID EF_MOCK_INVOKE_VOID
 #define EF_RUNTIME_CALLBACK_ADDRESS ef_mock_callback_address
-#elif (EF_MODE == EF_MODE_INVOKE || EF_MODE == EF_MODE_FULL) && defined(__x86_64__)
-#include "mpk/mpk.h"
+#elif EF_MODE == EF_MODE_INVOKE || EF_MODE == EF_MODE_FULL
 #if EF_MODE == EF_MODE_INVOKE
 #define EF_MODE_SYM(name) name##_invoke
 #define EF_MODE_NAME "invoke"
@@ -55,14 +54,26 @@
 #define EF_CHECKS 1
 #endif
 #define EF_DOMAIN 1
-#define EF_CALLBACKS 0      /* the mpk callback gates are not built yet */
+#define EF_CALLBACKS 0      /* the callback gates are not built yet */
+#if defined(__x86_64__)
+#include "mpk/mpk.h"
 #define EF_RUNTIME_OPEN(d, set) ef_mpk_open(d, set, NULL)
 #define EF_RUNTIME_CLOSE ef_mpk_close
 #define EF_RUNTIME_ERROR() ef_mpk_error()
 #define EF_RUNTIME_INVOKE EF_MPK_INVOKE
 #define EF_RUNTIME_INVOKE_VOID EF_MPK_INVOKE_VOID
+#elif defined(__riscv)
+#include "pmp/pmp.h"
+#define EF_RUNTIME_OPEN(d, set) ef_pmp_open(d, set)
+#define EF_RUNTIME_CLOSE ef_domain_close
+#define EF_RUNTIME_ERROR() ""
+#define EF_RUNTIME_INVOKE EF_PMP_INVOKE
+#define EF_RUNTIME_INVOKE_VOID EF_PMP_INVOKE_VOID
 #else
 #error "this efbench build has no isolating runtime for the invoke and full modes"
+#endif
+#else
+#error "EF_MODE is not one of EF_MODE_UNSAFE, _VALIDATE, _INVOKE, _FULL"
 #endif
 
 /* Open the mode's domain over the library set `set` (the mpk runtime loads

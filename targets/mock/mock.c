@@ -5,10 +5,13 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#ifdef __linux__
 #include <sys/mman.h>
+#endif
 
 __thread ef_domain *ef_mock_current;
 
+#ifdef __linux__
 static void *mock_map(ef_domain *d, size_t bytes)
 {
 	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
@@ -22,6 +25,20 @@ static void mock_unmap(ef_domain *d, void *p, size_t bytes)
 	(void)d;
 	munmap(p, bytes);
 }
+#else
+/* Bare metal (the PMP firmware): the C library's heap. */
+static void *mock_map(ef_domain *d, size_t bytes)
+{
+	(void)d;
+	return malloc(bytes);
+}
+
+static void mock_unmap(ef_domain *d, void *p, size_t bytes)
+{
+	(void)d, (void)bytes;
+	free(p);
+}
+#endif
 
 const ef_runtime ef_mock_runtime = {
 	.name = "mock",

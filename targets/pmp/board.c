@@ -3,6 +3,7 @@
 #include "pmp.h"
 
 #include <stdint.h>
+#include <stdio.h>
 
 #if defined(EF_BOARD_VIRT)
 /* virt: NS16550A at 0x10000000; THR at 0, LSR at 5 (bit 5: THR empty). */
@@ -79,4 +80,35 @@ void ef_board_exit(int status)
 	semihost(0x20, block);
 	for (;;)
 		;
+}
+
+/* picolibc's standard streams and _exit, for the shared C code (abort,
+ * fprintf(stderr, ...)) built into the firmware. */
+static int uart_put(char c, FILE *f)
+{
+	(void)f;
+	if (c == '\n')
+		ef_board_putc('\r');
+	ef_board_putc(c);
+	return (unsigned char)c;
+}
+static FILE uart_stream = FDEV_SETUP_STREAM(uart_put, NULL, NULL, _FDEV_SETUP_WRITE);
+FILE *const stdout = &uart_stream;
+FILE *const stderr = &uart_stream;
+
+void _exit(int status)
+{
+	ef_board_exit(status);
+}
+
+/* abort() raises SIGABRT through these: the firmware exits 128 + signal. */
+int getpid(void)
+{
+	return 1;
+}
+
+int kill(int pid, int sig)
+{
+	(void)pid;
+	ef_board_exit(128 + sig);
 }

@@ -38,3 +38,43 @@ void ef_pmp_host_trap(uint32_t mcause, uint32_t mtval, uint32_t mepc)
 	ef_board_puts(line);
 	ef_board_exit(3);
 }
+
+/* The domain's memory (argument heap and stack, see ef_domain_open): taken
+ * from the foreign run's heap, which the PMP entries cover; one domain at a
+ * time, so a bump pointer that the last unmap resets. */
+static uintptr_t heap_next;
+static unsigned heap_maps;
+
+static void *pmp_map(ef_domain *d, size_t bytes)
+{
+	uintptr_t p;
+	(void)d;
+	if (!heap_next)
+		heap_next = (uintptr_t)__foreign_heap_lo;
+	p = (heap_next + 15) & ~(uintptr_t)15;
+	if (bytes > (uintptr_t)__foreign_heap_hi - p)
+		return NULL;
+	heap_next = p + bytes;
+	heap_maps++;
+	return (void *)p;
+}
+
+static void pmp_unmap(ef_domain *d, void *p, size_t bytes)
+{
+	(void)d, (void)p, (void)bytes;
+	if (heap_maps && !--heap_maps)
+		heap_next = 0;
+}
+
+const ef_runtime ef_pmp_runtime = {
+	.name = "pmp",
+	.map = pmp_map,
+	.unmap = pmp_unmap,
+	.unavailable = NULL,
+};
+
+ef_status ef_pmp_open(ef_domain *d, const char *set)
+{
+	(void)set;      /* one library set per firmware: the foreign run */
+	return ef_domain_open(d, &ef_pmp_runtime, NULL);
+}

@@ -86,6 +86,25 @@ static inline void ef_pmp_arm(void *fn, uintptr_t sp, uintptr_t stack_bytes)
 	((__typeof__(&fn))(void *)ef_pmp_gate)(__VA_ARGS__);                \
 })
 
+/* Domains: the argument heap and stack come from the foreign run's heap;
+ * the firmware holds one library set, so `set` only names it. */
+extern const ef_runtime ef_pmp_runtime;
+ef_status ef_pmp_open(ef_domain *d, const char *set);
+
+/* A foreign call on the domain's stack; the epoch advances after it. */
+#define EF_PMP_INVOKE(d, fn, ...) __extension__({                          \
+	ef_domain *ef_d_ = (d);                                            \
+	__typeof__(fn(__VA_ARGS__)) ef_ret_ =                              \
+		EF_PMP_CALL(ef_d_->stack_sp, fn, __VA_ARGS__);             \
+	ef_epoch_advance(ef_d_);                                           \
+	ef_ret_;                                                           \
+})
+#define EF_PMP_INVOKE_VOID(d, fn, ...) do {                                \
+	ef_domain *ef_d_ = (d);                                            \
+	EF_PMP_CALL(ef_d_->stack_sp, fn, __VA_ARGS__);                     \
+	ef_epoch_advance(ef_d_);                                           \
+} while (0)
+
 /* Instructions retired so far (minstret, 64 bits). */
 static inline uint64_t ef_pmp_instret(void)
 {

@@ -1,7 +1,8 @@
 #!/bin/sh
 # test_pmp.sh: the PMP test firmware on each QEMU board (scripts/pmp-run),
 # twice, for scripts/run-tests: the suite's own PASS/FAIL lines, and one
-# check that the two runs printed the same instruction counts.
+# check that the two runs printed the same instruction counts; then the
+# benchmark firmware on virt, twice, the same way.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 
@@ -23,6 +24,7 @@ for board in virt opentitan; do
 		tail -n 5 "$a"
 		failed=1
 	fi
+	grep -q '^FAIL ' "$a" && failed=1
 	scripts/pmp-run "$board" "$fw" > "$b" 2>&1
 	if grep -q '^# .*instructions' "$a" && cmp -s "$a" "$b"; then
 		echo "PASS pmp two runs on $board count the same instructions"
@@ -32,5 +34,35 @@ for board in virt opentitan; do
 		failed=1
 	fi
 done
-grep -q '^FAIL ' "$a" && failed=1
+# The benchmark firmware: every ubench benchmark in every mode (invoke and
+# full warm and cold) equals unsafe mode's result and is counted; two runs
+# count the same.
+fw=build/pmp/virt/bench.elf
+if [ -f "$fw" ]; then
+	scripts/pmp-run virt "$fw" > "$a" 2>&1
+	rc=$?
+	missing=""
+	for m in unsafe,none validate,none invoke,warm full,warm invoke,cold full,cold; do
+		grep -q "^row,$m,ubench,invoke_args,100," "$a" || missing="$missing $m"
+	done
+	if [ $rc -eq 0 ] && [ -z "$missing" ] && ! grep -q '^error,' "$a"; then
+		echo "PASS pmp ubench in every mode on virt equals unsafe and is counted ($(grep -c '^row,' "$a") samples)"
+	else
+		echo "FAIL pmp ubench on virt: exit $rc, modes missing:${missing:- none}"
+		grep '^error,' "$a" | head -n 5
+		failed=1
+	fi
+	scripts/pmp-run virt "$fw" > "$b" 2>&1
+	if cmp -s "$a" "$b"; then
+		echo "PASS pmp two benchmark runs on virt count the same instructions"
+	else
+		echo "FAIL pmp two benchmark runs on virt count the same instructions:"
+		diff "$a" "$b" | head -n 6
+		failed=1
+	fi
+	awk -F, '/^row,(unsafe,none|invoke,warm|invoke,cold),ubench,invoke_args,0,/ && $10 == 0 {
+		v[$2 "," $3] = $8 }
+		END { printf "# pmp virt: ubench/invoke_args/0 instructions per call: unsafe %s, invoke warm %s, cold %s\n",
+		      v["unsafe,none"], v["invoke,warm"], v["invoke,cold"] }' "$a"
+fi
 exit $failed

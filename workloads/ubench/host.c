@@ -163,7 +163,7 @@ static void *setup_text(uint64_t n, int kind, void (*loop)(struct ub *, uint64_t
 		teardown(u);
 		return NULL;
 	}
-	EFM_INVOKE_VOID(&u->d, efub_fill, u->buf, n, kind);
+	EFM_INVOKE_VOID(&u->d, efub_fill, u->buf, (size_t)n, kind);
 	return u;
 }
 

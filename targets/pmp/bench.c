@@ -1,0 +1,106 @@
+/* bench.c: the PMP firmware's benchmark runner.  Every ubench benchmark in
+ * every mode (invoke and full once warm and once cold): its digest is
+ * compared with unsafe mode's first, then it is timed in instructions
+ * (minstret; exact under QEMU -icount).  One UART line per sample:
+ *
+ *   row,MODE,POLICY,WORKLOAD,BENCHMARK,PARAMETER,ITERATIONS,VALUE,instructions,REPETITION
+ *   error,MODE,POLICY,WORKLOAD,BENCHMARK,PARAMETER,MESSAGE
+ *
+ * The exit status is the number of error lines. */
+#include "pmp.h"
+#include "../../harness/runner.h"
+
+#include <stdio.h>
+#include <string.h>
+
+extern const ef_workload ef_workload_ubench_unsafe, ef_workload_ubench_validate,
+	ef_workload_ubench_invoke, ef_workload_ubench_full;
+
+#define REPETITIONS 3
+#define CHECK_ITERS 7
+
+static unsigned errors;
+
+static void error(const char *mode, const char *policy, const char *w,
+		  const ef_bench *b, uint64_t param, const char *msg)
+{
+	printf("error,%s,%s,%s,%s,%lu,%s\n", mode, policy, w, b->name,
+	       (unsigned long)param, msg);
+	errors++;
+}
+
+/* Fewer iterations for the large buffers: counts are exact anyway. */
+static uint64_t iterations(const ef_bench *b, uint64_t param)
+{
+	if (b->param_is_bytes && param >= 65536)
+		return 2;
+	return 32;
+}
+
+static void measure(const ef_workload *w, const ef_bench *b, const ef_bench *ref,
+		    uint64_t param, const char *policy)
+{
+	char err[160] = "";
+	uint64_t want, got, iters = iterations(b, param);
+	void *ctx;
+
+	if (ef_bench_digest(ref, param, CHECK_ITERS, &want, err, sizeof err) ||
+	    ef_bench_digest(b, param, CHECK_ITERS, &got, err, sizeof err)) {
+		error(w->mode, policy, w->name, b, param, err);
+		return;
+	}
+	if (got != want) {
+		error(w->mode, policy, w->name, b, param, "result differs from unsafe mode");
+		return;
+	}
+	ctx = b->setup(param, err, sizeof err);
+	if (!ctx) {
+		error(w->mode, policy, w->name, b, param, err);
+		return;
+	}
+	b->run(ctx, 1);       /* warm: first-call paths, PMP entries */
+	for (unsigned rep = 0; rep < REPETITIONS; rep++) {
+		uint64_t t0 = ef_pmp_instret(), t;
+		b->run(ctx, iters);
+		t = ef_pmp_instret() - t0;
+		printf("row,%s,%s,%s,%s,%lu,%lu,%lu.%03lu,instructions,%u\n",
+		       w->mode, policy, w->name, b->name, (unsigned long)param,
+		       (unsigned long)iters, (unsigned long)(t / iters),
+		       (unsigned long)(t % iters * 1000 / iters), rep);
+	}
+	b->teardown(ctx);
+}
+
+static void run_workload(const ef_workload *w, const char *policy)
+{
+	const ef_workload *ref = &ef_workload_ubench_unsafe;
+	for (unsigned i = 0; i < w->nbenches; i++) {
+		const ef_bench *b = &w->benches[i], *rb = NULL;
+		for (unsigned j = 0; j < ref->nbenches; j++)
+			if (!strcmp(ref->benches[j].name, b->name))
+				rb = &ref->benches[j];
+		for (unsigned p = 0; p < b->nparams; p++) {
+			if (!rb)
+				error(w->mode, policy, w->name, b, b->params[p],
+				      "no unsafe variant");
+			else
+				measure(w, b, rb, b->params[p], policy);
+		}
+	}
+}
+
+int main(void)
+{
+	printf("# efbench pmp firmware on %s\n", ef_board_name);
+	run_workload(&ef_workload_ubench_unsafe, "none");
+	run_workload(&ef_workload_ubench_validate, "none");
+	ef_pmp_cold = 0;
+	run_workload(&ef_workload_ubench_invoke, "warm");
+	run_workload(&ef_workload_ubench_full, "warm");
+	ef_pmp_cold = 1;
+	run_workload(&ef_workload_ubench_invoke, "cold");
+	run_workload(&ef_workload_ubench_full, "cold");
+	ef_pmp_cold = 0;
+	printf("# done: %u errors\n", errors);
+	return (int)errors;
+}
