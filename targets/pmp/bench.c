@@ -94,13 +94,13 @@ int main(void)
 	printf("# efbench pmp firmware on %s\n", ef_board_name);
 	run_workload(&ef_workload_ubench_unsafe, "none");
 	run_workload(&ef_workload_ubench_validate, "none");
-	ef_pmp_cold = 0;
+	ef_pmp_set_cold(0);
 	run_workload(&ef_workload_ubench_invoke, "warm");
 	run_workload(&ef_workload_ubench_full, "warm");
-	ef_pmp_cold = 1;
+	ef_pmp_set_cold(1);
 	run_workload(&ef_workload_ubench_invoke, "cold");
 	run_workload(&ef_workload_ubench_full, "cold");
-	ef_pmp_cold = 0;
+	ef_pmp_set_cold(0);
 	printf("# done: %u errors\n", errors);
 	return (int)errors;
 }

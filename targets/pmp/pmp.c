@@ -5,9 +5,14 @@
 
 struct ef_pmp_call ef_pmp_call;
 struct ef_pmp_fault ef_pmp_fault;
-uint32_t ef_pmp_host[16];
 int ef_pmp_cold;
-int ef_pmp_applied;
+int ef_pmp_apply_needed = 1;
+
+void ef_pmp_set_cold(int cold)
+{
+	ef_pmp_cold = cold;
+	ef_pmp_apply_needed = 1;
+}
 
 #define PMP_R 0x01u
 #define PMP_W 0x02u
@@ -25,7 +30,7 @@ void ef_pmp_apply(void)
 	__asm__ volatile("csrw pmpaddr1, %0" : : "r"((uintptr_t)__foreign_text_hi >> 2));
 	__asm__ volatile("csrw pmpaddr2, %0" : : "r"((uintptr_t)__foreign_data_hi >> 2));
 	__asm__ volatile("csrw pmpcfg0, %0" : : "r"(cfg) : "memory");
-	ef_pmp_applied = 1;
+	ef_pmp_apply_needed = ef_pmp_cold;
 }
 
 /* A trap in M-mode: the host's own bug. */

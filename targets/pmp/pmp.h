@@ -19,9 +19,11 @@
 
 #include <stdint.h>
 
-/* The armed call; start.S knows the layout. */
+/* The armed call and the host's saved registers; start.S knows the
+ * layout (and finds it through mscratch). */
 struct ef_pmp_call {
-	uintptr_t fn, sp, stack_bytes;
+	uintptr_t fn, sp, stack_bytes, pad;
+	uint32_t host[14];      /* ra, sp, s0-s11 */
 };
 extern struct ef_pmp_call ef_pmp_call;
 
@@ -31,17 +33,18 @@ struct ef_pmp_fault {
 };
 extern struct ef_pmp_fault ef_pmp_fault;
 
-extern uint32_t ef_pmp_host[16];
 extern char ef_pmp_springboard[];
-/* The gate: called through a cast to the foreign function's type. */
-extern char ef_pmp_gate[];
+/* The gates: called through a cast to the foreign function's type. */
+extern char ef_pmp_gate[], ef_pmp_gate_stacked[];
 
 /* Write the domain's PMP entries. */
 void ef_pmp_apply(void);
-/* 1: cold (rewrite on every call), 0: warm. */
+/* Cold (1: entries rewritten before every call) or warm (0: only when they
+ * do not describe the domain yet). */
+void ef_pmp_set_cold(int cold);
 extern int ef_pmp_cold;
-/* Non-zero once the entries describe the domain (warm calls skip them). */
-extern int ef_pmp_applied;
+/* Non-zero when the next call must write the entries first. */
+extern int ef_pmp_apply_needed;
 
 /* Linker-script bounds of the foreign runs. */
 extern char __foreign_text_lo[], __foreign_text_hi[];
@@ -71,7 +74,7 @@ static inline uintptr_t ef_pmp_stack_bytes(unsigned packed)
 
 static inline void ef_pmp_arm(void *fn, uintptr_t sp, uintptr_t stack_bytes)
 {
-	if (ef_pmp_cold || !ef_pmp_applied)
+	if (ef_pmp_apply_needed)
 		ef_pmp_apply();
 	ef_pmp_call.fn = (uintptr_t)fn;
 	ef_pmp_call.sp = sp & ~(uintptr_t)15;
@@ -83,7 +86,8 @@ static inline void ef_pmp_arm(void *fn, uintptr_t sp, uintptr_t stack_bytes)
 	EF_PMP_CHECK_ARGS(__VA_ARGS__);                                     \
 	ef_pmp_arm((void *)(fn), (uintptr_t)(sp),                           \
 		   EF_PMP_STACK_BYTES(__VA_ARGS__));                        \
-	((__typeof__(&fn))(void *)ef_pmp_gate)(__VA_ARGS__);                \
+	((__typeof__(&fn))(void *)(EF_PMP_STACK_BYTES(__VA_ARGS__)          \
+		? ef_pmp_gate_stacked : ef_pmp_gate))(__VA_ARGS__);         \
 })
 
 /* Domains: the argument heap and stack come from the foreign run's heap;

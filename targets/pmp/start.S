@@ -3,8 +3,9 @@
  *
  * A foreign call (pmp.h): the host stores the target, the foreign stack
  * pointer and the bytes of stacked arguments in ef_pmp_call, then calls
- * ef_pmp_gate as if it were the foreign function.  The gate saves the host's
- * callee-saved registers, sp, gp, tp and ra, copies stacked arguments onto
+ * ef_pmp_gate (or ef_pmp_gate_stacked) as if it were the foreign function.
+ * The gate saves the host's callee-saved registers, sp and ra, copies
+ * stacked arguments onto
  * the foreign stack, points ra at the springboard (an ecall in foreign
  * code), clears every register that is not an argument so no host value
  * reaches foreign code, sets mepc and mstatus.MPP = U, and mrets.
@@ -23,6 +24,8 @@ _start:
 	la tp, __host_tls
 	la t0, ef_pmp_trap
 	csrw mtvec, t0
+	la t0, ef_pmp_call
+	csrw mscratch, t0
 	la t0, __bss_start
 	la t1, __bss_end
 1:	bgeu t0, t1, 2f
@@ -39,33 +42,22 @@ _start:
 	call ef_board_exit
 5:	j 5b
 
+/* ef_pmp_call (pmp.h): target, foreign sp, stacked bytes, then the host's
+ * saved registers.  mscratch holds its address while the firmware runs. */
+#define C_FN 0
+#define C_SP 4
+#define C_STACK_BYTES 8
+#define C_HOST 16
+
 	.text
-	.globl ef_pmp_gate
-	.type ef_pmp_gate, @function
+/* Two entries: with stacked arguments to copy, and without. */
+	.globl ef_pmp_gate_stacked
+	.type ef_pmp_gate_stacked, @function
 	.balign 4
-ef_pmp_gate:
-	la t0, ef_pmp_host
-	sw ra, 0(t0)
-	sw sp, 4(t0)
-	sw gp, 8(t0)
-	sw tp, 12(t0)
-	sw s0, 16(t0)
-	sw s1, 20(t0)
-	sw s2, 24(t0)
-	sw s3, 28(t0)
-	sw s4, 32(t0)
-	sw s5, 36(t0)
-	sw s6, 40(t0)
-	sw s7, 44(t0)
-	sw s8, 48(t0)
-	sw s9, 52(t0)
-	sw s10, 56(t0)
-	sw s11, 60(t0)
-	la t0, ef_pmp_call
-	lw t1, 0(t0)            /* target */
-	lw t2, 4(t0)            /* foreign sp, 16-aligned */
-	lw t3, 8(t0)            /* stacked argument bytes */
-	beqz t3, 2f
+ef_pmp_gate_stacked:
+	csrr t0, mscratch
+	lw t2, C_SP(t0)
+	lw t3, C_STACK_BYTES(t0)
 	addi t4, t3, 15
 	andi t4, t4, -16
 	sub t2, t2, t4
@@ -76,11 +68,38 @@ ef_pmp_gate:
 	sw t5, 0(t6)
 	addi t4, t4, 4
 	bltu t4, t3, 1b
-2:	csrw mepc, t1
+	j 2f
+	.size ef_pmp_gate_stacked, . - ef_pmp_gate_stacked
+
+	.globl ef_pmp_gate
+	.type ef_pmp_gate, @function
+	.balign 4
+ef_pmp_gate:
+	csrr t0, mscratch
+	lw t2, C_SP(t0)
+2:	sw ra, C_HOST+0(t0)
+	sw sp, C_HOST+4(t0)
+	sw s0, C_HOST+8(t0)
+	sw s1, C_HOST+12(t0)
+	sw s2, C_HOST+16(t0)
+	sw s3, C_HOST+20(t0)
+	sw s4, C_HOST+24(t0)
+	sw s5, C_HOST+28(t0)
+	sw s6, C_HOST+32(t0)
+	sw s7, C_HOST+36(t0)
+	sw s8, C_HOST+40(t0)
+	sw s9, C_HOST+44(t0)
+	sw s10, C_HOST+48(t0)
+	sw s11, C_HOST+52(t0)
+	lw t1, C_FN(t0)
+	csrw mepc, t1
 	li t4, 0x1800           /* mstatus.MPP := U */
 	csrc mstatus, t4
 	mv sp, t2
 	la ra, ef_pmp_springboard
+	/* Nothing of the host's may reach foreign code: every register that
+	 * is not an argument is cleared (gp is never set: nothing is linked
+	 * gp-relative, fw.ld defines no __global_pointer$). */
 	li t0, 0
 	li t1, 0
 	li t2, 0
@@ -100,7 +119,6 @@ ef_pmp_gate:
 	li s9, 0
 	li s10, 0
 	li s11, 0
-	li gp, 0
 	li tp, 0
 	mret
 	.size ef_pmp_gate, . - ef_pmp_gate
@@ -132,23 +150,22 @@ ef_pmp_trap:
 	sw t1, 12(t2)
 	li a0, 0
 	li a1, 0
-8:	la t0, ef_pmp_host
-	lw ra, 0(t0)
-	lw sp, 4(t0)
-	lw gp, 8(t0)
-	lw tp, 12(t0)
-	lw s0, 16(t0)
-	lw s1, 20(t0)
-	lw s2, 24(t0)
-	lw s3, 28(t0)
-	lw s4, 32(t0)
-	lw s5, 36(t0)
-	lw s6, 40(t0)
-	lw s7, 44(t0)
-	lw s8, 48(t0)
-	lw s9, 52(t0)
-	lw s10, 56(t0)
-	lw s11, 60(t0)
+8:	csrr t0, mscratch
+	lw ra, C_HOST+0(t0)
+	lw sp, C_HOST+4(t0)
+	lw s0, C_HOST+8(t0)
+	lw s1, C_HOST+12(t0)
+	lw s2, C_HOST+16(t0)
+	lw s3, C_HOST+20(t0)
+	lw s4, C_HOST+24(t0)
+	lw s5, C_HOST+28(t0)
+	lw s6, C_HOST+32(t0)
+	lw s7, C_HOST+36(t0)
+	lw s8, C_HOST+40(t0)
+	lw s9, C_HOST+44(t0)
+	lw s10, C_HOST+48(t0)
+	lw s11, C_HOST+52(t0)
+	la tp, __host_tls
 	ret
 9:	csrr a0, mcause
 	csrr a1, mtval

@@ -133,18 +133,18 @@ static void test_round_trip_budget(void)
 	for (int i = 0; i < ROUNDS; i++)
 		sink += fn();
 	direct = ef_pmp_instret() - t0;
-	ef_pmp_cold = 0;
+	ef_pmp_set_cold(0);
 	CALL(efpt_empty);
 	t0 = ef_pmp_instret();
 	for (int i = 0; i < ROUNDS; i++)
 		sink += CALL(efpt_empty);
 	warm = ef_pmp_instret() - t0;
-	ef_pmp_cold = 1;
+	ef_pmp_set_cold(1);
 	t0 = ef_pmp_instret();
 	for (int i = 0; i < ROUNDS; i++)
 		sink += CALL(efpt_empty);
 	cold = ef_pmp_instret() - t0;
-	ef_pmp_cold = 0;
+	ef_pmp_set_cold(0);
 	snprintf(buf, sizeof buf, "# pmp %s: instructions per round trip of an "
 		 "empty function: direct %lu, warm gate %lu (+%lu), cold gate %lu (+%lu)\n",
 		 ef_board_name, (unsigned long)(direct / ROUNDS),
