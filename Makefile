@@ -22,7 +22,7 @@ MPK := 1
 MODES += invoke full
 endif
 
-HARNESS   := clock csv digest efbench meta options plan registry runner selfbench stats summary
+HARNESS   := clock csv digest efbench firmware meta options plan registry runner selfbench stats summary
 RUNTIME   := targets/common/domain targets/common/validate targets/mock/mock
 WORKLOADS := ubench
 

@@ -4,6 +4,7 @@
  * prints a summary. */
 #include "clock.h"
 #include "csv.h"
+#include "firmware.h"
 #include "meta.h"
 #include "options.h"
 #include "plan.h"
@@ -77,26 +78,29 @@ static void write_header(ef_run *r)
 		die_io(r);
 }
 
-/* One row: a sample (status ok) or an error (value empty, message set). */
-static void write_row(ef_run *r, const ef_group *g, unsigned mode,
-		      uint64_t iters, double value, long repetition,
-		      const char *message)
+/* One row: a sample (status ok) or an error (value empty, message set).
+ * policy: NULL for the target's own (none in unsafe mode). */
+static void write_row_as(ef_run *r, const ef_group *g, unsigned mode,
+			 const char *policy, uint64_t iters, double value,
+			 long repetition, const char *message)
 {
 	ef_csv_row row;
 
+	if (!policy)
+		policy = mode == EF_MODE_UNSAFE ? "none" : g->target->policy();
 	ef_csv_begin(&row);
 	ef_csv_str(&row, r->id);
 	ef_csv_str(&row, r->facts.host);
-	ef_csv_str(&row, r->facts.cpu_model);
+	ef_csv_str(&row, g->target->board ? "QEMU rv32imac" : r->facts.cpu_model);
 	ef_csv_str(&row, g->target->name);
-	ef_csv_str(&row, mode == EF_MODE_UNSAFE ? "none" : g->target->policy());
+	ef_csv_str(&row, policy);
 	ef_csv_str(&row, ef_mode_name(mode));
 	ef_csv_str(&row, g->workload);
 	ef_csv_str(&row, g->bench[EF_MODE_UNSAFE]->name);
 	ef_csv_u64(&row, g->param);
 	ef_csv_u64(&row, iters);
 	ef_csv_f64(&row, value);
-	ef_csv_str(&row, "ns");
+	ef_csv_str(&row, g->target->unit);
 	if (repetition < 0)
 		ef_csv_str(&row, "");
 	else
@@ -107,6 +111,13 @@ static void write_row(ef_run *r, const ef_group *g, unsigned mode,
 		die_io(r);
 	r->rows++;
 	r->errors += message != NULL;
+}
+
+static void write_row(ef_run *r, const ef_group *g, unsigned mode,
+		      uint64_t iters, double value, long repetition,
+		      const char *message)
+{
+	write_row_as(r, g, mode, NULL, iters, value, repetition, message);
 }
 
 struct sample_sink {
@@ -163,6 +174,36 @@ static void measure(ef_run *r, ef_group *g, unsigned mode, uint64_t reference,
 		g->outcome[mode] = EF_RAN;
 }
 
+/* A firmware target's samples of one benchmark and mode: every row the
+ * firmware printed for them (warm and cold), the target's policy (warm)
+ * in the statistics.  The firmware checked each against unsafe mode. */
+static void from_firmware(ef_run *r, ef_group *g, unsigned mode,
+			  const ef_fw_result *fw, double *values)
+{
+	const char *name = ef_mode_name(mode);
+	const char *stats_policy = mode == EF_MODE_UNSAFE || mode == EF_MODE_VALIDATE
+		? "none" : g->target->policy();
+	unsigned n = 0, cap = r->opt->repetitions;
+
+	for (unsigned i = 0; i < fw->n; i++) {
+		const ef_fw_row *x = &fw->rows[i];
+		if (strcmp(x->id, g->id) || strcmp(x->mode, name))
+			continue;
+		if (x->message) {
+			fail(r, g, mode, x->message);
+			return;
+		}
+		write_row_as(r, g, mode, x->policy, x->iterations, x->value,
+			     (long)x->repetition, NULL);
+		if (!strcmp(x->policy, stats_policy) && n < cap)
+			values[n++] = x->value;
+	}
+	if (!n)
+		fail(r, g, mode, "the firmware printed no sample for it");
+	else if (!ef_stats_compute(values, n, &g->stats[mode]))
+		g->outcome[mode] = EF_RAN;
+}
+
 static void format_duration(char *buf, size_t len, double s)
 {
 	unsigned t = s < 0 ? 0 : (unsigned)(s + 0.5);
@@ -182,6 +223,9 @@ static void run_all(ef_run *r, ef_group *g, unsigned ngroups, unsigned modes)
 {
 	double *values = malloc(r->opt->repetitions * sizeof *values);
 	unsigned total = 0, done = 0;
+	const ef_target *fw_target = NULL;
+	ef_fw_result fw = { 0 };
+	char fw_err[256], fw_msg[256] = "";
 	uint64_t rng = r->opt->seed;
 	struct timespec t0;
 
@@ -197,8 +241,23 @@ static void run_all(ef_run *r, ef_group *g, unsigned ngroups, unsigned modes)
 		uint64_t reference = 0;
 		char err[256] = "", msg[300];
 
-		if (ef_bench_digest(g[i].bench[EF_MODE_UNSAFE], g[i].param,
-				    EF_CHECK_ITERS, &reference, err, sizeof err))
+		if (g[i].target->board && g[i].target != fw_target) {
+			/* One firmware run gives every sample of the target. */
+			fprintf(stderr, "efbench: %s: running every benchmark in the "
+				"firmware under QEMU\n", g[i].target->name);
+			ef_firmware_free(&fw);
+			fw_target = g[i].target;
+			if (ef_firmware_run(fw_target->board, &fw, fw_err, sizeof fw_err))
+				snprintf(fw_msg, sizeof fw_msg, "%s", fw_err);
+			else
+				fw_msg[0] = 0;
+		}
+		if (g[i].target->board) {
+			if (fw_msg[0])
+				snprintf(err, sizeof err, "%s", fw_msg);
+			snprintf(msg, sizeof msg, "%s", err);
+		} else if (ef_bench_digest(g[i].bench[EF_MODE_UNSAFE], g[i].param,
+					   EF_CHECK_ITERS, &reference, err, sizeof err))
 			snprintf(msg, sizeof msg, "unsafe mode failed to set up: %s", err);
 		for (unsigned m = 0; m < EF_MODE_COUNT && !interrupted; m++) {
 			char elapsed[16], left[16];
@@ -214,11 +273,14 @@ static void run_all(ef_run *r, ef_group *g, unsigned ngroups, unsigned modes)
 				ef_mode_name(m), elapsed, left);
 			if (err[0])
 				fail(r, &g[i], m, msg);
+			else if (g[i].target->board)
+				from_firmware(r, &g[i], m, &fw, values);
 			else
 				measure(r, &g[i], m, reference, &rng, values);
 			done++;
 		}
 	}
+	ef_firmware_free(&fw);
 	free(values);
 }
 

@@ -1,12 +1,14 @@
 /* registry.c: see registry.h.  The host target runs the modes that need no
  * protection hardware: unsafe and validate (mock runtime).  The mpk target
  * runs invoke and full through protection keys, with unsafe alongside so
- * that its overheads come from one run on one machine. */
+ * that its overheads come from one run on one machine.  The pmp targets run
+ * a RISC-V firmware under QEMU and count instructions. */
 #include "registry.h"
 #include "../targets/ef_modes.h"
 
 #include <string.h>
 
+#include "firmware.h"
 #ifdef EF_HAVE_MPK
 #include "../targets/mpk/mpk.h"
 #endif
@@ -39,11 +41,35 @@ static const char *mpk_policy(void)
 }
 #endif
 
-const ef_target ef_targets[] = {
-	{ "host", mock_policy, host_workloads, EF_COUNT(host_workloads), NULL },
+/* The PMP firmware runs ubench in all four modes from the same source; the
+ * host's builds of it name the benchmarks and parameters (invoke and full
+ * exist here only where the mpk target is built). */
+static const ef_workload *const pmp_workloads[] = {
+	&ef_workload_ubench_unsafe,
+	&ef_workload_ubench_validate,
 #ifdef EF_HAVE_MPK
-	{ "mpk", mpk_policy, mpk_workloads, EF_COUNT(mpk_workloads), ef_mpk_unavailable },
+	&ef_workload_ubench_invoke,
+	&ef_workload_ubench_full,
 #endif
+};
+static const char *pmp_policy(void) { return "warm"; }
+static const char *pmp_virt_unavailable(void) { return ef_firmware_unavailable("virt"); }
+static const char *pmp_opentitan_unavailable(void) { return ef_firmware_unavailable("opentitan"); }
+
+const ef_target ef_targets[] = {
+	{ .name = "host", .policy = mock_policy, .workloads = host_workloads,
+	  .nworkloads = EF_COUNT(host_workloads), .unit = "ns" },
+#ifdef EF_HAVE_MPK
+	{ .name = "mpk", .policy = mpk_policy, .workloads = mpk_workloads,
+	  .nworkloads = EF_COUNT(mpk_workloads), .unavailable = ef_mpk_unavailable,
+	  .unit = "ns" },
+#endif
+	{ .name = "pmp-virt", .policy = pmp_policy, .workloads = pmp_workloads,
+	  .nworkloads = EF_COUNT(pmp_workloads), .unavailable = pmp_virt_unavailable,
+	  .unit = "instructions", .board = "virt" },
+	{ .name = "pmp-opentitan", .policy = pmp_policy, .workloads = pmp_workloads,
+	  .nworkloads = EF_COUNT(pmp_workloads), .unavailable = pmp_opentitan_unavailable,
+	  .unit = "instructions", .board = "opentitan" },
 };
 const unsigned ef_ntargets = EF_COUNT(ef_targets);
 

@@ -13,6 +13,11 @@ typedef struct ef_target {
 	unsigned nworkloads;
 	/* Why the target cannot run here, or NULL. */
 	const char *(*unavailable)(void);
+	const char *unit;           /* of its samples: "ns" or "instructions" */
+	/* Non-NULL: the samples come from the PMP benchmark firmware on this
+	 * QEMU board (harness/firmware.h), which runs the same workload
+	 * sources; the workloads above then only name the benchmarks. */
+	const char *board;
 } ef_target;
 
 extern const ef_target ef_targets[];

@@ -6,10 +6,11 @@
 #include <math.h>
 #include <string.h>
 
+/* The budgets are in time: only targets timed in ns. */
 static const ef_group *find(const ef_group *g, unsigned n, const char *id)
 {
 	for (unsigned i = 0; i < n; i++)
-		if (!strcmp(g[i].id, id))
+		if (!strcmp(g[i].id, id) && !strcmp(g[i].target->unit, "ns"))
 			return &g[i];
 	return NULL;
 }
@@ -86,8 +87,9 @@ void ef_summary_print(FILE *out, const ef_group *g, unsigned n)
 
 		if (x->target != target) {
 			target = x->target;
-			fprintf(out, "\ntarget %s: median ns per iteration [95%% CI of the "
-				"median] (ratio to unsafe)\n%-36s", target->name, "benchmark");
+			fprintf(out, "\ntarget %s: median %s per iteration [95%% CI of the "
+				"median] (ratio to unsafe)%s\n%-36s", target->name, target->unit,
+				target->board ? "; invoke and full warm" : "", "benchmark");
 			for (unsigned m = 0; m < EF_MODE_COUNT; m++)
 				if (ef_target_modes(target) >> m & 1)
 					fprintf(out, " %-30s", ef_mode_name(m));

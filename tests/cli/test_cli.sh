@@ -69,7 +69,7 @@ expect_usage_error mode_unknown --mode fast
 expect_usage_error mode_empty --mode ''
 expect_usage_error mode_empty_item --mode unsafe,,validate
 expect_usage_error mode_trailing_comma --mode unsafe,
-expect_usage_error mode_without_runtime --mode invoke
+expect_usage_error mode_without_runtime --target host --mode invoke
 expect_usage_error target_unknown --target tpu
 expect_usage_error target_empty --target ''
 expect_usage_error filter_no_match --filter no_such_benchmark
@@ -107,8 +107,8 @@ fi
 
 # --list names benchmarks and honours --filter (glob and substring).
 all=$("$EFBENCH" --list | wc -l)
-glob=$("$EFBENCH" --list --filter 'ubench/invoke_args/*' | wc -l)
-sub=$("$EFBENCH" --list --filter utf8_mixed | wc -l)
+glob=$("$EFBENCH" --list --target host --filter 'ubench/invoke_args/*' | wc -l)
+sub=$("$EFBENCH" --list --target host --filter utf8_mixed | wc -l)
 if [ "$all" -ge 39 ] && [ "$glob" -eq 12 ] && [ "$sub" -eq 5 ]; then
 	pass list_and_filter
 else
@@ -116,7 +116,7 @@ else
 fi
 
 # A short run: valid CSV with one row per sample, a complete sidecar.
-"$EFBENCH" --filter ubench/upgrade/1,ubench/validate_cstr/64 --repetitions 3 \
+"$EFBENCH" --target host --filter ubench/upgrade/1,ubench/validate_cstr/64 --repetitions 3 \
 	--min-time 0.001 --out run.csv >out.txt 2>err.txt
 rc=$?
 rows=$(csv_rows run.csv 2>&1)
@@ -139,7 +139,7 @@ else
 fi
 
 # Default output: results/<host>-<UTC time>.csv and .meta.
-"$EFBENCH" --filter ubench/upgrade/8 --mode validate --repetitions 2 \
+"$EFBENCH" --target host --filter ubench/upgrade/8 --mode validate --repetitions 2 \
 	--min-time 0.001 >out.txt 2>err.txt
 rc=$?
 made=$(ls results/*.csv 2>/dev/null | wc -l)

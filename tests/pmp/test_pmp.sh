@@ -65,4 +65,35 @@ if [ -f "$fw" ]; then
 		END { printf "# pmp virt: ubench/invoke_args/0 instructions per call: unsafe %s, invoke warm %s, cold %s\n",
 		      v["unsafe,none"], v["invoke,warm"], v["invoke,cold"] }' "$a"
 fi
+
+# efbench --target pmp-virt: the firmware's samples as CSV rows, every mode,
+# unit instructions, warm and cold policies, the same counts.
+if [ -x build/efbench ] && [ -f "$fw" ]; then
+	out=$(mktemp -d)
+	build/efbench --target pmp-virt --filter ubench/invoke_args/0 \
+		--out "$out/pmp.csv" > "$out/stdout" 2> "$out/stderr"
+	rc=$?
+	want=$(awk -F, '/^row,invoke,warm,ubench,invoke_args,0,/ && $10 == 0 { print $8 }' "$a")
+	if why=$(python3 - "$out/pmp.csv" "$want" 2>&1 <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+seen = {(r['mode'], r['policy']) for r in rows}
+need = {('unsafe', 'none'), ('validate', 'none'), ('invoke', 'warm'),
+        ('full', 'warm'), ('invoke', 'cold'), ('full', 'cold')}
+if need - seen:
+    sys.exit('missing %s' % sorted(need - seen))
+if any(r['unit'] != 'instructions' or r['target'] != 'pmp-virt' or r['status'] != 'ok' for r in rows):
+    sys.exit('a row with another unit, target or status')
+warm = [float(r['value']) for r in rows if (r['mode'], r['policy']) == ('invoke', 'warm')]
+if abs(warm[0] - float(sys.argv[2])) > 1e-6:
+    sys.exit('invoke warm %s, firmware printed %s' % (warm[0], sys.argv[2]))
+PY
+	) && [ $rc -eq 0 ]; then
+		echo "PASS pmp efbench --target pmp-virt writes the firmware's samples"
+	else
+		echo "FAIL pmp efbench --target pmp-virt: exit $rc: $why $(tail -n 2 "$out/stderr")"
+		failed=1
+	fi
+	rm -rf "$out"
+fi
 exit $failed

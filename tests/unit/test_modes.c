@@ -22,6 +22,11 @@ static void every_mode_equals_unsafe(void)
 	for (unsigned t = 0; t < ef_ntargets; t++) {
 		const ef_target *tg = &ef_targets[t];
 		const char *why = tg->unavailable ? tg->unavailable() : NULL;
+		if (tg->board) {
+			printf("# target %s: its firmware compares every mode with "
+			       "unsafe itself (tests/pmp)\n", tg->name);
+			continue;
+		}
 		if (why) {
 			printf("# target %s not compared: %s\n", tg->name, why);
 			continue;
