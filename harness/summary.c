@@ -39,7 +39,8 @@ static const struct budget {
 	  "runner/empty/0", NULL, 1.0 },
 };
 
-static void print_budgets(FILE *out, const ef_group *g, unsigned n)
+/* Returns how many budget lines it printed. */
+static int print_budgets(FILE *out, const ef_group *g, unsigned n)
 {
 	int header = 0;
 
@@ -74,6 +75,26 @@ static void print_budgets(FILE *out, const ef_group *g, unsigned n)
 				b->what, v, b->limit, ok ? "ok" : "OVER BUDGET");
 			break;
 		}
+	}
+	return header;
+}
+
+/* The PMP gate's budget: a warm round trip of invoke_args/0 (an empty
+ * function) at most 100 instructions beyond unsafe mode's direct call. */
+static void print_pmp_budget(FILE *out, const ef_group *g, unsigned n, int header)
+{
+	for (unsigned i = 0; i < n; i++) {
+		const ef_group *x = &g[i];
+		double v;
+		if (!x->target->board || strcmp(x->id, "ubench/invoke_args/0") ||
+		    !have(x, EF_MODE_UNSAFE) || !have(x, EF_MODE_INVOKE))
+			continue;
+		v = x->stats[EF_MODE_INVOKE].median - x->stats[EF_MODE_UNSAFE].median;
+		if (!header++)
+			fprintf(out, "\nbudgets (from DESIGN.md, measured in this run):\n");
+		fprintf(out, "  %-40s %8.1f instr  budget <= 100 instr  %s\n",
+			"pmp warm gate, empty call over direct", v,
+			v <= 100 ? "ok" : "OVER BUDGET");
 	}
 }
 
@@ -117,5 +138,5 @@ void ef_summary_print(FILE *out, const ef_group *g, unsigned n)
 		}
 		fputc('\n', out);
 	}
-	print_budgets(out, g, n);
+	print_pmp_budget(out, g, n, print_budgets(out, g, n));
 }
