@@ -6,10 +6,9 @@
  * Variants, both measured: warm (PMP entries written only when the domain
  * changes: here, on the first call) and cold (written before every call).
  *
- * Arguments: up to 8 words in a0-a7, the rest stacked; 8-byte arguments take
- * an aligned register pair.  The stacked-argument count is computed from the
- * arguments' sizes at compile time; a call mixing 4- and 8-byte arguments
- * does not compile.  Returns: a0, or a0:a1.
+ * Arguments: up to 8 words in a0-a7, the rest stacked; an 8-byte argument
+ * takes two registers.  The stacked bytes are computed from the arguments'
+ * sizes at compile time (ef_pmp_stack_bytes_of).  Returns: a0, or a0:a1.
  */
 #ifndef EF_PMP_H
 #define EF_PMP_H
@@ -52,25 +51,39 @@ extern char __foreign_data_lo[], __foreign_data_hi[];
 extern char __foreign_heap_lo[], __foreign_heap_hi[];
 extern char __foreign_stack_lo[], __foreign_stack_hi[];
 
-#define EF_PMP_ARG_WORDS(a) + (sizeof(char[sizeof(a) <= 8 ? 1 : -1]) * 0 + \
-	(sizeof(a) > 4 ? 0x10001u : 1u))
-static inline uintptr_t ef_pmp_stack_bytes(unsigned packed)
+/* Bytes of stacked arguments for arguments of these sizes (ilp32): a word
+ * takes the next of a0-a7; an 8-byte scalar the next two (the low half in
+ * a7 and the high half stacked when only a7 is left); the rest go on the
+ * stack, 8-byte ones 8-aligned.  Sizes are those of the argument
+ * expressions: pass values of the parameters' types (a cast where they
+ * differ), as for the mpk gate.  With constant sizes this folds away. */
+static inline uintptr_t ef_pmp_stack_bytes_of(const unsigned char *size, unsigned n)
 {
-	/* packed: low half, the arguments (plus the leading dummy); high
-	 * half, how many of them are 8 bytes wide. */
-	unsigned args = (packed & 0xffff) - 1, wide = packed >> 16;
-	if (!wide)
-		return 4 * (args > 8 ? args - 8 : 0);
-	return 8 * (args > 4 ? args - 4 : 0);
+	unsigned reg = 0;
+	uintptr_t stack = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (size[i] <= 4) {
+			if (reg < 8)
+				reg++;
+			else
+				stack += 4;
+		} else if (reg < 7) {
+			reg += 2;
+		} else if (reg == 7) {
+			reg = 8;
+			stack += 4;
+		} else {
+			stack = ((stack + 7) & ~(uintptr_t)7) + 8;
+		}
+	}
+	return stack;
 }
-#define EF_PMP_ARGS_PACKED(...) (0 EF_FOREACH(EF_PMP_ARG_WORDS, 0, ##__VA_ARGS__))
-#define EF_PMP_STACK_BYTES(...) ef_pmp_stack_bytes(EF_PMP_ARGS_PACKED(__VA_ARGS__))
-/* Either every argument is a word, or every one is 8 bytes. */
-#define EF_PMP_CHECK_ARGS(...) _Static_assert(                                \
-	(EF_PMP_ARGS_PACKED(__VA_ARGS__) >> 16) == 0 ||                      \
-	(EF_PMP_ARGS_PACKED(__VA_ARGS__) >> 16) + 1 ==                       \
-	(EF_PMP_ARGS_PACKED(__VA_ARGS__) & 0xffff),                          \
-	"the rv32 gate takes all-word or all-8-byte arguments")
+#define EF_PMP_ARG_SIZE(a) , (unsigned char)(sizeof(char[sizeof(a) <= 8 ? 1 : -1]) * sizeof(a))
+#define EF_PMP_STACK_BYTES(...) __extension__({                             \
+	static const unsigned char ef_sz_[] = {                             \
+		0 EF_FOREACH(EF_PMP_ARG_SIZE, 0, ##__VA_ARGS__) };          \
+	ef_pmp_stack_bytes_of(ef_sz_ + 2, sizeof ef_sz_ - 2);               \
+})
 
 static inline void ef_pmp_arm(void *fn, uintptr_t sp, uintptr_t stack_bytes)
 {
@@ -83,11 +96,10 @@ static inline void ef_pmp_arm(void *fn, uintptr_t sp, uintptr_t stack_bytes)
 
 /* A foreign call through the gate on stack pointer sp. */
 #define EF_PMP_CALL(sp, fn, ...) __extension__({                            \
-	EF_PMP_CHECK_ARGS(__VA_ARGS__);                                     \
-	ef_pmp_arm((void *)(fn), (uintptr_t)(sp),                           \
-		   EF_PMP_STACK_BYTES(__VA_ARGS__));                        \
-	((__typeof__(&fn))(void *)(EF_PMP_STACK_BYTES(__VA_ARGS__)          \
-		? ef_pmp_gate_stacked : ef_pmp_gate))(__VA_ARGS__);         \
+	uintptr_t ef_sb_ = EF_PMP_STACK_BYTES(__VA_ARGS__);                 \
+	ef_pmp_arm((void *)(fn), (uintptr_t)(sp), ef_sb_);                  \
+	((__typeof__(&fn))(void *)(ef_sb_ ? ef_pmp_gate_stacked             \
+					  : ef_pmp_gate))(__VA_ARGS__);     \
 })
 
 /* Domains: the argument heap and stack come from the foreign run's heap;

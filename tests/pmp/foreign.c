@@ -41,3 +41,16 @@ __asm__(".text\n"
 
 static uint32_t counter = 100;
 uint32_t efpt_count(void) { return ++counter; }
+
+uint64_t efpt_mixed(uint32_t a, uint64_t b, uint32_t c, uint64_t d, uint32_t e,
+		    uint64_t f, uint32_t g)
+{
+	return a + 3 * b + 5 * c + 7 * d + 11 * e + 13 * f + 17 * (uint64_t)g;
+}
+
+uint64_t efpt_mixed9(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e,
+		     uint32_t f, uint32_t g, uint32_t h, uint32_t i, uint64_t x)
+{
+	return a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f + 7 * g + 8 * h +
+	       9 * (uint64_t)i + 10 * x;
+}

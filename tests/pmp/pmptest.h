@@ -15,6 +15,12 @@ EFPT_ARITIES(EFPT_DECLARE)
 /* Six 8-byte arguments (two stacked); the result in a0:a1. */
 uint64_t efpt_wide(uint64_t a, uint64_t b, uint64_t c, uint64_t d,
 		   uint64_t e, uint64_t f);
+/* Words and 8-byte scalars mixed: f is split between a7 and the stack. */
+uint64_t efpt_mixed(uint32_t a, uint64_t b, uint32_t c, uint64_t d, uint32_t e,
+		    uint64_t f, uint32_t g);
+/* Nine words, then an 8-byte scalar stacked 8-aligned after the ninth. */
+uint64_t efpt_mixed9(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e,
+		     uint32_t f, uint32_t g, uint32_t h, uint32_t i, uint64_t x);
 uint32_t efpt_empty(void);
 uint32_t efpt_read(const volatile uint32_t *p);
 void efpt_write(volatile uint32_t *p, uint32_t v);

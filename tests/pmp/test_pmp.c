@@ -48,6 +48,10 @@ static void test_arguments(void)
 	EFPT_ARITIES(CHECK_ARGS)
 	CHECK(CALL(efpt_wide, 1ull << 40, 2ull, 3ull, 4ull, 5ull << 33, 6ull) ==
 	      efpt_wide(1ull << 40, 2, 3, 4, 5ull << 33, 6));
+	CHECK(CALL(efpt_mixed, 1u, 2ull << 40, 3u, 4ull << 36, 5u, 6ull << 35, 7u) ==
+	      efpt_mixed(1u, 2ull << 40, 3u, 4ull << 36, 5u, 6ull << 35, 7u));
+	CHECK(CALL(efpt_mixed9, 1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u, 9u, 10ull << 33) ==
+	      efpt_mixed9(1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u, 9u, 10ull << 33));
 	CHECK(ef_pmp_fault.faulted == 0);
 }
 
@@ -157,7 +161,7 @@ static void test_round_trip_budget(void)
 
 int main(void)
 {
-	run("arguments in a0-a7 and stacked, returns in a0 and a0:a1", test_arguments);
+	run("arguments in a0-a7 and stacked, words and 8-byte mixed, returns in a0 and a0:a1", test_arguments);
 	run("no host register value reaches foreign code", test_no_host_value_reaches_foreign_code);
 	run("foreign code keeps its own data", test_foreign_data);
 	run("foreign load from host data traps (mcause 5)", test_foreign_load_from_host_data_traps);
