@@ -155,11 +155,11 @@ RV_LDFLAGS := -march=rv32imac -mabi=ilp32 --specs=picolibc.specs -nostartfiles \
 RV_LIBDIR := /usr/lib/picolibc/riscv64-unknown-elf/lib/rv32imac/ilp32
 # Boards: RAM, the foreign heap and stack, where execution starts.
 PMP_LD_virt := -Wl,--defsym=RAM_BASE=0x80000000,--defsym=RAM_SIZE=0x1000000 \
-	-Wl,--defsym=HOST_HEAP=0x400000 \
+	-Wl,--defsym=HOST_HEAP=0x400000,--defsym=FOREIGN_LIBC_HEAP=0x400000 \
 	-Wl,--defsym=FOREIGN_HEAP=0x400000,--defsym=FOREIGN_STACK=0x4000
 PMP_LD_opentitan := -Wl,-e,ef_reset -Wl,--section-start=.reset=0x20000400 \
 	-Wl,--defsym=RAM_BASE=0x10000000,--defsym=RAM_SIZE=0x20000 \
-	-Wl,--defsym=HOST_HEAP=0x2000 \
+	-Wl,--defsym=HOST_HEAP=0x2000,--defsym=FOREIGN_LIBC_HEAP=0x2000 \
 	-Wl,--defsym=FOREIGN_HEAP=0x4000,--defsym=FOREIGN_STACK=0x2000
 PMP_DEF_virt := -DEF_BOARD_VIRT
 PMP_DEF_opentitan := -DEF_BOARD_OPENTITAN
@@ -177,7 +177,9 @@ $(BUILD)/pmp/%/board.o: targets/pmp/board.c
 # A foreign library for the firmware: its objects with the C library parts
 # they use, linked into one relocatable object whose sections move to the
 # foreign run (.foreign.*) and whose symbols, but for its own API, become
-# local, so the host's copy of the C library stays the host's.
+# local, so the host's copy of the C library stays the host's.  Its TLS
+# sections stay TLS (one thread-local layout; the foreign side gets its own
+# copy of the block) and its malloc takes the foreign run's libc heap.
 PMP_FOREIGN_test := $(BUILD)/pmp/obj/tests/pmp/foreign.o
 PMP_FOREIGN_ubench := $(BUILD)/pmp/obj/workloads/ubench/foreign.o
 .SECONDEXPANSION:
@@ -186,11 +188,13 @@ $(BUILD)/pmp/%-foreign.o: $$(PMP_FOREIGN_$$*)
 		$$($(RVCC) -march=rv32imac -mabi=ilp32 -print-libgcc-file-name)
 	riscv64-unknown-elf-nm --defined-only -g $^ | awk '{ print $$3 }' > $@.api
 	riscv64-unknown-elf-objcopy --prefix-alloc-sections=.foreign \
-		--keep-global-symbols=$@.api $@.tmp $@
-	@if riscv64-unknown-elf-objdump -h $@ | grep -q '\.foreign\.t\(data\|bss\)'; then \
-		echo "$@: the foreign side uses thread-local storage, which the PMP runtime does not give it yet" >&2; \
-		rm -f $@; exit 1; fi
-	@rm -f $@.tmp
+		--keep-global-symbols=$@.api \
+		--redefine-sym __heap_start=__foreign_libc_heap_lo \
+		--redefine-sym __heap_end=__foreign_libc_heap_hi $@.tmp $@.tmp2
+	riscv64-unknown-elf-objcopy $$(riscv64-unknown-elf-objdump -h $@.tmp2 | \
+		awk '$$2 ~ /^\.foreign\.t(data|bss)/ { n = $$2; sub(/^\.foreign/, "", n); \
+		printf "--rename-section %s=%s ", $$2, n }') $@.tmp2 $@
+	@rm -f $@.tmp $@.tmp2
 
 # The workloads, once per mode, with the shared runtime code.
 define pmp_mode_object

@@ -8,7 +8,8 @@
  * stacked arguments onto
  * the foreign stack, points ra at the springboard (an ecall in foreign
  * code), clears every register that is not an argument so no host value
- * reaches foreign code, sets mepc and mstatus.MPP = U, and mrets.
+ * reaches foreign code, points tp at the foreign copy of the thread-local
+ * block, sets mepc and mstatus.MPP = U, and mrets.
  *
  * Every trap from U-mode comes back to ef_pmp_trap.  The springboard's
  * ecall is the normal return: a0 and a1 go back to the host.  Any other
@@ -38,9 +39,19 @@ _start:
 	sw zero, 0(t0)
 	addi t0, t0, 4
 	j 3b
-4:	call main
+4:	la t0, __host_tls         /* the foreign TLS block: .tdata, then zeros */
+	la t1, __foreign_tls
+	la t2, __tdata_size
+	add t2, t0, t2
+5:	bgeu t0, t2, 6f
+	lw t3, 0(t0)
+	sw t3, 0(t1)
+	addi t0, t0, 4
+	addi t1, t1, 4
+	j 5b
+6:	call main
 	call ef_board_exit
-5:	j 5b
+7:	j 7b
 
 /* ef_pmp_call (pmp.h): target, foreign sp, stacked bytes, then the host's
  * saved registers.  mscratch holds its address while the firmware runs. */
@@ -119,7 +130,7 @@ ef_pmp_gate:
 	li s9, 0
 	li s10, 0
 	li s11, 0
-	li tp, 0
+	la tp, __foreign_tls
 	mret
 	.size ef_pmp_gate, . - ef_pmp_gate
 

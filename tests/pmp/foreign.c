@@ -36,7 +36,11 @@ __asm__(".text\n"
 	"	or a0, a0, t5\n or a0, a0, t6\n or a0, a0, s0\n or a0, a0, s1\n"
 	"	or a0, a0, s2\n or a0, a0, s3\n or a0, a0, s4\n or a0, a0, s5\n"
 	"	or a0, a0, s6\n or a0, a0, s7\n or a0, a0, s8\n or a0, a0, s9\n"
-	"	or a0, a0, s10\n or a0, a0, s11\n or a0, a0, gp\n or a0, a0, tp\n"
+	"	or a0, a0, s10\n or a0, a0, s11\n or a0, a0, gp\n"
+	"	ret\n"
+	".globl efpt_tp\n"
+	"efpt_tp:\n"
+	"	mv a0, tp\n"
 	"	ret\n");
 
 static uint32_t counter = 100;
@@ -53,4 +57,37 @@ uint64_t efpt_mixed9(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e,
 {
 	return a + 2 * b + 3 * c + 4 * d + 5 * e + 6 * f + 7 * g + 8 * h +
 	       9 * (uint64_t)i + 10 * x;
+}
+
+/* The foreign C library: malloc from the foreign run's heap, errno in the
+ * foreign thread-local block, strtoul. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+uint32_t efpt_libc(uint32_t n)
+{
+	char *p = malloc(n), *q;
+	uint32_t r;
+
+	if (!p)
+		return 0;
+	memset(p, '7', n - 1);
+	p[n - 1] = 0;
+	q = strdup(p);
+	errno = 0;
+	(void)strtoul("99999999999999999999", NULL, 10);
+	r = (uint32_t)strlen(q) + (errno == ERANGE ? 1000000u : 0) +
+	    ((uintptr_t)p & 7 ? 0 : 0x80000000u);
+	free(q);
+	free(p);
+	return r;
+}
+
+uintptr_t efpt_malloc_address(void)
+{
+	void *p = malloc(16);
+	uintptr_t where = (uintptr_t)p;
+	free(p);
+	return where;
 }

@@ -27,8 +27,16 @@ void efpt_write(volatile uint32_t *p, uint32_t v);
 uint32_t efpt_jump(uint32_t (*f)(void));
 /* ecall from foreign code, not at the springboard. */
 uint32_t efpt_ecall(void);
-/* The OR of every register that is not an argument, at entry (ra aside). */
+/* The OR of every register that is not an argument, at entry (ra and tp
+ * aside, which the gate sets to foreign addresses). */
 uint32_t efpt_leak(void);
+/* tp at entry. */
+uintptr_t efpt_tp(void);
+/* Uses the foreign C library: malloc, strdup, errno (ERANGE from strtoul):
+ * n - 1 + 1000000 when errno was set, + 0x80000000 when malloc aligned. */
+uint32_t efpt_libc(uint32_t n);
+/* Where the foreign malloc allocates. */
+uintptr_t efpt_malloc_address(void);
 /* A counter in the foreign run's data, incremented. */
 uint32_t efpt_count(void);
 

@@ -55,15 +55,35 @@ static void test_arguments(void)
 	CHECK(ef_pmp_fault.faulted == 0);
 }
 
+extern char __foreign_tls[];
+
 static void test_no_host_value_reaches_foreign_code(void)
 {
 	CHECK(CALL(efpt_leak) == 0);
+	CHECK(CALL(efpt_tp) == (uintptr_t)__foreign_tls);
 }
 
 static void test_foreign_data(void)
 {
 	uint32_t a = CALL(efpt_count), b = CALL(efpt_count);
 	CHECK(a >= 101 && b == a + 1);
+}
+
+extern char __foreign_libc_heap_lo[], __foreign_libc_heap_hi[];
+
+static void test_foreign_c_library(void)
+{
+	uintptr_t p = CALL(efpt_malloc_address);
+	uint32_t r = CALL(efpt_libc, 100u);
+	char buf[80];
+	if (r != 99u + 1000000u + 0x80000000u) {
+		snprintf(buf, sizeof buf, "# efpt_libc returned %#lx, malloc %#lx\n",
+			 (unsigned long)r, (unsigned long)p);
+		say(buf);
+	}
+	CHECK(r == 99u + 1000000u + 0x80000000u);
+	CHECK(ef_pmp_fault.faulted == 0);
+	CHECK(p >= (uintptr_t)__foreign_libc_heap_lo && p < (uintptr_t)__foreign_libc_heap_hi);
 }
 
 static volatile uint32_t host_word = 0x600d;
@@ -164,6 +184,7 @@ int main(void)
 	run("arguments in a0-a7 and stacked, words and 8-byte mixed, returns in a0 and a0:a1", test_arguments);
 	run("no host register value reaches foreign code", test_no_host_value_reaches_foreign_code);
 	run("foreign code keeps its own data", test_foreign_data);
+	run("foreign C library: malloc in the foreign heap, errno in foreign TLS", test_foreign_c_library);
 	run("foreign load from host data traps (mcause 5)", test_foreign_load_from_host_data_traps);
 	run("foreign load from the host stack traps (mcause 5)", test_foreign_load_from_host_stack_traps);
 	run("foreign store to host data traps (mcause 7)", test_foreign_store_to_host_traps);
