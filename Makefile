@@ -1,14 +1,12 @@
 # efbench: `make bench` measures, `make test` checks.  See README.md.
 MAKEFLAGS += --no-builtin-rules
 .DELETE_ON_ERROR:
-# Keep intermediate objects (the firmware's are made by pattern rules).
-.SECONDARY:
 .SUFFIXES:
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 EF_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra -Wshadow -Werror=implicit-function-declaration
-LDLIBS  := -lm
+LDLIBS  := -lsodium -lm
 BUILD   := build
 OBJ     := $(BUILD)/obj
 
@@ -24,7 +22,7 @@ endif
 
 HARNESS   := clock csv digest efbench firmware meta options plan registry runner selfbench stats summary
 RUNTIME   := targets/common/domain targets/common/validate targets/mock/mock
-WORKLOADS := ubench
+WORKLOADS := ubench hmac
 
 FOREIGN_LIBS  := $(BUILD)/lib/libefubench.so
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -34,8 +32,9 @@ RUNTIME += targets/mpk/mpk targets/mpk/gate
 EF_CFLAGS += -DEF_HAVE_MPK
 # Each library set a domain loads: libefstub-<set>.so needs libefheap.so
 # first, then the set's libraries (see targets/mpk/stub.c).
-MPK_SETS := ubench mpktest
+MPK_SETS := ubench hmac mpktest
 MPK_NEEDED_ubench  := -lefubench
+MPK_NEEDED_hmac    := -lsodium
 MPK_NEEDED_mpktest := -lefmpktest -lefubench -lsodium -lbrotlienc -lbrotlidec
 FOREIGN_LIBS += $(BUILD)/lib/libefheap.so $(BUILD)/lib/libefmpktest.so \
 	$(MPK_SETS:%=$(BUILD)/lib/libefstub-%.so)
@@ -66,6 +65,7 @@ all: $(EFBENCH)
 
 deps:
 	@scripts/install-deps
+	@scripts/fetch-sources
 
 bench: deps
 	@$(MAKE) --no-print-directory all
@@ -166,7 +166,7 @@ PMP_DEF_opentitan := -DEF_BOARD_OPENTITAN
 
 $(BUILD)/pmp/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(RVCC) $(RV_CFLAGS) -MMD -MP -c $< -o $@
+	$(RVCC) $(RV_CFLAGS) $(RV_EXTRA) -MMD -MP -c $< -o $@
 $(BUILD)/pmp/obj/%.o: %.S
 	@mkdir -p $(@D)
 	$(RVCC) $(RV_CFLAGS) -MMD -MP -c $< -o $@
@@ -180,13 +180,39 @@ $(BUILD)/pmp/%/board.o: targets/pmp/board.c
 # local, so the host's copy of the C library stays the host's.  Its TLS
 # sections stay TLS (one thread-local layout; the foreign side gets its own
 # copy of the block) and its malloc takes the foreign run's libc heap.
-PMP_FOREIGN_test := $(BUILD)/pmp/obj/tests/pmp/foreign.o
-PMP_FOREIGN_ubench := $(BUILD)/pmp/obj/workloads/ubench/foreign.o
+# libsodium from Debian's source of the installed version (scripts/
+# fetch-sources, run by make deps): the parts the workloads call.
+SODIUM := $(BUILD)/src/libsodium/src/libsodium
+SODIUM_SRCS := crypto_generichash/crypto_generichash.c \
+	crypto_generichash/blake2b/generichash_blake2.c \
+	crypto_generichash/blake2b/ref/generichash_blake2b.c \
+	crypto_generichash/blake2b/ref/blake2b-ref.c \
+	crypto_generichash/blake2b/ref/blake2b-compress-ref.c \
+	crypto_auth/hmacsha256/auth_hmacsha256.c crypto_hash/sha256/hash_sha256.c \
+	crypto_hash/sha256/cp/hash_sha256_cp.c sodium/utils.c crypto_verify/sodium/verify.c
+SODIUM_OBJS := $(SODIUM_SRCS:%.c=$(BUILD)/pmp/obj/sodium/%.o)
+SODIUM_CFLAGS := -DNATIVE_LITTLE_ENDIAN=1 -DCONFIGURED=1 -I$(BUILD)/pmp/sodium-include \
+	-I$(SODIUM)/include/sodium -I$(SODIUM)/include
+PMP_SODIUM := $(wildcard $(BUILD)/src/libsodium/.ready)
+
+$(BUILD)/pmp/sodium-include/sodium/version.h: $(SODIUM)/include/sodium/version.h.in
+	@mkdir -p $(@D)
+	sed -e 's/@VERSION@/1.0.18/' -e 's/@SODIUM_LIBRARY_VERSION_MAJOR@/10/' \
+		-e 's/@SODIUM_LIBRARY_VERSION_MINOR@/3/' -e 's/@SODIUM_LIBRARY_MINIMAL_DEF@//' $< > $@
+$(BUILD)/pmp/obj/sodium/%.o: $(SODIUM)/%.c $(BUILD)/pmp/sodium-include/sodium/version.h
+	@mkdir -p $(@D)
+	$(RVCC) $(RV_CFLAGS) -w $(SODIUM_CFLAGS) -c $< -o $@
+
+PMP_SHIM := $(BUILD)/pmp/obj/targets/pmp/foreign-shim.o
+PMP_FOREIGN_test := $(BUILD)/pmp/obj/tests/pmp/foreign.o $(PMP_SHIM)
+PMP_FOREIGN_bench := $(BUILD)/pmp/obj/workloads/ubench/foreign.o $(PMP_SHIM) \
+	$(if $(PMP_SODIUM),$(SODIUM_OBJS))
 .SECONDEXPANSION:
 $(BUILD)/pmp/%-foreign.o: $$(PMP_FOREIGN_$$*)
-	riscv64-unknown-elf-ld -r -m elf32lriscv -o $@.tmp $^ -L$(RV_LIBDIR) -lc \
+	riscv64-unknown-elf-ld -r -m elf32lriscv -o $@.tmp $(filter %.o,$^) -L$(RV_LIBDIR) -lc \
 		$$($(RVCC) -march=rv32imac -mabi=ilp32 -print-libgcc-file-name)
-	riscv64-unknown-elf-nm --defined-only -g $^ | awk '{ print $$3 }' > $@.api
+	riscv64-unknown-elf-nm --defined-only -g $(filter-out $(PMP_SHIM),$(filter %.o,$^)) | \
+		awk '{ print $$3 }' > $@.api
 	riscv64-unknown-elf-objcopy --prefix-alloc-sections=.foreign \
 		--keep-global-symbols=$@.api \
 		--redefine-sym __heap_start=__foreign_libc_heap_lo \
@@ -200,18 +226,35 @@ $(BUILD)/pmp/%-foreign.o: $$(PMP_FOREIGN_$$*)
 define pmp_mode_object
 $(BUILD)/pmp/obj/workloads/%/host.$(1).o: workloads/%/host.c
 	@mkdir -p $$(@D)
-	$$(RVCC) $$(RV_CFLAGS) -DEF_MODE=EF_MODE_$(shell echo $(1) | tr a-z A-Z) -MMD -MP -c $$< -o $$@
+	$$(RVCC) $$(RV_CFLAGS) $$(RV_EXTRA) -DEF_MODE=EF_MODE_$(shell echo $(1) | tr a-z A-Z) -MMD -MP -c $$< -o $$@
 endef
 $(foreach m,$(MODES_ALL),$(eval $(call pmp_mode_object,$m)))
 
 PMP_HOST_OBJS := $(BUILD)/pmp/obj/targets/pmp/start.o $(BUILD)/pmp/obj/targets/pmp/pmp.o
+PMP_WORKLOADS := ubench $(if $(PMP_SODIUM),hmac)
 PMP_BENCH_OBJS := $(BUILD)/pmp/obj/targets/pmp/bench.o $(BUILD)/pmp/obj/harness/digest.o \
-	$(MODES_ALL:%=$(BUILD)/pmp/obj/workloads/ubench/host.%.o) \
+	$(foreach w,$(PMP_WORKLOADS),$(MODES_ALL:%=$(BUILD)/pmp/obj/workloads/$w/host.%.o)) \
 	$(BUILD)/pmp/obj/targets/common/domain.o $(BUILD)/pmp/obj/targets/common/validate.o \
-	$(BUILD)/pmp/obj/targets/mock/mock.o $(BUILD)/pmp/ubench-foreign.o
+	$(BUILD)/pmp/obj/targets/mock/mock.o $(BUILD)/pmp/bench-foreign.o
+# Without the sources, the firmware says why it skips the hmac workload.
+$(BUILD)/pmp/obj/targets/pmp/bench.o: RV_EXTRA = $(if $(PMP_SODIUM),-DEF_PMP_HAVE_HMAC,\
+	-DEF_PMP_NO_HMAC='"$(shell cat $(BUILD)/src/libsodium.missing 2>/dev/null || echo run scripts/fetch-sources)"')
+$(BUILD)/pmp/obj/workloads/hmac/%.o: RV_EXTRA = $(SODIUM_CFLAGS)
+# Rebuild what depends on whether the sources are there when that changes.
+$(BUILD)/pmp/sodium.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(PMP_SODIUM)' | cmp -s - $@ || echo '$(PMP_SODIUM)' > $@
+$(BUILD)/pmp/obj/targets/pmp/bench.o $(BUILD)/pmp/bench-foreign.o: $(BUILD)/pmp/sodium.stamp
+$(BUILD)/pmp/obj/workloads/hmac/host.unsafe.o: $(BUILD)/pmp/sodium-include/sodium/version.h
 $(BUILD)/pmp/%/bench.elf: $(PMP_HOST_OBJS) $(BUILD)/pmp/%/board.o $(PMP_BENCH_OBJS) targets/pmp/fw.ld
 	$(RVCC) $(RV_LDFLAGS) $(PMP_LD_$*) -o $@ $(PMP_HOST_OBJS) $(BUILD)/pmp/$*/board.o \
 		$(PMP_BENCH_OBJS)
+
+# The firmware's objects are prerequisites of pattern rules only: keep them.
+.SECONDARY: $(PMP_HOST_OBJS) $(PMP_BENCH_OBJS) $(SODIUM_OBJS) $(PMP_SHIM) \
+	$(BUILD)/pmp/obj/tests/pmp/test_pmp.o $(BUILD)/pmp/obj/tests/pmp/foreign.o \
+	$(BUILD)/pmp/obj/workloads/ubench/foreign.o $(BUILD)/pmp/test-foreign.o \
+	$(PMP_BOARDS:%=$(BUILD)/pmp/%/board.o) $(BUILD)/pmp/sodium-include/sodium/version.h
 
 $(BUILD)/pmp/%/test_pmp.elf: $(PMP_HOST_OBJS) $(BUILD)/pmp/%/board.o \
 		$(BUILD)/pmp/obj/tests/pmp/test_pmp.o $(BUILD)/pmp/test-foreign.o targets/pmp/fw.ld

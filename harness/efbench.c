@@ -185,6 +185,9 @@ static void from_firmware(ef_run *r, ef_group *g, unsigned mode,
 		? "none" : g->target->policy();
 	unsigned n = 0, cap = r->opt->repetitions;
 
+	for (unsigned i = 0; i < fw->n; i++)
+		if (fw->rows[i].skip && !strcmp(fw->rows[i].id, g->workload))
+			return;         /* reported when the firmware ran */
 	for (unsigned i = 0; i < fw->n; i++) {
 		const ef_fw_row *x = &fw->rows[i];
 		if (strcmp(x->id, g->id) || strcmp(x->mode, name))
@@ -251,6 +254,11 @@ static void run_all(ef_run *r, ef_group *g, unsigned ngroups, unsigned modes)
 				snprintf(fw_msg, sizeof fw_msg, "%s", fw_err);
 			else
 				fw_msg[0] = 0;
+			for (unsigned k = 0; k < fw.n; k++)
+				if (fw.rows[k].skip)
+					fprintf(stderr, "efbench: %s: skipping %s: %s\n",
+						fw_target->name, fw.rows[k].id,
+						fw.rows[k].message);
 		}
 		if (g[i].target->board) {
 			if (fw_msg[0])

@@ -62,17 +62,29 @@ const char *ef_firmware_unavailable(const char *board)
 	return NULL;
 }
 
-/* "row,MODE,POLICY,WORKLOAD,BENCH,PARAM,ITERS,VALUE,instructions,REP" or
- * "error,MODE,POLICY,WORKLOAD,BENCH,PARAM,MESSAGE". */
+/* "row,MODE,POLICY,WORKLOAD,BENCH,PARAM,ITERS,VALUE,instructions,REP",
+ * "error,MODE,POLICY,WORKLOAD,BENCH,PARAM,MESSAGE" or "skip,WORKLOAD,WHY". */
 static int parse(char *line, ef_fw_row *r)
 {
 	char *f[10], *save = NULL, *rest;
 	unsigned n = 0;
 	int error = !strncmp(line, "error,", 6);
 
+	line[strcspn(line, "\r\n")] = 0;
+	if (!strncmp(line, "skip,", 5)) {
+		/* "skip,WORKLOAD,WHY" */
+		char *w = line + 5, *why = strchr(w, ',');
+		if (!why)
+			return -1;
+		*why++ = 0;
+		memset(r, 0, sizeof *r);
+		snprintf(r->id, sizeof r->id, "%.100s", w);
+		r->skip = 1;
+		r->message = strdup(why);
+		return r->message ? 1 : -1;
+	}
 	if (!error && strncmp(line, "row,", 4))
 		return 0;
-	line[strcspn(line, "\r\n")] = 0;
 	for (char *t = strtok_r(line, ",", &save); t && n < (error ? 6u : 10u);
 	     t = strtok_r(NULL, ",", &save))
 		f[n++] = t;
@@ -127,7 +139,7 @@ int ef_firmware_run(const char *board, ef_fw_result *out, char *err, size_t errl
 			}
 			out->rows = nr;
 		}
-		errors += r.message != NULL;
+		errors += r.message != NULL && !r.skip;
 		out->rows[out->n++] = r;
 	}
 	status = pclose(p);

@@ -13,7 +13,8 @@ typedef struct ef_fw_row {
 	uint64_t iterations;
 	double value;                   /* instructions per iteration */
 	unsigned repetition;
-	const char *message;            /* non-NULL: an error line */
+	const char *message;            /* non-NULL: an error or skip line */
+	int skip;                       /* the firmware lacks workload `id` */
 } ef_fw_row;
 
 typedef struct ef_fw_result {

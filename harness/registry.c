@@ -16,11 +16,15 @@
 extern const ef_workload ef_workload_runner_unsafe;
 extern const ef_workload ef_workload_ubench_unsafe;
 extern const ef_workload ef_workload_ubench_validate;
+extern const ef_workload ef_workload_hmac_unsafe;
+extern const ef_workload ef_workload_hmac_validate;
 
 static const ef_workload *const host_workloads[] = {
 	&ef_workload_runner_unsafe,
 	&ef_workload_ubench_unsafe,
 	&ef_workload_ubench_validate,
+	&ef_workload_hmac_unsafe,
+	&ef_workload_hmac_validate,
 };
 
 static const char *mock_policy(void) { return "none"; }
@@ -28,11 +32,16 @@ static const char *mock_policy(void) { return "none"; }
 #ifdef EF_HAVE_MPK
 extern const ef_workload ef_workload_ubench_invoke;
 extern const ef_workload ef_workload_ubench_full;
+extern const ef_workload ef_workload_hmac_invoke;
+extern const ef_workload ef_workload_hmac_full;
 
 static const ef_workload *const mpk_workloads[] = {
 	&ef_workload_ubench_unsafe,
 	&ef_workload_ubench_invoke,
 	&ef_workload_ubench_full,
+	&ef_workload_hmac_unsafe,
+	&ef_workload_hmac_invoke,
+	&ef_workload_hmac_full,
 };
 
 static const char *mpk_policy(void)
@@ -47,9 +56,13 @@ static const char *mpk_policy(void)
 static const ef_workload *const pmp_workloads[] = {
 	&ef_workload_ubench_unsafe,
 	&ef_workload_ubench_validate,
+	&ef_workload_hmac_unsafe,
+	&ef_workload_hmac_validate,
 #ifdef EF_HAVE_MPK
 	&ef_workload_ubench_invoke,
 	&ef_workload_ubench_full,
+	&ef_workload_hmac_invoke,
+	&ef_workload_hmac_full,
 #endif
 };
 static const char *pmp_policy(void) { return "warm"; }

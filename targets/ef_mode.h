@@ -17,6 +17,7 @@
 #include "ef.h"
 #include "ef_modes.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,6 +99,17 @@ static inline const char *efm_error(void)
 #else
 	return "";
 #endif
+}
+
+/* efm_open for a benchmark's set-up: 0, or -1 with the reason in err. */
+static inline int efm_open_for_setup(ef_domain *d, const char *set, char *err,
+				     size_t errlen)
+{
+	ef_status s = efm_open(d, set);
+	if (s)
+		snprintf(err, errlen, "cannot open %s domain: %s%s%s", EF_MODE_NAME,
+			 ef_strerror(s), *efm_error() ? ": " : "", efm_error());
+	return s ? -1 : 0;
 }
 
 static inline void efm_close(ef_domain *d)

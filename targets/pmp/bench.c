@@ -5,6 +5,7 @@
  *
  *   row,MODE,POLICY,WORKLOAD,BENCHMARK,PARAMETER,ITERATIONS,VALUE,instructions,REPETITION
  *   error,MODE,POLICY,WORKLOAD,BENCHMARK,PARAMETER,MESSAGE
+ *   skip,WORKLOAD,WHY        (a workload this firmware was built without)
  *
  * The exit status is the number of error lines. */
 #include "pmp.h"
@@ -13,8 +14,21 @@
 #include <stdio.h>
 #include <string.h>
 
-extern const ef_workload ef_workload_ubench_unsafe, ef_workload_ubench_validate,
-	ef_workload_ubench_invoke, ef_workload_ubench_full;
+/* Each workload in unsafe, validate, invoke and full. */
+#define MODES(w) { &ef_workload_##w##_unsafe, &ef_workload_##w##_validate, \
+		   &ef_workload_##w##_invoke, &ef_workload_##w##_full }
+#define DECLARE(w) extern const ef_workload ef_workload_##w##_unsafe, \
+	ef_workload_##w##_validate, ef_workload_##w##_invoke, ef_workload_##w##_full;
+DECLARE(ubench)
+#ifdef EF_PMP_HAVE_HMAC
+DECLARE(hmac)
+#endif
+static const ef_workload *const workloads[][4] = {
+	MODES(ubench),
+#ifdef EF_PMP_HAVE_HMAC
+	MODES(hmac),
+#endif
+};
 
 #define REPETITIONS 3
 #define CHECK_ITERS 7
@@ -71,9 +85,9 @@ static void measure(const ef_workload *w, const ef_bench *b, const ef_bench *ref
 	b->teardown(ctx);
 }
 
-static void run_workload(const ef_workload *w, const char *policy)
+static void run_workload(const ef_workload *w, const ef_workload *ref,
+			 const char *policy)
 {
-	const ef_workload *ref = &ef_workload_ubench_unsafe;
 	for (unsigned i = 0; i < w->nbenches; i++) {
 		const ef_bench *b = &w->benches[i], *rb = NULL;
 		for (unsigned j = 0; j < ref->nbenches; j++)
@@ -91,16 +105,21 @@ static void run_workload(const ef_workload *w, const char *policy)
 
 int main(void)
 {
+	static const char *const policy[4] = { "none", "none", "warm", "warm" };
+
 	printf("# efbench pmp firmware on %s\n", ef_board_name);
-	run_workload(&ef_workload_ubench_unsafe, "none");
-	run_workload(&ef_workload_ubench_validate, "none");
-	ef_pmp_set_cold(0);
-	run_workload(&ef_workload_ubench_invoke, "warm");
-	run_workload(&ef_workload_ubench_full, "warm");
-	ef_pmp_set_cold(1);
-	run_workload(&ef_workload_ubench_invoke, "cold");
-	run_workload(&ef_workload_ubench_full, "cold");
-	ef_pmp_set_cold(0);
+#ifdef EF_PMP_NO_HMAC
+	printf("skip,hmac,libsodium's source is missing: %s\n", EF_PMP_NO_HMAC);
+#endif
+	for (unsigned w = 0; w < EF_COUNT(workloads); w++) {
+		ef_pmp_set_cold(0);
+		for (unsigned m = 0; m < 4; m++)
+			run_workload(workloads[w][m], workloads[w][0], policy[m]);
+		ef_pmp_set_cold(1);
+		for (unsigned m = 2; m < 4; m++)
+			run_workload(workloads[w][m], workloads[w][0], "cold");
+		ef_pmp_set_cold(0);
+	}
 	printf("# done: %u errors\n", errors);
 	return (int)errors;
 }

@@ -122,16 +122,12 @@ static void teardown(void *ctx);
 static struct ub *open_ub(uint64_t param, char *err, size_t errlen)
 {
 	struct ub *u = calloc(1, sizeof *u);
-	ef_status s;
 
 	if (!u) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	s = efm_open(&u->d, "ubench");
-	if (s) {
-		snprintf(err, errlen, "cannot open %s domain: %s%s%s", EF_MODE_NAME,
-			 ef_strerror(s), *efm_error() ? ": " : "", efm_error());
+	if (efm_open_for_setup(&u->d, "ubench", err, errlen)) {
 		free(u);
 		return NULL;
 	}
