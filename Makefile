@@ -48,7 +48,8 @@ ifneq ($(shell command -v $(RVCC) 2>/dev/null),)
 PMP := 1
 PMP_BOARDS := virt opentitan
 # The benchmark firmware needs megabytes of RAM (1 MiB buffers): virt only.
-PMP_FIRMWARE := $(PMP_BOARDS:%=$(BUILD)/pmp/%/test_pmp.elf) $(BUILD)/pmp/virt/bench.elf
+PMP_FIRMWARE := $(PMP_BOARDS:%=$(BUILD)/pmp/%/test_pmp.elf) \
+	$(PMP_BOARDS:%=$(BUILD)/pmp/%/bench.elf)
 endif
 
 HARNESS_OBJS  := $(HARNESS:%=$(OBJ)/harness/%.o)
@@ -148,21 +149,28 @@ ifeq ($(PMP),1)
 MODES_ALL := unsafe validate invoke full
 RV_CFLAGS := -march=rv32imac_zicsr -mabi=ilp32 -mno-relax -mcmodel=medany \
 	-O2 -g -std=gnu11 -Wall -Wextra -ffunction-sections -fdata-sections \
-	-fno-common --specs=picolibc.specs \
-	-DEF_DEFAULT_HEAP_BYTES=0x180000 -DEF_DEFAULT_STACK_BYTES=0x10000
+	-fno-common --specs=picolibc.specs -DEF_DEFAULT_SIZES_FROM_LINKER
 RV_LDFLAGS := -march=rv32imac -mabi=ilp32 --specs=picolibc.specs -nostartfiles \
 	-T targets/pmp/fw.ld -Wl,--no-warn-rwx-segments -Wl,--gc-sections
 RV_LIBDIR := /usr/lib/picolibc/riscv64-unknown-elf/lib/rv32imac/ilp32
 # Boards: RAM, the foreign heap and stack, where execution starts.
-PMP_LD_virt := -Wl,--defsym=RAM_BASE=0x80000000,--defsym=RAM_SIZE=0x1000000 \
-	-Wl,--defsym=HOST_HEAP=0x400000,--defsym=FOREIGN_LIBC_HEAP=0x400000 \
-	-Wl,--defsym=FOREIGN_HEAP=0x400000,--defsym=FOREIGN_STACK=0x4000
+# Boards: where code and data go, the heaps and stacks, where execution
+# starts.  virt: 16 MiB of its RAM, code in the first half.  opentitan: code
+# in its flash after the reset jump (0x20000400), data in 128 KiB of SRAM.
+PMP_LD_virt := -Wl,--defsym=CODE_BASE=0x80000000,--defsym=CODE_SIZE=0x800000 \
+	-Wl,--defsym=RAM_BASE=0x80800000,--defsym=RAM_SIZE=0x800000 \
+	-Wl,--defsym=HOST_HEAP=0x200000,--defsym=FOREIGN_LIBC_HEAP=0x100000 \
+	-Wl,--defsym=FOREIGN_HEAP=0x200000,--defsym=FOREIGN_STACK=0x4000 \
+	-Wl,--defsym=__domain_heap_bytes=0x180000,--defsym=__domain_stack_bytes=0x10000
 PMP_LD_opentitan := -Wl,-e,ef_reset -Wl,--section-start=.reset=0x20000400 \
+	-Wl,--defsym=CODE_BASE=0x20001000,--defsym=CODE_SIZE=0xff000 \
 	-Wl,--defsym=RAM_BASE=0x10000000,--defsym=RAM_SIZE=0x20000 \
-	-Wl,--defsym=HOST_HEAP=0x2000,--defsym=FOREIGN_LIBC_HEAP=0x2000 \
-	-Wl,--defsym=FOREIGN_HEAP=0x4000,--defsym=FOREIGN_STACK=0x2000
+	-Wl,--defsym=HOST_HEAP=0x8000,--defsym=FOREIGN_LIBC_HEAP=0x2000 \
+	-Wl,--defsym=FOREIGN_HEAP=0x6000,--defsym=FOREIGN_STACK=0x2000 \
+	-Wl,--defsym=__domain_heap_bytes=0x2000,--defsym=__domain_stack_bytes=0x1000
 PMP_DEF_virt := -DEF_BOARD_VIRT
-PMP_DEF_opentitan := -DEF_BOARD_OPENTITAN
+# opentitan's SRAM holds no domain buffer over 4 KiB (HMAC's 4096 fit).
+PMP_DEF_opentitan := -DEF_BOARD_OPENTITAN -DEF_PMP_MAX_BYTES=4096
 
 $(BUILD)/pmp/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -232,29 +240,35 @@ $(foreach m,$(MODES_ALL),$(eval $(call pmp_mode_object,$m)))
 
 PMP_HOST_OBJS := $(BUILD)/pmp/obj/targets/pmp/start.o $(BUILD)/pmp/obj/targets/pmp/pmp.o
 PMP_WORKLOADS := ubench $(if $(PMP_SODIUM),hmac)
-PMP_BENCH_OBJS := $(BUILD)/pmp/obj/targets/pmp/bench.o $(BUILD)/pmp/obj/harness/digest.o \
+PMP_BENCH_OBJS := $(BUILD)/pmp/obj/harness/digest.o \
 	$(foreach w,$(PMP_WORKLOADS),$(MODES_ALL:%=$(BUILD)/pmp/obj/workloads/$w/host.%.o)) \
 	$(BUILD)/pmp/obj/targets/common/domain.o $(BUILD)/pmp/obj/targets/common/validate.o \
 	$(BUILD)/pmp/obj/targets/mock/mock.o $(BUILD)/pmp/bench-foreign.o
-# Without the sources, the firmware says why it skips the hmac workload.
-$(BUILD)/pmp/obj/targets/pmp/bench.o: RV_EXTRA = $(if $(PMP_SODIUM),-DEF_PMP_HAVE_HMAC,\
+# The runner, per board.  Without the sources, the firmware says why it
+# skips the hmac workload.
+PMP_HMAC_DEF = $(if $(PMP_SODIUM),-DEF_PMP_HAVE_HMAC,\
 	-DEF_PMP_NO_HMAC='"$(shell cat $(BUILD)/src/libsodium.missing 2>/dev/null || echo run scripts/fetch-sources)"')
+$(BUILD)/pmp/%/bench.o: targets/pmp/bench.c $(BUILD)/pmp/sodium.stamp
+	@mkdir -p $(@D)
+	$(RVCC) $(RV_CFLAGS) $(PMP_DEF_$*) $(PMP_HMAC_DEF) -MMD -MP -c $< -o $@
 $(BUILD)/pmp/obj/workloads/hmac/%.o: RV_EXTRA = $(SODIUM_CFLAGS)
 # Rebuild what depends on whether the sources are there when that changes.
 $(BUILD)/pmp/sodium.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(PMP_SODIUM)' | cmp -s - $@ || echo '$(PMP_SODIUM)' > $@
-$(BUILD)/pmp/obj/targets/pmp/bench.o $(BUILD)/pmp/bench-foreign.o: $(BUILD)/pmp/sodium.stamp
+$(BUILD)/pmp/bench-foreign.o: $(BUILD)/pmp/sodium.stamp
 $(BUILD)/pmp/obj/workloads/hmac/host.unsafe.o: $(BUILD)/pmp/sodium-include/sodium/version.h
-$(BUILD)/pmp/%/bench.elf: $(PMP_HOST_OBJS) $(BUILD)/pmp/%/board.o $(PMP_BENCH_OBJS) targets/pmp/fw.ld
+$(BUILD)/pmp/%/bench.elf: $(PMP_HOST_OBJS) $(BUILD)/pmp/%/board.o $(BUILD)/pmp/%/bench.o \
+		$(PMP_BENCH_OBJS) targets/pmp/fw.ld
 	$(RVCC) $(RV_LDFLAGS) $(PMP_LD_$*) -o $@ $(PMP_HOST_OBJS) $(BUILD)/pmp/$*/board.o \
-		$(PMP_BENCH_OBJS)
+		$(BUILD)/pmp/$*/bench.o $(PMP_BENCH_OBJS)
 
 # The firmware's objects are prerequisites of pattern rules only: keep them.
 .SECONDARY: $(PMP_HOST_OBJS) $(PMP_BENCH_OBJS) $(SODIUM_OBJS) $(PMP_SHIM) \
 	$(BUILD)/pmp/obj/tests/pmp/test_pmp.o $(BUILD)/pmp/obj/tests/pmp/foreign.o \
 	$(BUILD)/pmp/obj/workloads/ubench/foreign.o $(BUILD)/pmp/test-foreign.o \
-	$(PMP_BOARDS:%=$(BUILD)/pmp/%/board.o) $(BUILD)/pmp/sodium-include/sodium/version.h
+	$(PMP_BOARDS:%=$(BUILD)/pmp/%/board.o) $(PMP_BOARDS:%=$(BUILD)/pmp/%/bench.o) \
+	$(BUILD)/pmp/sodium-include/sodium/version.h
 
 $(BUILD)/pmp/%/test_pmp.elf: $(PMP_HOST_OBJS) $(BUILD)/pmp/%/board.o \
 		$(BUILD)/pmp/obj/tests/pmp/test_pmp.o $(BUILD)/pmp/test-foreign.o targets/pmp/fw.ld

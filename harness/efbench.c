@@ -186,7 +186,8 @@ static void from_firmware(ef_run *r, ef_group *g, unsigned mode,
 	unsigned n = 0, cap = r->opt->repetitions;
 
 	for (unsigned i = 0; i < fw->n; i++)
-		if (fw->rows[i].skip && !strcmp(fw->rows[i].id, g->workload))
+		if (fw->rows[i].skip && (!strcmp(fw->rows[i].id, g->workload) ||
+					 !strcmp(fw->rows[i].id, g->id)))
 			return;         /* reported when the firmware ran */
 	for (unsigned i = 0; i < fw->n; i++) {
 		const ef_fw_row *x = &fw->rows[i];

@@ -52,9 +52,8 @@ const char *ef_firmware_unavailable(const char *board)
 		return "qemu-system-riscv32 is not installed (make deps installs it)";
 	if (build_path(fw, sizeof fw, rel) || access(fw, R_OK)) {
 		snprintf(why, sizeof why, "no benchmark firmware for the %s board "
-			 "(build/%s): make builds it for virt where riscv64-unknown-elf-gcc "
-			 "is installed%s", board, rel, strcmp(board, "opentitan") ? "" :
-			 "; opentitan's 128 KiB of RAM do not hold it yet");
+			 "(build/%s): make builds it where riscv64-unknown-elf-gcc "
+			 "and picolibc are installed", board, rel);
 		return why;
 	}
 	if (build_path(fw, sizeof fw, "../scripts/pmp-run") || access(fw, X_OK))
@@ -78,7 +77,7 @@ static int parse(char *line, ef_fw_row *r)
 			return -1;
 		*why++ = 0;
 		memset(r, 0, sizeof *r);
-		snprintf(r->id, sizeof r->id, "%.100s", w);
+		snprintf(r->id, sizeof r->id, "%.150s", w);
 		r->skip = 1;
 		r->message = strdup(why);
 		return r->message ? 1 : -1;

@@ -14,7 +14,7 @@ typedef struct ef_fw_row {
 	double value;                   /* instructions per iteration */
 	unsigned repetition;
 	const char *message;            /* non-NULL: an error or skip line */
-	int skip;                       /* the firmware lacks workload `id` */
+	int skip;       /* the firmware lacks `id`: a workload or one benchmark id */
 } ef_fw_row;
 
 typedef struct ef_fw_result {

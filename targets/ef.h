@@ -57,6 +57,12 @@ enum { EF_READ = 1, EF_WRITE = 2, EF_EXEC = 4 };
 #ifndef EF_MAX_CALLBACKS
 #define EF_MAX_CALLBACKS 128
 #endif
+#ifdef EF_DEFAULT_SIZES_FROM_LINKER
+/* Bare-metal firmware: the board's link sets the domains' memory sizes. */
+extern char __domain_heap_bytes[], __domain_stack_bytes[];
+#define EF_DEFAULT_HEAP_BYTES ((size_t)__domain_heap_bytes)
+#define EF_DEFAULT_STACK_BYTES ((size_t)__domain_stack_bytes)
+#endif
 #ifndef EF_DEFAULT_HEAP_BYTES
 #define EF_DEFAULT_HEAP_BYTES (64u << 20)
 #endif

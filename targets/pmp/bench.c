@@ -6,6 +6,7 @@
  *   row,MODE,POLICY,WORKLOAD,BENCHMARK,PARAMETER,ITERATIONS,VALUE,instructions,REPETITION
  *   error,MODE,POLICY,WORKLOAD,BENCHMARK,PARAMETER,MESSAGE
  *   skip,WORKLOAD,WHY        (a workload this firmware was built without)
+ *   skip,WORKLOAD/BENCHMARK/PARAMETER,WHY   (a parameter too large for the board)
  *
  * The exit status is the number of error lines. */
 #include "pmp.h"
@@ -94,6 +95,19 @@ static void run_workload(const ef_workload *w, const ef_workload *ref,
 			if (!strcmp(ref->benches[j].name, b->name))
 				rb = &ref->benches[j];
 		for (unsigned p = 0; p < b->nparams; p++) {
+#ifdef EF_PMP_MAX_BYTES
+			const char *too_big = b->param_is_bytes && b->params[p] > EF_PMP_MAX_BYTES
+				? "more than the bytes a domain holds on this board"
+				: !strcmp(b->name, "upgrade") && b->params[p] > 8
+				? "its live allocations (up to 3 KiB each) do not fit this board's SRAM"
+				: NULL;
+			if (too_big) {
+				if (w == ref)   /* once, not per mode */
+					printf("skip,%s/%s/%lu,%s\n", w->name, b->name,
+					       (unsigned long)b->params[p], too_big);
+				continue;
+			}
+#endif
 			if (!rb)
 				error(w->mode, policy, w->name, b, b->params[p],
 				      "no unsafe variant");

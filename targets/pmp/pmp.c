@@ -19,16 +19,17 @@ void ef_pmp_set_cold(int cold)
 #define PMP_X 0x04u
 #define PMP_TOR 0x08u
 
-/* Entry 0 (off) is the base of entry 1 (TOR, code: read/execute); entry 2
- * (TOR, from the end of the code) covers data, heap and stack: read/write.
- * Nothing else matches, so U-mode can touch nothing else; without the lock
- * bit the entries do not bind M-mode. */
+/* Entry 0 (off) is the base of entry 1 (TOR: the foreign code, read and
+ * execute); entry 2 (off) the base of entry 3 (TOR: its data, heaps and
+ * stack, read and write).  Nothing else matches, so U-mode can touch
+ * nothing else; without the lock bit the entries do not bind M-mode. */
 void ef_pmp_apply(void)
 {
-	uint32_t cfg = (PMP_TOR | PMP_R | PMP_X) << 8 | (PMP_TOR | PMP_R | PMP_W) << 16;
+	uint32_t cfg = (PMP_TOR | PMP_R | PMP_X) << 8 | (PMP_TOR | PMP_R | PMP_W) << 24;
 	__asm__ volatile("csrw pmpaddr0, %0" : : "r"((uintptr_t)__foreign_text_lo >> 2));
 	__asm__ volatile("csrw pmpaddr1, %0" : : "r"((uintptr_t)__foreign_text_hi >> 2));
-	__asm__ volatile("csrw pmpaddr2, %0" : : "r"((uintptr_t)__foreign_data_hi >> 2));
+	__asm__ volatile("csrw pmpaddr2, %0" : : "r"((uintptr_t)__foreign_data_lo >> 2));
+	__asm__ volatile("csrw pmpaddr3, %0" : : "r"((uintptr_t)__foreign_data_hi >> 2));
 	__asm__ volatile("csrw pmpcfg0, %0" : : "r"(cfg) : "memory");
 	ef_pmp_apply_needed = ef_pmp_cold;
 }

@@ -34,64 +34,63 @@ for board in virt opentitan; do
 		failed=1
 	fi
 done
-# The benchmark firmware: every ubench benchmark in every mode (invoke and
-# full warm and cold) equals unsafe mode's result and is counted; two runs
-# count the same.
-fw=build/pmp/virt/bench.elf
-if [ -f "$fw" ]; then
-	scripts/pmp-run virt "$fw" > "$a" 2>&1
+# The benchmark firmware on each board: every ubench benchmark in every mode
+# (invoke and full warm and cold) equals unsafe mode's result and is
+# counted; two runs count the same; HMAC-SHA256 runs through libsodium built
+# from Debian's source (its set-up checks the RFC 4231 vectors in every
+# mode), or the firmware says why not.  Then efbench --target pmp-BOARD
+# turns the firmware's lines into CSV rows.
+for board in virt opentitan; do
+	fw=build/pmp/$board/bench.elf
+	[ -f "$fw" ] || continue
+	scripts/pmp-run "$board" "$fw" > "$a" 2>&1
 	rc=$?
 	missing=""
 	for m in unsafe,none validate,none invoke,warm full,warm invoke,cold full,cold; do
 		grep -q "^row,$m,ubench,invoke_args,100," "$a" || missing="$missing $m"
 	done
 	if [ $rc -eq 0 ] && [ -z "$missing" ] && ! grep -q '^error,' "$a"; then
-		echo "PASS pmp ubench in every mode on virt equals unsafe and is counted ($(grep -c '^row,' "$a") samples)"
+		echo "PASS pmp ubench in every mode on $board equals unsafe and is counted ($(grep -c '^row,' "$a") samples)"
 	else
-		echo "FAIL pmp ubench on virt: exit $rc, modes missing:${missing:- none}"
+		echo "FAIL pmp ubench on $board: exit $rc, modes missing:${missing:- none}"
 		grep '^error,' "$a" | head -n 5
+		tail -n 2 "$a"
 		failed=1
 	fi
-	# HMAC-SHA256 through libsodium built from Debian's source: its set-up
-	# checks the RFC 4231 vectors in every mode; without the source the
-	# firmware must say why it skips it.
 	if [ -f build/src/libsodium/.ready ]; then
 		n=$(grep -c '^row,[a-z]*,[a-z]*,hmac,hmac_sha256,4096,' "$a")
 		if [ "$n" -eq 18 ]; then
-			echo "PASS pmp hmac_sha256 (libsodium from source, RFC 4231 vectors) in every mode on virt"
+			echo "PASS pmp hmac_sha256 (libsodium from source, RFC 4231 vectors) in every mode on $board"
 		else
-			echo "FAIL pmp hmac_sha256 on virt: $n samples, want 18"
+			echo "FAIL pmp hmac_sha256 on $board: $n samples, want 18"
 			failed=1
 		fi
 	elif grep -q '^skip,hmac,' "$a"; then
-		echo "SKIP pmp hmac_sha256: $(sed -n 's/^skip,hmac,//p' "$a")"
+		echo "SKIP pmp hmac_sha256 on $board: $(sed -n 's/^skip,hmac,//p' "$a")"
 	else
-		echo "FAIL pmp hmac_sha256: neither samples nor a reason to skip"
+		echo "FAIL pmp hmac_sha256 on $board: neither samples nor a reason to skip"
 		failed=1
 	fi
-	scripts/pmp-run virt "$fw" > "$b" 2>&1
+	scripts/pmp-run "$board" "$fw" > "$b" 2>&1
 	if cmp -s "$a" "$b"; then
-		echo "PASS pmp two benchmark runs on virt count the same instructions"
+		echo "PASS pmp two benchmark runs on $board count the same instructions"
 	else
-		echo "FAIL pmp two benchmark runs on virt count the same instructions:"
+		echo "FAIL pmp two benchmark runs on $board count the same instructions:"
 		diff "$a" "$b" | head -n 6
 		failed=1
 	fi
-	awk -F, '/^row,(unsafe,none|invoke,warm|invoke,cold),ubench,invoke_args,0,/ && $10 == 0 {
+	awk -F, -v board="$board" '/^row,(unsafe,none|invoke,warm|invoke,cold),ubench,invoke_args,0,/ && $10 == 0 {
 		v[$2 "," $3] = $8 }
-		END { printf "# pmp virt: ubench/invoke_args/0 instructions per call: unsafe %s, invoke warm %s, cold %s\n",
-		      v["unsafe,none"], v["invoke,warm"], v["invoke,cold"] }' "$a"
-fi
+		END { printf "# pmp %s: ubench/invoke_args/0 instructions per call: unsafe %s, invoke warm %s, cold %s\n",
+		      board, v["unsafe,none"], v["invoke,warm"], v["invoke,cold"] }' "$a"
 
-# efbench --target pmp-virt: the firmware's samples as CSV rows, every mode,
-# unit instructions, warm and cold policies, the same counts.
-if [ -x build/efbench ] && [ -f "$fw" ]; then
+	[ -x build/efbench ] || continue
 	out=$(mktemp -d)
-	build/efbench --target pmp-virt --filter ubench/invoke_args/0 \
+	build/efbench --target "pmp-$board" --filter ubench/invoke_args/0 \
 		--out "$out/pmp.csv" > "$out/stdout" 2> "$out/stderr"
 	rc=$?
 	want=$(awk -F, '/^row,invoke,warm,ubench,invoke_args,0,/ && $10 == 0 { print $8 }' "$a")
-	if why=$(python3 - "$out/pmp.csv" "$want" 2>&1 <<'PY'
+	if why=$(python3 - "$out/pmp.csv" "$want" "pmp-$board" 2>&1 <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline='')))
 seen = {(r['mode'], r['policy']) for r in rows}
@@ -99,18 +98,18 @@ need = {('unsafe', 'none'), ('validate', 'none'), ('invoke', 'warm'),
         ('full', 'warm'), ('invoke', 'cold'), ('full', 'cold')}
 if need - seen:
     sys.exit('missing %s' % sorted(need - seen))
-if any(r['unit'] != 'instructions' or r['target'] != 'pmp-virt' or r['status'] != 'ok' for r in rows):
+if any(r['unit'] != 'instructions' or r['target'] != sys.argv[3] or r['status'] != 'ok' for r in rows):
     sys.exit('a row with another unit, target or status')
 warm = [float(r['value']) for r in rows if (r['mode'], r['policy']) == ('invoke', 'warm')]
 if abs(warm[0] - float(sys.argv[2])) > 1e-6:
     sys.exit('invoke warm %s, firmware printed %s' % (warm[0], sys.argv[2]))
 PY
 	) && [ $rc -eq 0 ]; then
-		echo "PASS pmp efbench --target pmp-virt writes the firmware's samples"
+		echo "PASS pmp efbench --target pmp-$board writes the firmware's samples"
 	else
-		echo "FAIL pmp efbench --target pmp-virt: exit $rc: $why $(tail -n 2 "$out/stderr")"
+		echo "FAIL pmp efbench --target pmp-$board: exit $rc: $why $(tail -n 2 "$out/stderr")"
 		failed=1
 	fi
 	rm -rf "$out"
-fi
+done
 exit $failed
