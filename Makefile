@@ -62,7 +62,7 @@ BENCH_FLAGS ?= --repetitions 5 --min-time 0.01
 endif
 
 .PHONY: all bench test deps clean
-all: $(EFBENCH)
+all: $(EFBENCH) $(PMP_FIRMWARE)
 
 deps:
 	@scripts/install-deps
@@ -73,7 +73,7 @@ bench: deps
 	$(EFBENCH) $(BENCH_FLAGS)
 
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(PMP_FIRMWARE)
+	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
 	@scripts/run-tests
 
 # The commit goes into the sidecar; the stamp changes only when it does.
