@@ -22,7 +22,7 @@ endif
 
 HARNESS   := clock csv digest efbench firmware meta options plan registry runner selfbench stats summary
 RUNTIME   := targets/common/domain targets/common/validate targets/mock/mock
-WORKLOADS := ubench hmac
+WORKLOADS := ubench hmac sodium
 
 FOREIGN_LIBS  := $(BUILD)/lib/libefubench.so
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -32,9 +32,10 @@ RUNTIME += targets/mpk/mpk targets/mpk/gate
 EF_CFLAGS += -DEF_HAVE_MPK
 # Each library set a domain loads: libefstub-<set>.so needs libefheap.so
 # first, then the set's libraries (see targets/mpk/stub.c).
-MPK_SETS := ubench hmac mpktest
+MPK_SETS := ubench hmac sodium mpktest
 MPK_NEEDED_ubench  := -lefubench
 MPK_NEEDED_hmac    := -lsodium
+MPK_NEEDED_sodium  := -lsodium
 MPK_NEEDED_mpktest := -lefmpktest -lefubench -lsodium -lbrotlienc -lbrotlidec
 FOREIGN_LIBS += $(BUILD)/lib/libefheap.so $(BUILD)/lib/libefmpktest.so \
 	$(MPK_SETS:%=$(BUILD)/lib/libefstub-%.so)
@@ -199,7 +200,7 @@ SODIUM_SRCS := crypto_generichash/crypto_generichash.c \
 	crypto_auth/hmacsha256/auth_hmacsha256.c crypto_hash/sha256/hash_sha256.c \
 	crypto_hash/sha256/cp/hash_sha256_cp.c sodium/utils.c crypto_verify/sodium/verify.c
 SODIUM_OBJS := $(SODIUM_SRCS:%.c=$(BUILD)/pmp/obj/sodium/%.o)
-SODIUM_CFLAGS := -DNATIVE_LITTLE_ENDIAN=1 -DCONFIGURED=1 -I$(BUILD)/pmp/sodium-include \
+SODIUM_CFLAGS := -DNATIVE_LITTLE_ENDIAN=1 -DCONFIGURED=1 -DEF_NO_SODIUM_INIT -I$(BUILD)/pmp/sodium-include \
 	-I$(SODIUM)/include/sodium -I$(SODIUM)/include
 PMP_SODIUM := $(wildcard $(BUILD)/src/libsodium/.ready)
 
@@ -239,25 +240,26 @@ endef
 $(foreach m,$(MODES_ALL),$(eval $(call pmp_mode_object,$m)))
 
 PMP_HOST_OBJS := $(BUILD)/pmp/obj/targets/pmp/start.o $(BUILD)/pmp/obj/targets/pmp/pmp.o
-PMP_WORKLOADS := ubench $(if $(PMP_SODIUM),hmac)
+PMP_WORKLOADS := ubench $(if $(PMP_SODIUM),hmac sodium)
 PMP_BENCH_OBJS := $(BUILD)/pmp/obj/harness/digest.o \
 	$(foreach w,$(PMP_WORKLOADS),$(MODES_ALL:%=$(BUILD)/pmp/obj/workloads/$w/host.%.o)) \
 	$(BUILD)/pmp/obj/targets/common/domain.o $(BUILD)/pmp/obj/targets/common/validate.o \
 	$(BUILD)/pmp/obj/targets/mock/mock.o $(BUILD)/pmp/bench-foreign.o
 # The runner, per board.  Without the sources, the firmware says why it
-# skips the hmac workload.
-PMP_HMAC_DEF = $(if $(PMP_SODIUM),-DEF_PMP_HAVE_HMAC,\
-	-DEF_PMP_NO_HMAC='"$(shell cat $(BUILD)/src/libsodium.missing 2>/dev/null || echo run scripts/fetch-sources)"')
+# skips the libsodium workloads.
+PMP_SODIUM_DEF = $(if $(PMP_SODIUM),-DEF_PMP_HAVE_SODIUM,\
+	-DEF_PMP_NO_SODIUM='"$(shell cat $(BUILD)/src/libsodium.missing 2>/dev/null || echo run scripts/fetch-sources)"')
 $(BUILD)/pmp/%/bench.o: targets/pmp/bench.c $(BUILD)/pmp/sodium.stamp
 	@mkdir -p $(@D)
-	$(RVCC) $(RV_CFLAGS) $(PMP_DEF_$*) $(PMP_HMAC_DEF) -MMD -MP -c $< -o $@
-$(BUILD)/pmp/obj/workloads/hmac/%.o: RV_EXTRA = $(SODIUM_CFLAGS)
+	$(RVCC) $(RV_CFLAGS) $(PMP_DEF_$*) $(PMP_SODIUM_DEF) -MMD -MP -c $< -o $@
+$(BUILD)/pmp/obj/workloads/hmac/%.o $(BUILD)/pmp/obj/workloads/sodium/%.o: RV_EXTRA = $(SODIUM_CFLAGS)
 # Rebuild what depends on whether the sources are there when that changes.
 $(BUILD)/pmp/sodium.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(PMP_SODIUM)' | cmp -s - $@ || echo '$(PMP_SODIUM)' > $@
 $(BUILD)/pmp/bench-foreign.o: $(BUILD)/pmp/sodium.stamp
-$(BUILD)/pmp/obj/workloads/hmac/host.unsafe.o: $(BUILD)/pmp/sodium-include/sodium/version.h
+$(BUILD)/pmp/obj/workloads/hmac/host.unsafe.o $(BUILD)/pmp/obj/workloads/sodium/host.unsafe.o: \
+	$(BUILD)/pmp/sodium-include/sodium/version.h
 $(BUILD)/pmp/%/bench.elf: $(PMP_HOST_OBJS) $(BUILD)/pmp/%/board.o $(BUILD)/pmp/%/bench.o \
 		$(PMP_BENCH_OBJS) targets/pmp/fw.ld
 	$(RVCC) $(RV_LDFLAGS) $(PMP_LD_$*) -o $@ $(PMP_HOST_OBJS) $(BUILD)/pmp/$*/board.o \

@@ -18,6 +18,8 @@ extern const ef_workload ef_workload_ubench_unsafe;
 extern const ef_workload ef_workload_ubench_validate;
 extern const ef_workload ef_workload_hmac_unsafe;
 extern const ef_workload ef_workload_hmac_validate;
+extern const ef_workload ef_workload_sodium_unsafe;
+extern const ef_workload ef_workload_sodium_validate;
 
 static const ef_workload *const host_workloads[] = {
 	&ef_workload_runner_unsafe,
@@ -25,6 +27,8 @@ static const ef_workload *const host_workloads[] = {
 	&ef_workload_ubench_validate,
 	&ef_workload_hmac_unsafe,
 	&ef_workload_hmac_validate,
+	&ef_workload_sodium_unsafe,
+	&ef_workload_sodium_validate,
 };
 
 static const char *mock_policy(void) { return "none"; }
@@ -34,6 +38,8 @@ extern const ef_workload ef_workload_ubench_invoke;
 extern const ef_workload ef_workload_ubench_full;
 extern const ef_workload ef_workload_hmac_invoke;
 extern const ef_workload ef_workload_hmac_full;
+extern const ef_workload ef_workload_sodium_invoke;
+extern const ef_workload ef_workload_sodium_full;
 
 static const ef_workload *const mpk_workloads[] = {
 	&ef_workload_ubench_unsafe,
@@ -42,6 +48,9 @@ static const ef_workload *const mpk_workloads[] = {
 	&ef_workload_hmac_unsafe,
 	&ef_workload_hmac_invoke,
 	&ef_workload_hmac_full,
+	&ef_workload_sodium_unsafe,
+	&ef_workload_sodium_invoke,
+	&ef_workload_sodium_full,
 };
 
 static const char *mpk_policy(void)
@@ -58,11 +67,15 @@ static const ef_workload *const pmp_workloads[] = {
 	&ef_workload_ubench_validate,
 	&ef_workload_hmac_unsafe,
 	&ef_workload_hmac_validate,
+	&ef_workload_sodium_unsafe,
+	&ef_workload_sodium_validate,
 #ifdef EF_HAVE_MPK
 	&ef_workload_ubench_invoke,
 	&ef_workload_ubench_full,
 	&ef_workload_hmac_invoke,
 	&ef_workload_hmac_full,
+	&ef_workload_sodium_invoke,
+	&ef_workload_sodium_full,
 #endif
 };
 static const char *pmp_policy(void) { return "warm"; }

@@ -21,13 +21,15 @@
 #define DECLARE(w) extern const ef_workload ef_workload_##w##_unsafe, \
 	ef_workload_##w##_validate, ef_workload_##w##_invoke, ef_workload_##w##_full;
 DECLARE(ubench)
-#ifdef EF_PMP_HAVE_HMAC
+#ifdef EF_PMP_HAVE_SODIUM
 DECLARE(hmac)
+DECLARE(sodium)
 #endif
 static const ef_workload *const workloads[][4] = {
 	MODES(ubench),
-#ifdef EF_PMP_HAVE_HMAC
+#ifdef EF_PMP_HAVE_SODIUM
 	MODES(hmac),
+	MODES(sodium),
 #endif
 };
 
@@ -122,8 +124,9 @@ int main(void)
 	static const char *const policy[4] = { "none", "none", "warm", "warm" };
 
 	printf("# efbench pmp firmware on %s\n", ef_board_name);
-#ifdef EF_PMP_NO_HMAC
-	printf("skip,hmac,libsodium's source is missing: %s\n", EF_PMP_NO_HMAC);
+#ifdef EF_PMP_NO_SODIUM
+	printf("skip,hmac,libsodium's source is missing: %s\n", EF_PMP_NO_SODIUM);
+	printf("skip,sodium,libsodium's source is missing: %s\n", EF_PMP_NO_SODIUM);
 #endif
 	for (unsigned w = 0; w < EF_COUNT(workloads); w++) {
 		ef_pmp_set_cold(0);

@@ -14,6 +14,7 @@
  */
 #include "../../harness/bench.h"
 #include "../../targets/ef_mode.h"
+#include "../hex.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -51,11 +52,6 @@ static const struct kat {
 	  "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2" },
 };
 
-static unsigned hexval(char c)
-{
-	return (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
-}
-
 /* Decode a test-case field into out; its length. */
 static size_t decode(const char *s, size_t repeat, unsigned char *out)
 {
@@ -65,11 +61,7 @@ static size_t decode(const char *s, size_t repeat, unsigned char *out)
 		memcpy(out, s + 1, n);
 		return n;
 	}
-	/* By hand, not sscanf: picolibc's scanf takes an atomic (AMO) path
-	 * that the opentitan board's Ibex core, which lacks the A extension,
-	 * cannot execute. */
-	for (; s[0] && s[1]; s += 2)
-		out[n++] = (unsigned char)(hexval(s[0]) << 4 | hexval(s[1]));
+	n = ef_hex_decode(s, out);
 	for (size_t i = 1; repeat && i < repeat; i++)
 		out[i] = out[0];
 	return repeat ? repeat : n;
