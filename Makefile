@@ -6,7 +6,7 @@ MAKEFLAGS += --no-builtin-rules
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 EF_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra -Wshadow -Werror=implicit-function-declaration
-LDLIBS  := -lsodium -lm
+LDLIBS  := -lsodium -lbrotlienc -lbrotlidec -lm
 BUILD   := build
 OBJ     := $(BUILD)/obj
 
@@ -22,7 +22,7 @@ endif
 
 HARNESS   := clock csv digest efbench firmware meta options plan registry runner selfbench stats summary
 RUNTIME   := targets/common/domain targets/common/validate targets/mock/mock
-WORKLOADS := ubench hmac sodium
+WORKLOADS := ubench hmac sodium brotli
 
 FOREIGN_LIBS  := $(BUILD)/lib/libefubench.so
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -32,10 +32,11 @@ RUNTIME += targets/mpk/mpk targets/mpk/gate
 EF_CFLAGS += -DEF_HAVE_MPK
 # Each library set a domain loads: libefstub-<set>.so needs libefheap.so
 # first, then the set's libraries (see targets/mpk/stub.c).
-MPK_SETS := ubench hmac sodium mpktest
+MPK_SETS := ubench hmac sodium brotli mpktest
 MPK_NEEDED_ubench  := -lefubench
 MPK_NEEDED_hmac    := -lsodium
 MPK_NEEDED_sodium  := -lsodium
+MPK_NEEDED_brotli  := -lbrotlienc -lbrotlidec
 MPK_NEEDED_mpktest := -lefmpktest -lefubench -lsodium -lbrotlienc -lbrotlidec
 FOREIGN_LIBS += $(BUILD)/lib/libefheap.so $(BUILD)/lib/libefmpktest.so \
 	$(MPK_SETS:%=$(BUILD)/lib/libefstub-%.so)
@@ -156,18 +157,19 @@ RV_LDFLAGS := -march=rv32imac -mabi=ilp32 --specs=picolibc.specs -nostartfiles \
 RV_LIBDIR := /usr/lib/picolibc/riscv64-unknown-elf/lib/rv32imac/ilp32
 # Boards: RAM, the foreign heap and stack, where execution starts.
 # Boards: where code and data go, the heaps and stacks, where execution
-# starts.  virt: 16 MiB of its RAM, code in the first half.  opentitan: code
+# starts.  virt: code in its first 8 MiB of RAM, data in the next 32 MiB (of
+# the 128 MiB QEMU gives it).  opentitan: code
 # in its flash after the reset jump (0x20000400), data in 128 KiB of SRAM.
 PMP_LD_virt := -Wl,--defsym=CODE_BASE=0x80000000,--defsym=CODE_SIZE=0x800000 \
-	-Wl,--defsym=RAM_BASE=0x80800000,--defsym=RAM_SIZE=0x800000 \
-	-Wl,--defsym=HOST_HEAP=0x200000,--defsym=FOREIGN_LIBC_HEAP=0x100000 \
-	-Wl,--defsym=FOREIGN_HEAP=0x200000,--defsym=FOREIGN_STACK=0x4000 \
-	-Wl,--defsym=__domain_heap_bytes=0x180000,--defsym=__domain_stack_bytes=0x10000
+	-Wl,--defsym=RAM_BASE=0x80800000,--defsym=RAM_SIZE=0x2000000 \
+	-Wl,--defsym=HOST_HEAP=0x200000,--defsym=FOREIGN_LIBC_HEAP=0x400000 \
+	-Wl,--defsym=HOST_STACK=0x40000,--defsym=FOREIGN_HEAP=0x300000,--defsym=FOREIGN_STACK=0x4000 \
+	-Wl,--defsym=__domain_heap_bytes=0x180000,--defsym=__domain_stack_bytes=0x40000
 PMP_LD_opentitan := -Wl,-e,ef_reset -Wl,--section-start=.reset=0x20000400 \
 	-Wl,--defsym=CODE_BASE=0x20001000,--defsym=CODE_SIZE=0xff000 \
 	-Wl,--defsym=RAM_BASE=0x10000000,--defsym=RAM_SIZE=0x20000 \
 	-Wl,--defsym=HOST_HEAP=0x8000,--defsym=FOREIGN_LIBC_HEAP=0x2000 \
-	-Wl,--defsym=FOREIGN_HEAP=0x6000,--defsym=FOREIGN_STACK=0x2000 \
+	-Wl,--defsym=HOST_STACK=0x2000,--defsym=FOREIGN_HEAP=0x6000,--defsym=FOREIGN_STACK=0x2000 \
 	-Wl,--defsym=__domain_heap_bytes=0x2000,--defsym=__domain_stack_bytes=0x1000
 PMP_DEF_virt := -DEF_BOARD_VIRT
 # opentitan's SRAM holds no domain buffer over 4 KiB (HMAC's 4096 fit).
@@ -212,13 +214,25 @@ $(BUILD)/pmp/obj/sodium/%.o: $(SODIUM)/%.c $(BUILD)/pmp/sodium-include/sodium/ve
 	@mkdir -p $(@D)
 	$(RVCC) $(RV_CFLAGS) -w $(SODIUM_CFLAGS) -c $< -o $@
 
+# brotli from Debian's source of the installed version, likewise.
+BROTLI := $(BUILD)/src/brotli/c
+BROTLI_SRCS := $(notdir $(wildcard $(BROTLI)/common/*.c)) $(notdir $(wildcard $(BROTLI)/dec/*.c)) \
+	$(notdir $(wildcard $(BROTLI)/enc/*.c))
+BROTLI_OBJS := $(patsubst $(BROTLI)/%.c,$(BUILD)/pmp/obj/brotli/%.o,\
+	$(wildcard $(BROTLI)/common/*.c $(BROTLI)/dec/*.c $(BROTLI)/enc/*.c))
+BROTLI_CFLAGS := -I$(BROTLI)/include
+PMP_BROTLI := $(wildcard $(BUILD)/src/brotli/.ready)
+$(BUILD)/pmp/obj/brotli/%.o: $(BROTLI)/%.c
+	@mkdir -p $(@D)
+	$(RVCC) $(RV_CFLAGS) -w $(BROTLI_CFLAGS) -c $< -o $@
+
 PMP_SHIM := $(BUILD)/pmp/obj/targets/pmp/foreign-shim.o
 PMP_FOREIGN_test := $(BUILD)/pmp/obj/tests/pmp/foreign.o $(PMP_SHIM)
 PMP_FOREIGN_bench := $(BUILD)/pmp/obj/workloads/ubench/foreign.o $(PMP_SHIM) \
-	$(if $(PMP_SODIUM),$(SODIUM_OBJS))
+	$(if $(PMP_SODIUM),$(SODIUM_OBJS)) $(if $(PMP_BROTLI),$(BROTLI_OBJS))
 .SECONDEXPANSION:
 $(BUILD)/pmp/%-foreign.o: $$(PMP_FOREIGN_$$*)
-	riscv64-unknown-elf-ld -r -m elf32lriscv -o $@.tmp $(filter %.o,$^) -L$(RV_LIBDIR) -lc \
+	riscv64-unknown-elf-ld -r -m elf32lriscv -o $@.tmp $(filter %.o,$^) -L$(RV_LIBDIR) -lm -lc \
 		$$($(RVCC) -march=rv32imac -mabi=ilp32 -print-libgcc-file-name)
 	riscv64-unknown-elf-nm --defined-only -g $(filter-out $(PMP_SHIM),$(filter %.o,$^)) | \
 		awk '{ print $$3 }' > $@.api
@@ -240,7 +254,7 @@ endef
 $(foreach m,$(MODES_ALL),$(eval $(call pmp_mode_object,$m)))
 
 PMP_HOST_OBJS := $(BUILD)/pmp/obj/targets/pmp/start.o $(BUILD)/pmp/obj/targets/pmp/pmp.o
-PMP_WORKLOADS := ubench $(if $(PMP_SODIUM),hmac sodium)
+PMP_WORKLOADS := ubench $(if $(PMP_SODIUM),hmac sodium) $(if $(PMP_BROTLI),brotli)
 PMP_BENCH_OBJS := $(BUILD)/pmp/obj/harness/digest.o \
 	$(foreach w,$(PMP_WORKLOADS),$(MODES_ALL:%=$(BUILD)/pmp/obj/workloads/$w/host.%.o)) \
 	$(BUILD)/pmp/obj/targets/common/domain.o $(BUILD)/pmp/obj/targets/common/validate.o \
@@ -248,15 +262,18 @@ PMP_BENCH_OBJS := $(BUILD)/pmp/obj/harness/digest.o \
 # The runner, per board.  Without the sources, the firmware says why it
 # skips the libsodium workloads.
 PMP_SODIUM_DEF = $(if $(PMP_SODIUM),-DEF_PMP_HAVE_SODIUM,\
-	-DEF_PMP_NO_SODIUM='"$(shell cat $(BUILD)/src/libsodium.missing 2>/dev/null || echo run scripts/fetch-sources)"')
+	-DEF_PMP_NO_SODIUM='"$(shell cat $(BUILD)/src/libsodium.missing 2>/dev/null || echo run scripts/fetch-sources)"') \
+	$(if $(PMP_BROTLI),-DEF_PMP_HAVE_BROTLI,\
+	-DEF_PMP_NO_BROTLI='"$(shell cat $(BUILD)/src/brotli.missing 2>/dev/null || echo run scripts/fetch-sources)"')
 $(BUILD)/pmp/%/bench.o: targets/pmp/bench.c $(BUILD)/pmp/sodium.stamp
 	@mkdir -p $(@D)
 	$(RVCC) $(RV_CFLAGS) $(PMP_DEF_$*) $(PMP_SODIUM_DEF) -MMD -MP -c $< -o $@
 $(BUILD)/pmp/obj/workloads/hmac/%.o $(BUILD)/pmp/obj/workloads/sodium/%.o: RV_EXTRA = $(SODIUM_CFLAGS)
+$(BUILD)/pmp/obj/workloads/brotli/%.o: RV_EXTRA = $(BROTLI_CFLAGS)
 # Rebuild what depends on whether the sources are there when that changes.
 $(BUILD)/pmp/sodium.stamp: FORCE
 	@mkdir -p $(@D)
-	@echo '$(PMP_SODIUM)' | cmp -s - $@ || echo '$(PMP_SODIUM)' > $@
+	@echo '$(PMP_SODIUM) $(PMP_BROTLI)' | cmp -s - $@ || echo '$(PMP_SODIUM) $(PMP_BROTLI)' > $@
 $(BUILD)/pmp/bench-foreign.o: $(BUILD)/pmp/sodium.stamp
 $(BUILD)/pmp/obj/workloads/hmac/host.unsafe.o $(BUILD)/pmp/obj/workloads/sodium/host.unsafe.o: \
 	$(BUILD)/pmp/sodium-include/sodium/version.h
@@ -266,7 +283,7 @@ $(BUILD)/pmp/%/bench.elf: $(PMP_HOST_OBJS) $(BUILD)/pmp/%/board.o $(BUILD)/pmp/%
 		$(BUILD)/pmp/$*/bench.o $(PMP_BENCH_OBJS)
 
 # The firmware's objects are prerequisites of pattern rules only: keep them.
-.SECONDARY: $(PMP_HOST_OBJS) $(PMP_BENCH_OBJS) $(SODIUM_OBJS) $(PMP_SHIM) \
+.SECONDARY: $(PMP_HOST_OBJS) $(PMP_BENCH_OBJS) $(SODIUM_OBJS) $(BROTLI_OBJS) $(PMP_SHIM) \
 	$(BUILD)/pmp/obj/tests/pmp/test_pmp.o $(BUILD)/pmp/obj/tests/pmp/foreign.o \
 	$(BUILD)/pmp/obj/workloads/ubench/foreign.o $(BUILD)/pmp/test-foreign.o \
 	$(PMP_BOARDS:%=$(BUILD)/pmp/%/board.o) $(PMP_BOARDS:%=$(BUILD)/pmp/%/bench.o) \

@@ -20,6 +20,8 @@ extern const ef_workload ef_workload_hmac_unsafe;
 extern const ef_workload ef_workload_hmac_validate;
 extern const ef_workload ef_workload_sodium_unsafe;
 extern const ef_workload ef_workload_sodium_validate;
+extern const ef_workload ef_workload_brotli_unsafe;
+extern const ef_workload ef_workload_brotli_validate;
 
 static const ef_workload *const host_workloads[] = {
 	&ef_workload_runner_unsafe,
@@ -29,6 +31,8 @@ static const ef_workload *const host_workloads[] = {
 	&ef_workload_hmac_validate,
 	&ef_workload_sodium_unsafe,
 	&ef_workload_sodium_validate,
+	&ef_workload_brotli_unsafe,
+	&ef_workload_brotli_validate,
 };
 
 static const char *mock_policy(void) { return "none"; }
@@ -40,6 +44,8 @@ extern const ef_workload ef_workload_hmac_invoke;
 extern const ef_workload ef_workload_hmac_full;
 extern const ef_workload ef_workload_sodium_invoke;
 extern const ef_workload ef_workload_sodium_full;
+extern const ef_workload ef_workload_brotli_invoke;
+extern const ef_workload ef_workload_brotli_full;
 
 static const ef_workload *const mpk_workloads[] = {
 	&ef_workload_ubench_unsafe,
@@ -51,6 +57,9 @@ static const ef_workload *const mpk_workloads[] = {
 	&ef_workload_sodium_unsafe,
 	&ef_workload_sodium_invoke,
 	&ef_workload_sodium_full,
+	&ef_workload_brotli_unsafe,
+	&ef_workload_brotli_invoke,
+	&ef_workload_brotli_full,
 };
 
 static const char *mpk_policy(void)
@@ -69,6 +78,8 @@ static const ef_workload *const pmp_workloads[] = {
 	&ef_workload_hmac_validate,
 	&ef_workload_sodium_unsafe,
 	&ef_workload_sodium_validate,
+	&ef_workload_brotli_unsafe,
+	&ef_workload_brotli_validate,
 #ifdef EF_HAVE_MPK
 	&ef_workload_ubench_invoke,
 	&ef_workload_ubench_full,
@@ -76,6 +87,8 @@ static const ef_workload *const pmp_workloads[] = {
 	&ef_workload_hmac_full,
 	&ef_workload_sodium_invoke,
 	&ef_workload_sodium_full,
+	&ef_workload_brotli_invoke,
+	&ef_workload_brotli_full,
 #endif
 };
 static const char *pmp_policy(void) { return "warm"; }

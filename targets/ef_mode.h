@@ -180,6 +180,18 @@ static inline ef_status efm_callback(ef_domain *d, ef_callback_fn fn,
 #endif
 }
 
+/* A benchmark's result() and stack_offset() (harness/bench.h) for a context
+ * struct `type` holding its domain in `d` and its digest in `digest`. */
+#define EFM_BENCH_ACCESSORS(type)                                           \
+	static uint64_t result(const void *ctx)                             \
+	{                                                                   \
+		return ((const type *)ctx)->digest;                         \
+	}                                                                   \
+	static void stack_offset(void *ctx, unsigned offset)                \
+	{                                                                   \
+		efm_stack_offset(&((type *)ctx)->d, offset);                \
+	}
+
 /* Upgrade and validate: checks where the mode has them, trust otherwise. */
 static inline ef_status efm_upgrade(const ef_domain *d, const void *p,
 				    size_t size, size_t align, unsigned access,

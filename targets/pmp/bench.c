@@ -25,16 +25,22 @@ DECLARE(ubench)
 DECLARE(hmac)
 DECLARE(sodium)
 #endif
+#ifdef EF_PMP_HAVE_BROTLI
+DECLARE(brotli)
+#endif
 static const ef_workload *const workloads[][4] = {
 	MODES(ubench),
 #ifdef EF_PMP_HAVE_SODIUM
 	MODES(hmac),
 	MODES(sodium),
 #endif
+#ifdef EF_PMP_HAVE_BROTLI
+	MODES(brotli),
+#endif
 };
 
 #define REPETITIONS 3
-#define CHECK_ITERS 7
+#define CHECK_ITERS 2
 
 static unsigned errors;
 
@@ -46,19 +52,20 @@ static void error(const char *mode, const char *policy, const char *w,
 	errors++;
 }
 
-/* Fewer iterations for the large buffers: counts are exact anyway. */
-static uint64_t iterations(const ef_bench *b, uint64_t param)
+/* Counts are exact, so a sample needs only enough iterations to average
+ * the loop around the call: up to 32, fewer for iterations that cost more
+ * than 100,000 instructions (the first, warm-up iteration tells). */
+static uint64_t iterations(uint64_t first)
 {
-	if (b->param_is_bytes && param >= 65536)
-		return 2;
-	return 32;
+	uint64_t n = first ? 3000000 / first : 32;
+	return n < 1 ? 1 : n > 32 ? 32 : n;
 }
 
 static void measure(const ef_workload *w, const ef_bench *b, const ef_bench *ref,
 		    uint64_t param, const char *policy)
 {
 	char err[160] = "";
-	uint64_t want, got, iters = iterations(b, param);
+	uint64_t want, got, iters, t0;
 	void *ctx;
 
 	if (ef_bench_digest(ref, param, CHECK_ITERS, &want, err, sizeof err) ||
@@ -75,7 +82,9 @@ static void measure(const ef_workload *w, const ef_bench *b, const ef_bench *ref
 		error(w->mode, policy, w->name, b, param, err);
 		return;
 	}
+	t0 = ef_pmp_instret();
 	b->run(ctx, 1);       /* warm: first-call paths, PMP entries */
+	iters = iterations(ef_pmp_instret() - t0);
 	for (unsigned rep = 0; rep < REPETITIONS; rep++) {
 		uint64_t t0 = ef_pmp_instret(), t;
 		b->run(ctx, iters);
@@ -102,6 +111,8 @@ static void run_workload(const ef_workload *w, const ef_workload *ref,
 				? "more than the bytes a domain holds on this board"
 				: !strcmp(b->name, "upgrade") && b->params[p] > 8
 				? "its live allocations (up to 3 KiB each) do not fit this board's SRAM"
+				: !strcmp(w->name, "brotli")
+				? "the encoder's hash tables do not fit this board's SRAM"
 				: NULL;
 			if (too_big) {
 				if (w == ref)   /* once, not per mode */
@@ -127,6 +138,9 @@ int main(void)
 #ifdef EF_PMP_NO_SODIUM
 	printf("skip,hmac,libsodium's source is missing: %s\n", EF_PMP_NO_SODIUM);
 	printf("skip,sodium,libsodium's source is missing: %s\n", EF_PMP_NO_SODIUM);
+#endif
+#ifdef EF_PMP_NO_BROTLI
+	printf("skip,brotli,brotli's source is missing: %s\n", EF_PMP_NO_BROTLI);
 #endif
 	for (unsigned w = 0; w < EF_COUNT(workloads); w++) {
 		ef_pmp_set_cold(0);

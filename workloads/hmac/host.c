@@ -169,15 +169,7 @@ static void run(void *ctx, uint64_t iters)
 	h->digest = acc;
 }
 
-static uint64_t result(const void *ctx)
-{
-	return ((const struct hm *)ctx)->digest;
-}
-
-static void stack_offset(void *ctx, unsigned offset)
-{
-	efm_stack_offset(&((struct hm *)ctx)->d, offset);
-}
+EFM_BENCH_ACCESSORS(struct hm)
 
 static void teardown(void *ctx)
 {

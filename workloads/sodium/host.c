@@ -128,15 +128,7 @@ static void run(void *ctx, uint64_t iters)
 	s->digest = acc;
 }
 
-static uint64_t result(const void *ctx)
-{
-	return ((const struct sd *)ctx)->digest;
-}
-
-static void stack_offset(void *ctx, unsigned offset)
-{
-	efm_stack_offset(&((struct sd *)ctx)->d, offset);
-}
+EFM_BENCH_ACCESSORS(struct sd)
 
 static void teardown(void *ctx)
 {

@@ -229,15 +229,7 @@ static void run(void *ctx, uint64_t iters)
 	u->loop(u, iters);
 }
 
-static uint64_t result(const void *ctx)
-{
-	return ((const struct ub *)ctx)->digest;
-}
-
-static void stack_offset(void *ctx, unsigned offset)
-{
-	efm_stack_offset(&((struct ub *)ctx)->d, offset);
-}
+EFM_BENCH_ACCESSORS(struct ub)
 
 static void teardown(void *ctx)
 {
