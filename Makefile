@@ -289,10 +289,11 @@ $(BUILD)/pmp/%/bench.elf: $(PMP_HOST_OBJS) $(BUILD)/pmp/%/board.o $(BUILD)/pmp/%
 	$(PMP_BOARDS:%=$(BUILD)/pmp/%/board.o) $(PMP_BOARDS:%=$(BUILD)/pmp/%/bench.o) \
 	$(BUILD)/pmp/sodium-include/sodium/version.h
 
-$(BUILD)/pmp/%/test_pmp.elf: $(PMP_HOST_OBJS) $(BUILD)/pmp/%/board.o \
-		$(BUILD)/pmp/obj/tests/pmp/test_pmp.o $(BUILD)/pmp/test-foreign.o targets/pmp/fw.ld
+PMP_TEST_OBJS := $(BUILD)/pmp/obj/tests/pmp/test_pmp.o $(BUILD)/pmp/obj/targets/common/domain.o \
+	$(BUILD)/pmp/obj/targets/common/validate.o $(BUILD)/pmp/test-foreign.o
+$(BUILD)/pmp/%/test_pmp.elf: $(PMP_HOST_OBJS) $(BUILD)/pmp/%/board.o $(PMP_TEST_OBJS) targets/pmp/fw.ld
 	$(RVCC) $(RV_LDFLAGS) $(PMP_LD_$*) -o $@ $(PMP_HOST_OBJS) $(BUILD)/pmp/$*/board.o \
-		$(BUILD)/pmp/obj/tests/pmp/test_pmp.o $(BUILD)/pmp/test-foreign.o
+		$(PMP_TEST_OBJS)
 endif
 
 clean:

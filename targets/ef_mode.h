@@ -55,9 +55,9 @@
 #define EF_CHECKS 1
 #endif
 #define EF_DOMAIN 1
-#define EF_CALLBACKS 0      /* the callback gates are not built yet */
 #if defined(__x86_64__)
 #include "mpk/mpk.h"
+#define EF_CALLBACKS 0      /* the mpk callback gates are not built yet */
 #define EF_RUNTIME_OPEN(d, set) ef_mpk_open(d, set, NULL)
 #define EF_RUNTIME_CLOSE ef_mpk_close
 #define EF_RUNTIME_ERROR() ef_mpk_error()
@@ -65,8 +65,10 @@
 #define EF_RUNTIME_INVOKE_VOID EF_MPK_INVOKE_VOID
 #elif defined(__riscv)
 #include "pmp/pmp.h"
+#define EF_CALLBACKS 1
+#define EF_RUNTIME_CALLBACK_ADDRESS ef_pmp_callback_address
 #define EF_RUNTIME_OPEN(d, set) ef_pmp_open(d, set)
-#define EF_RUNTIME_CLOSE ef_domain_close
+#define EF_RUNTIME_CLOSE ef_pmp_close
 #define EF_RUNTIME_ERROR() ""
 #define EF_RUNTIME_INVOKE EF_PMP_INVOKE
 #define EF_RUNTIME_INVOKE_VOID EF_PMP_INVOKE_VOID

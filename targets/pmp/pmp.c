@@ -79,8 +79,54 @@ const ef_runtime ef_pmp_runtime = {
 	.unavailable = NULL,
 };
 
+static ef_domain *open_domain;
+
 ef_status ef_pmp_open(ef_domain *d, const char *set)
 {
+	ef_status s;
 	(void)set;      /* one library set per firmware: the foreign run */
-	return ef_domain_open(d, &ef_pmp_runtime, NULL);
+	s = ef_domain_open(d, &ef_pmp_runtime, NULL);
+	if (!s)
+		open_domain = d;
+	return s;
+}
+
+void ef_pmp_close(ef_domain *d)
+{
+	if (open_domain == d)
+		open_domain = NULL;
+	ef_domain_close(d);
+}
+
+extern char ef_pmp_callback_base[];
+
+void *ef_pmp_callback_address(unsigned slot)
+{
+	return slot < EF_MAX_CALLBACKS ? ef_pmp_callback_base + 4 * slot : NULL;
+}
+
+/* From start.S, in M-mode: run callback `slot` with foreign registers r
+ * (x0-x31); its result goes to r's a0:a1.  ef_callback_fn takes six 64-bit
+ * arguments: four in a0-a7, two on the foreign stack, which is upgraded as
+ * foreign memory before the host reads it.  A slot that is not registered,
+ * or a stack outside the domain, ends in a result of 0. */
+void ef_pmp_callback(unsigned slot, uint32_t *r)
+{
+	ef_domain *d = open_domain;
+	const uint32_t *st;
+	uint64_t a[6], v = 0;
+	ef_ref ref;
+
+	if (d && slot < d->ncallbacks &&
+	    !ef_upgrade(d, (void *)(uintptr_t)r[2], 16, 4, EF_READ, &ref)) {
+		st = ref.ptr;
+		for (unsigned i = 0; i < 4; i++)
+			a[i] = r[10 + 2 * i] | (uint64_t)r[11 + 2 * i] << 32;
+		a[4] = st[0] | (uint64_t)st[1] << 32;
+		a[5] = st[2] | (uint64_t)st[3] << 32;
+		ef_epoch_advance(d);
+		v = d->callbacks[slot](a[0], a[1], a[2], a[3], a[4], a[5]);
+	}
+	r[10] = (uint32_t)v;
+	r[11] = (uint32_t)(v >> 32);
 }

@@ -23,7 +23,9 @@
 struct ef_pmp_call {
 	uintptr_t fn, sp, stack_bytes, pad;
 	uint32_t host[14];      /* ra, sp, s0-s11 */
+	uint32_t foreign[32];   /* x0-x31 of foreign code during a callback */
 };
+_Static_assert(EF_MAX_CALLBACKS == 128, "start.S: the callback table");
 extern struct ef_pmp_call ef_pmp_call;
 
 /* The last call's trap, when it did not return normally. */
@@ -103,9 +105,18 @@ static inline void ef_pmp_arm(void *fn, uintptr_t sp, uintptr_t stack_bytes)
 })
 
 /* Domains: the argument heap and stack come from the foreign run's heap;
- * the firmware holds one library set, so `set` only names it. */
+ * the firmware holds one library set, so `set` only names it.  One domain
+ * is open at a time (it receives the callbacks). */
 extern const ef_runtime ef_pmp_runtime;
 ef_status ef_pmp_open(ef_domain *d, const char *set);
+void ef_pmp_close(ef_domain *d);
+
+/* Callbacks: the address foreign code calls to reach slot `slot` of the
+ * open domain's callbacks (ef_callback_add).  Foreign code jumps there,
+ * the fetch faults (it is host code), and the trap handler runs the host
+ * function with the six 64-bit arguments of ef_callback_fn, then resumes
+ * foreign code.  A callback cannot call into the domain again. */
+void *ef_pmp_callback_address(unsigned slot);
 
 /* A foreign call on the domain's stack; the epoch advances after it. */
 #define EF_PMP_INVOKE(d, fn, ...) __extension__({                          \

@@ -91,3 +91,9 @@ uintptr_t efpt_malloc_address(void)
 	free(p);
 	return where;
 }
+
+uint64_t efpt_call_back(uint64_t (*cb)(uint64_t, uint64_t, uint64_t, uint64_t,
+				       uint64_t, uint64_t), uint64_t x)
+{
+	return cb(x, 2, 3, 4, 5, 6) + 1;
+}

@@ -37,6 +37,9 @@ uintptr_t efpt_tp(void);
 uint32_t efpt_libc(uint32_t n);
 /* Where the foreign malloc allocates. */
 uintptr_t efpt_malloc_address(void);
+/* cb(x, 2, 3, 4, 5, 6) + 1: a callback with register and stacked arguments. */
+uint64_t efpt_call_back(uint64_t (*cb)(uint64_t, uint64_t, uint64_t, uint64_t,
+				       uint64_t, uint64_t), uint64_t x);
 /* A counter in the foreign run's data, incremented. */
 uint32_t efpt_count(void);
 

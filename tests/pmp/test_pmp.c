@@ -144,6 +144,39 @@ static void test_foreign_ecall_traps(void)
 	expect_trap(8, 0, CALL(efpt_ecall));
 }
 
+static uint64_t host_callback(uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+			      uint64_t e, uint64_t f)
+{
+	host_word++;            /* host data, reachable only as the host */
+	return a * 1000000 + b * 100000 + c * 10000 + d * 1000 + e * 100 + f;
+}
+
+typedef uint64_t (*cb_t)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+static void test_callbacks(void)
+{
+	ef_domain d;
+	unsigned slot;
+	uint32_t before = host_word;
+
+	CHECK(ef_pmp_open(&d, "test") == EF_OK);
+	CHECK(ef_callback_add(&d, host_callback, &slot) == EF_OK);
+	cb_t cb = (cb_t)ef_pmp_callback_address(slot);
+	/* The host function ran as the host, with all six arguments (the last
+	 * two from the foreign stack, which must be the domain's). */
+	CHECK(EF_PMP_CALL(d.stack_sp, efpt_call_back, cb, (uint64_t)7) == 7234507ull);
+	CHECK(ef_pmp_fault.faulted == 0 && host_word == before + 1);
+	/* An address of the table with no callback registered answers 0. */
+	CHECK(EF_PMP_CALL(d.stack_sp, efpt_call_back,
+			  (cb_t)ef_pmp_callback_address(slot + 1), (uint64_t)7) == 1);
+	/* Nor does a callback whose stacked arguments are not in the domain. */
+	CHECK(CALL(efpt_call_back, cb, (uint64_t)7) == 1);
+	CHECK(ef_pmp_fault.faulted == 0 && host_word == before + 1);
+	host_word = before;
+	CHECK(ef_pmp_fault.faulted == 0);
+	ef_pmp_close(&d);
+}
+
 /* Instructions per round trip of an empty function: direct, warm, cold. */
 #define ROUNDS 1000
 static void test_round_trip_budget(void)
@@ -190,6 +223,7 @@ int main(void)
 	run("foreign store to host data traps (mcause 7)", test_foreign_store_to_host_traps);
 	run("foreign jump into host code traps (mcause 1)", test_foreign_jump_to_host_code_traps);
 	run("foreign ecall outside the springboard ends the call", test_foreign_ecall_traps);
+	run("foreign code calls host callbacks, which run as the host", test_callbacks);
 	run("warm round trip within 100 instructions of a direct call", test_round_trip_budget);
 	return (int)failures;
 }
