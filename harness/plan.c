@@ -27,8 +27,12 @@ static int add_groups(const ef_target *t, unsigned modes, const char *filter,
 				for (unsigned m = 0; m < EF_MODE_COUNT; m++) {
 					const ef_workload *wm = ef_target_workload(
 						t, ref->name, ef_mode_name(m));
-					if (wm && modes >> m & 1)
-						x.bench[m] = ef_workload_bench(wm, rb->name);
+					if (!wm || !(modes >> m & 1))
+						continue;
+					/* A firmware target runs every benchmark in
+					 * every mode it has; the host's builds only
+					 * name them (a host build may lack one). */
+					x.bench[m] = t->board ? rb : ef_workload_bench(wm, rb->name);
 				}
 				if (*n == *cap) {
 					ef_group *ng = realloc(*g, (*cap = *cap * 2 + 16) * sizeof **g);
