@@ -62,8 +62,10 @@ void ef_csv_u64(ef_csv_row *r, uint64_t v)
 void ef_csv_f64(ef_csv_row *r, double v)
 {
 	char b[32] = "";
+	/* 12 significant digits: an instruction count of tens of millions
+	 * with a fractional part survives; %.6g would round it. */
 	if (!isnan(v))
-		snprintf(b, sizeof b, "%.6g", v);
+		snprintf(b, sizeof b, "%.12g", v);
 	ef_csv_str(r, b);
 }
 

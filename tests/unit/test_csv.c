@@ -39,10 +39,11 @@ static void quoting(void)
 	ef_csv_u64(&r, 18446744073709551615ull);
 	ef_csv_f64(&r, 0.25);
 	ef_csv_f64(&r, 0.0 / 0.0);
+	ef_csv_f64(&r, 57550123.5);
 	r.buf[r.len] = 0;
 	CHECK_MSG(!strcmp(r.buf, "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",,"
-			  "18446744073709551615,0.25,"), "got <%s>", r.buf);
-	CHECK(r.fields == 8);
+			  "18446744073709551615,0.25,,57550123.5"), "got <%s>", r.buf);
+	CHECK(r.fields == 9);
 }
 
 static void flushes_each_row(void)
