@@ -1,7 +1,9 @@
-/* bench.c: the PMP firmware's benchmark runner.  Every ubench benchmark in
- * every mode (invoke and full once warm and once cold): its digest is
- * compared with unsafe mode's first, then it is timed in instructions
- * (minstret; exact under QEMU -icount).  One UART line per sample:
+/* bench.c: the PMP firmware's benchmark runner.  Every benchmark of every
+ * workload built in (ubench; hmac, sodium and brotli where their sources
+ * were fetched) in every mode, invoke and full once warm and once cold: its
+ * digest is compared with unsafe mode's first, then it is timed in
+ * instructions (minstret; exact under QEMU -icount).  One UART line per
+ * sample:
  *
  *   row,MODE,POLICY,WORKLOAD,BENCHMARK,PARAMETER,ITERATIONS,VALUE,instructions,REPETITION
  *   error,MODE,POLICY,WORKLOAD,BENCHMARK,PARAMETER,MESSAGE
