@@ -13,53 +13,33 @@
 #include "../targets/mpk/mpk.h"
 #endif
 
+/* The workloads with a foreign library, in the order they run; each is
+ * built once per mode this build has (Makefile: WORKLOADS, MODES). */
+#define LIBRARY_WORKLOADS(X) X(ubench) X(hmac) X(sodium) X(brotli)
+
+#define DECLARE(w, mode) extern const ef_workload ef_workload_##w##_##mode;
+#define ENTRY(w, mode) &ef_workload_##w##_##mode,
+#define DECLARE_HOST(w) DECLARE(w, unsafe) DECLARE(w, validate)
+#define HOST_ENTRIES(w) ENTRY(w, unsafe) ENTRY(w, validate)
+
 extern const ef_workload ef_workload_runner_unsafe;
-extern const ef_workload ef_workload_ubench_unsafe;
-extern const ef_workload ef_workload_ubench_validate;
-extern const ef_workload ef_workload_hmac_unsafe;
-extern const ef_workload ef_workload_hmac_validate;
-extern const ef_workload ef_workload_sodium_unsafe;
-extern const ef_workload ef_workload_sodium_validate;
-extern const ef_workload ef_workload_brotli_unsafe;
-extern const ef_workload ef_workload_brotli_validate;
+LIBRARY_WORKLOADS(DECLARE_HOST)
 
 static const ef_workload *const host_workloads[] = {
 	&ef_workload_runner_unsafe,
-	&ef_workload_ubench_unsafe,
-	&ef_workload_ubench_validate,
-	&ef_workload_hmac_unsafe,
-	&ef_workload_hmac_validate,
-	&ef_workload_sodium_unsafe,
-	&ef_workload_sodium_validate,
-	&ef_workload_brotli_unsafe,
-	&ef_workload_brotli_validate,
+	LIBRARY_WORKLOADS(HOST_ENTRIES)
 };
 
 static const char *mock_policy(void) { return "none"; }
 
 #ifdef EF_HAVE_MPK
-extern const ef_workload ef_workload_ubench_invoke;
-extern const ef_workload ef_workload_ubench_full;
-extern const ef_workload ef_workload_hmac_invoke;
-extern const ef_workload ef_workload_hmac_full;
-extern const ef_workload ef_workload_sodium_invoke;
-extern const ef_workload ef_workload_sodium_full;
-extern const ef_workload ef_workload_brotli_invoke;
-extern const ef_workload ef_workload_brotli_full;
+#define DECLARE_ISOLATED(w) DECLARE(w, invoke) DECLARE(w, full)
+#define ISOLATED_ENTRIES(w) ENTRY(w, invoke) ENTRY(w, full)
+#define MPK_ENTRIES(w) ENTRY(w, unsafe) ISOLATED_ENTRIES(w)
+LIBRARY_WORKLOADS(DECLARE_ISOLATED)
 
 static const ef_workload *const mpk_workloads[] = {
-	&ef_workload_ubench_unsafe,
-	&ef_workload_ubench_invoke,
-	&ef_workload_ubench_full,
-	&ef_workload_hmac_unsafe,
-	&ef_workload_hmac_invoke,
-	&ef_workload_hmac_full,
-	&ef_workload_sodium_unsafe,
-	&ef_workload_sodium_invoke,
-	&ef_workload_sodium_full,
-	&ef_workload_brotli_unsafe,
-	&ef_workload_brotli_invoke,
-	&ef_workload_brotli_full,
+	LIBRARY_WORKLOADS(MPK_ENTRIES)
 };
 
 static const char *mpk_policy(void)
@@ -68,27 +48,14 @@ static const char *mpk_policy(void)
 }
 #endif
 
-/* The PMP firmware runs ubench in all four modes from the same source; the
- * host's builds of it name the benchmarks and parameters (invoke and full
- * exist here only where the mpk target is built). */
+/* The PMP firmware runs every library workload in all four modes from the
+ * same sources; the host's builds of them name the benchmarks and
+ * parameters (invoke and full exist here only where the mpk target is
+ * built). */
 static const ef_workload *const pmp_workloads[] = {
-	&ef_workload_ubench_unsafe,
-	&ef_workload_ubench_validate,
-	&ef_workload_hmac_unsafe,
-	&ef_workload_hmac_validate,
-	&ef_workload_sodium_unsafe,
-	&ef_workload_sodium_validate,
-	&ef_workload_brotli_unsafe,
-	&ef_workload_brotli_validate,
+	LIBRARY_WORKLOADS(HOST_ENTRIES)
 #ifdef EF_HAVE_MPK
-	&ef_workload_ubench_invoke,
-	&ef_workload_ubench_full,
-	&ef_workload_hmac_invoke,
-	&ef_workload_hmac_full,
-	&ef_workload_sodium_invoke,
-	&ef_workload_sodium_full,
-	&ef_workload_brotli_invoke,
-	&ef_workload_brotli_full,
+	LIBRARY_WORKLOADS(ISOLATED_ENTRIES)
 #endif
 };
 static const char *pmp_policy(void) { return "warm"; }
