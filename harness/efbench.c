@@ -91,7 +91,7 @@ static void write_row_as(ef_run *r, const ef_group *g, unsigned mode,
 	ef_csv_begin(&row);
 	ef_csv_str(&row, r->id);
 	ef_csv_str(&row, r->facts.host);
-	ef_csv_str(&row, g->target->board ? "QEMU rv32imac" : r->facts.cpu_model);
+	ef_csv_str(&row, g->target->cpu_model ? g->target->cpu_model : r->facts.cpu_model);
 	ef_csv_str(&row, g->target->name);
 	ef_csv_str(&row, policy);
 	ef_csv_str(&row, ef_mode_name(mode));

@@ -72,10 +72,10 @@ const ef_target ef_targets[] = {
 #endif
 	{ .name = "pmp-virt", .policy = pmp_policy, .workloads = pmp_workloads,
 	  .nworkloads = EF_COUNT(pmp_workloads), .unavailable = pmp_virt_unavailable,
-	  .unit = "instructions", .board = "virt" },
+	  .unit = "instructions", .cpu_model = "QEMU rv32imac", .board = "virt" },
 	{ .name = "pmp-opentitan", .policy = pmp_policy, .workloads = pmp_workloads,
 	  .nworkloads = EF_COUNT(pmp_workloads), .unavailable = pmp_opentitan_unavailable,
-	  .unit = "instructions", .board = "opentitan" },
+	  .unit = "instructions", .cpu_model = "QEMU rv32imac", .board = "opentitan" },
 };
 const unsigned ef_ntargets = EF_COUNT(ef_targets);
 

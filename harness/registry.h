@@ -14,6 +14,8 @@ typedef struct ef_target {
 	/* Why the target cannot run here, or NULL. */
 	const char *(*unavailable)(void);
 	const char *unit;           /* of its samples: "ns" or "instructions" */
+	/* The CPU its samples come from, when not this machine's. */
+	const char *cpu_model;
 	/* Non-NULL: the samples come from the PMP benchmark firmware on this
 	 * QEMU board (harness/firmware.h), which runs the same workload
 	 * sources; the workloads above then only name the benchmarks. */
