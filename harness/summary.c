@@ -39,6 +39,13 @@ static const struct budget {
 	  "runner/empty/0", NULL, 1.0 },
 };
 
+/* The budgets' heading, before the first budget line only. */
+static void budget_heading(FILE *out, int *printed)
+{
+	if (!(*printed)++)
+		fprintf(out, "\nbudgets (from DESIGN.md, measured in this run):\n");
+}
+
 /* Returns how many budget lines it printed. */
 static int print_budgets(FILE *out, const ef_group *g, unsigned n)
 {
@@ -53,8 +60,7 @@ static int print_budgets(FILE *out, const ef_group *g, unsigned n)
 
 		if (!have(x, b->mode) || (b->base_id && !have(base, b->mode)))
 			continue;
-		if (!header++)
-			fprintf(out, "\nbudgets (from DESIGN.md, measured in this run):\n");
+		budget_heading(out, &header);
 		switch (b->kind) {
 		case AT_LEAST_GBPS:
 			v = (double)x->param / x->stats[b->mode].median;
@@ -90,8 +96,7 @@ static void print_pmp_budget(FILE *out, const ef_group *g, unsigned n, int heade
 		    !have(x, EF_MODE_UNSAFE) || !have(x, EF_MODE_INVOKE))
 			continue;
 		v = x->stats[EF_MODE_INVOKE].median - x->stats[EF_MODE_UNSAFE].median;
-		if (!header++)
-			fprintf(out, "\nbudgets (from DESIGN.md, measured in this run):\n");
+		budget_heading(out, &header);
 		char what[64];
 		snprintf(what, sizeof what, "%s warm gate over a direct call",
 			 x->target->name);
