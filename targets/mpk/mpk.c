@@ -52,7 +52,6 @@ struct ef_mpk_ns {
 	void *arena;                /* the domain heap (libefheap.so) */
 	size_t arena_bytes;
 	unsigned char *tblock;      /* the domain's thread block mapping */
-	size_t tblock_bytes;
 };
 
 static struct ef_mpk_ns namespaces[EF_MPK_SLOTS];
@@ -349,7 +348,6 @@ static ef_status build_thread_block(struct ef_mpk_ns *ns, struct link_map *head)
 		ns->tblock = NULL;
 		return fail(EF_E_NOMEM, "mmap(thread block): %s", strerror(errno));
 	}
-	ns->tblock_bytes = bytes;
 	tp = (uintptr_t)ns->tblock + below;
 	dtv = (uint64_t *)(tp + pthread_size);
 	dtv[0] = modmax;                                  /* dtv[-1].counter */
