@@ -23,6 +23,10 @@ typedef struct ef_bench {
 	/* A digest of everything run() computed since setup: equal in every
 	 * mode for the same iterations, or the mode computes something else. */
 	uint64_t (*result)(const void *ctx);
+	/* NULL while every foreign call since setup worked; else why one
+	 * failed (foreign code faulted, a call was refused), written to buf.
+	 * May be NULL. */
+	const char *(*fault)(const void *ctx, char *buf, size_t len);
 	/* Move the foreign stack by offset bytes (1..4095); may be NULL. */
 	void (*stack_offset)(void *ctx, unsigned offset);
 	void (*teardown)(void *ctx);

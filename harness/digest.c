@@ -10,6 +10,10 @@ int ef_bench_digest(const ef_bench *b, uint64_t param, uint64_t iters,
 		return -1;
 	b->run(ctx, iters);
 	*out = b->result(ctx);
+	if (b->fault && b->fault(ctx, err, errlen)) {
+		b->teardown(ctx);
+		return -1;
+	}
 	b->teardown(ctx);
 	return 0;
 }

@@ -161,6 +161,12 @@ static void measure(ef_run *r, ef_group *g, unsigned mode, uint64_t reference,
 	}
 	b->run(ctx, EF_CHECK_ITERS);
 	got = b->result(ctx);
+	if (b->fault && b->fault(ctx, err, sizeof err)) {
+		/* The rest of the run goes on, with fresh domains. */
+		b->teardown(ctx);
+		fail(r, g, mode, err);
+		return;
+	}
 	if (got != reference) {
 		snprintf(err, sizeof err, "result 0x%016" PRIx64 " differs from "
 			 "unsafe mode's 0x%016" PRIx64 "; not timed", got, reference);
@@ -169,6 +175,11 @@ static void measure(ef_run *r, ef_group *g, unsigned mode, uint64_t reference,
 		return;
 	}
 	n = ef_runner_measure(b, ctx, &cfg, rng, on_sample, &sink);
+	if (b->fault && b->fault(ctx, err, sizeof err)) {
+		b->teardown(ctx);
+		fail(r, g, mode, err);
+		return;
+	}
 	b->teardown(ctx);
 	if (n && !ef_stats_compute(values, n, &g->stats[mode]))
 		g->outcome[mode] = EF_RAN;
@@ -293,6 +304,28 @@ static void run_all(ef_run *r, ef_group *g, unsigned ngroups, unsigned modes)
 	free(values);
 }
 
+/* What the mpk runtime's load-time scan found in each library set it
+ * loaded: wrpkru and xrstor byte sequences, with object+offset and
+ * address. */
+static void scan_meta(FILE *meta, int strict)
+{
+#ifdef EF_HAVE_MPK
+	const ef_mpk_scan_hit *h;
+	const char *set;
+	unsigned n;
+
+	fprintf(meta, "mpk_strict_scan=%s\n", strict ? "on" : "off");
+	for (unsigned i = 0; (h = ef_mpk_scan_of(i, &set, &n)); i++) {
+		fprintf(meta, "mpk_scan_%s=%u\n", set, n);
+		for (unsigned k = 0; k < n && k < 32; k++)
+			fprintf(meta, "mpk_scan_%s_%u=%s at %s (%#lx)\n", set, k,
+				h[k].insn, h[k].where, (unsigned long)h[k].addr);
+	}
+#else
+	(void)meta, (void)strict;
+#endif
+}
+
 /* results/<host>-<UTC time>.csv, creating results/ if needed. */
 static void default_out(const ef_run *r, char *path, size_t len)
 {
@@ -391,6 +424,7 @@ int main(int argc, char **argv)
 	}
 #ifdef EF_HAVE_MPK
 	ef_mpk_set_policy(opt.foreign_read_host ? EF_MPK_HOST_READ : EF_MPK_STRICT);
+	ef_mpk_set_strict_scan(opt.strict_scan);
 #endif
 	targets = usable_targets(opt.targets, err, sizeof err);
 	if (!targets || check_modes(targets, opt.modes, err, sizeof err)) {
@@ -450,6 +484,7 @@ int main(int argc, char **argv)
 	run_all(&run, groups, (unsigned)ngroups, modes);
 
 	ef_summary_print(stdout, groups, (unsigned)ngroups);
+	scan_meta(meta, opt.strict_scan);
 	now = time(NULL);
 	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	fprintf(meta, "finished_utc=%s\nrows=%u\nerror_rows=%u\nstatus=%s\n", stamp,

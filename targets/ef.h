@@ -43,7 +43,9 @@ typedef enum ef_status {
 	EF_E_NOMEM,     /* the domain's heap or stack is exhausted */
 	EF_E_ARG,       /* the host passed a bad argument (size 0, bad alignment) */
 	EF_E_NOCALLBACK,/* no free callback slot, or a call to an empty slot */
-	EF_E_UNAVAILABLE/* the runtime cannot run on this machine */
+	EF_E_UNAVAILABLE,/* the runtime cannot run on this machine */
+	EF_E_FAULT,     /* foreign code faulted: the call ended, the domain is poisoned */
+	EF_E_BUSY,      /* another thread is inside the domain */
 } ef_status;
 
 const char *ef_strerror(ef_status s);
@@ -138,16 +140,19 @@ void ef_domain_close(ef_domain *d);
 /* Add memory the foreign code owns (e.g. a library's data segment). */
 ef_status ef_domain_add_region(ef_domain *d, const void *p, size_t bytes,
 			       unsigned access);
-/* Shift the foreign stack's start down by `offset` bytes (0..4095): the
- * runner randomizes it per sample so that alignment does not bias results.
- * Releases everything on the foreign stack. */
+/* Shift the foreign stack's start down by `offset` bytes (0..4095, rounded
+ * down to EF_STACK_ALIGN): the runner randomizes it per sample so that
+ * alignment does not bias results.  Releases everything on the foreign
+ * stack. */
 void ef_domain_stack_offset(ef_domain *d, unsigned offset);
 
 /* Foreign heap. */
 void *ef_heap_alloc(ef_domain *d, size_t bytes, size_t align);
 void ef_heap_free(ef_domain *d, void *p);
 
-/* Foreign stack. */
+/* Foreign stack.  Its pointer is always EF_STACK_ALIGN-aligned, as a call
+ * needs it (System V: 16), so a gate can start foreign code right there. */
+#define EF_STACK_ALIGN 16
 static inline ef_mark ef_stack_mark(const ef_domain *d)
 {
 	ef_mark m = { d->stack_sp };

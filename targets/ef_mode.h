@@ -43,7 +43,7 @@
 #define EF_RUNTIME_ERROR() ""
 #define EF_RUNTIME_INVOKE EF_MOCK_INVOKE
 #define EF_RUNTIME_INVOKE_VOID EF_MOCK_INVOKE_VOID
-#define EF_RUNTIME_CALLBACK_ADDRESS ef_mock_callback_address
+#define EF_RUNTIME_CALLBACK_ADDRESS(d, slot) ((void)(d), ef_mock_callback_address(slot))
 #elif EF_MODE == EF_MODE_INVOKE || EF_MODE == EF_MODE_FULL
 #if EF_MODE == EF_MODE_INVOKE
 #define EF_MODE_SYM(name) name##_invoke
@@ -57,7 +57,9 @@
 #define EF_DOMAIN 1
 #if defined(__x86_64__)
 #include "mpk/mpk.h"
-#define EF_CALLBACKS 0      /* the mpk callback gates are not built yet */
+#define EF_CALLBACKS 1
+#define EF_RUNTIME_CALLBACK_ADDRESS ef_mpk_callback_address
+#define EF_RUNTIME_FAULT ef_mpk_fault_message
 #define EF_RUNTIME_OPEN(d, set) ef_mpk_open(d, set, NULL)
 #define EF_RUNTIME_CLOSE ef_mpk_close
 #define EF_RUNTIME_ERROR() ef_mpk_error()
@@ -66,7 +68,7 @@
 #elif defined(__riscv)
 #include "pmp/pmp.h"
 #define EF_CALLBACKS 1
-#define EF_RUNTIME_CALLBACK_ADDRESS ef_pmp_callback_address
+#define EF_RUNTIME_CALLBACK_ADDRESS(d, slot) ((void)(d), ef_pmp_callback_address(slot))
 #define EF_RUNTIME_OPEN(d, set) ef_pmp_open(d, set)
 #define EF_RUNTIME_CLOSE ef_pmp_close
 #define EF_RUNTIME_ERROR() ""
@@ -170,7 +172,7 @@ static inline ef_status efm_callback(ef_domain *d, ef_callback_fn fn,
 	unsigned slot;
 	ef_status s = ef_callback_add(d, fn, &slot);
 	if (s == EF_OK)
-		*address = EF_RUNTIME_CALLBACK_ADDRESS(slot);
+		*address = EF_RUNTIME_CALLBACK_ADDRESS(d, slot);
 	return s;
 #elif EF_DOMAIN
 	(void)d, (void)fn, (void)address;
@@ -182,12 +184,29 @@ static inline ef_status efm_callback(ef_domain *d, ef_callback_fn fn,
 #endif
 }
 
-/* A benchmark's result() and stack_offset() (harness/bench.h) for a context
- * struct `type` holding its domain in `d` and its digest in `digest`. */
+/* NULL while the domain's calls work; else why they failed (the runtime's
+ * fault, which poisoned the domain, or a refused call), in buf. */
+static inline const char *efm_fault(const ef_domain *d, char *buf, size_t len)
+{
+#if EF_DOMAIN && defined(EF_RUNTIME_FAULT)
+	return EF_RUNTIME_FAULT(d, buf, len);
+#else
+	(void)d, (void)buf, (void)len;
+	return NULL;
+#endif
+}
+
+/* A benchmark's result(), fault() and stack_offset() (harness/bench.h) for
+ * a context struct `type` holding its domain in `d` and its digest in
+ * `digest`. */
 #define EFM_BENCH_ACCESSORS(type)                                           \
 	static uint64_t result(const void *ctx)                             \
 	{                                                                   \
 		return ((const type *)ctx)->digest;                         \
+	}                                                                   \
+	static const char *fault(const void *ctx, char *buf, size_t len)    \
+	{                                                                   \
+		return efm_fault(&((const type *)ctx)->d, buf, len);        \
 	}                                                                   \
 	static void stack_offset(void *ctx, unsigned offset)                \
 	{                                                                   \

@@ -29,6 +29,8 @@ static const char *const status_text[] = {
 	[EF_E_ARG] = "invalid argument",
 	[EF_E_NOCALLBACK] = "no such callback slot",
 	[EF_E_UNAVAILABLE] = "runtime unavailable on this machine",
+	[EF_E_FAULT] = "foreign code faulted; the domain is poisoned",
+	[EF_E_BUSY] = "another thread is inside the domain",
 };
 
 const char *ef_strerror(ef_status s)
@@ -94,7 +96,7 @@ void ef_domain_close(ef_domain *d)
 
 void ef_domain_stack_offset(ef_domain *d, unsigned offset)
 {
-	d->stack_sp = d->stack_top - (offset & 4095u);
+	d->stack_sp = d->stack_top - (offset & 4080u);
 }
 
 void *ef_stack_alloc(ef_domain *d, size_t bytes, size_t align)
@@ -103,6 +105,8 @@ void *ef_stack_alloc(ef_domain *d, size_t bytes, size_t align)
 
 	if (!is_pow2(align) || bytes > (size_t)(d->stack_sp - d->stack_lo))
 		return NULL;
+	if (align < EF_STACK_ALIGN)
+		align = EF_STACK_ALIGN;
 	sp = ((uintptr_t)d->stack_sp - bytes) & ~(uintptr_t)(align - 1);
 	if (sp < (uintptr_t)d->stack_lo)
 		return NULL;

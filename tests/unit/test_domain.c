@@ -123,7 +123,8 @@ static void stack_marks(void)
 	CHECK(ef_stack_mark(&d).sp == d.stack_top);
 	CHECK(ef_stack_alloc(&d, 1 << 20, 8) == NULL);   /* larger than the stack */
 	ef_domain_stack_offset(&d, 100);
-	CHECK(d.stack_sp == d.stack_top - 100);
+	CHECK(d.stack_sp == d.stack_top - 96);      /* 16-aligned */
+	CHECK(((uintptr_t)ef_stack_alloc(&d, 3, 1) & 15) == 0);
 	ef_domain_close(&d);
 }
 

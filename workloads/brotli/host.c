@@ -137,7 +137,7 @@ static const uint64_t sizes[] = { 8, 64, 128, 256, 512, 1024 };
 static const ef_bench benches[] = {
 	{ .name = "round_trip", .param_name = "bytes", .params = sizes,
 	  .nparams = EF_COUNT(sizes), .param_is_bytes = 1, .setup = setup,
-	  .run = run, .result = result, .stack_offset = stack_offset,
+	  .run = run, .result = result, .fault = fault, .stack_offset = stack_offset,
 	  .teardown = teardown },
 };
 

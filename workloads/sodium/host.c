@@ -144,7 +144,7 @@ static const uint64_t sizes[] = { 64, 512, 4096, 32768, 1 << 20 };
 static const ef_bench benches[] = {
 	{ .name = "generichash", .param_name = "bytes", .params = sizes,
 	  .nparams = EF_COUNT(sizes), .param_is_bytes = 1, .setup = setup,
-	  .run = run, .result = result, .stack_offset = stack_offset,
+	  .run = run, .result = result, .fault = fault, .stack_offset = stack_offset,
 	  .teardown = teardown },
 };
 

@@ -60,3 +60,5 @@ uint64_t efub_call_back(uint64_t (*cb)(uint64_t, uint64_t, uint64_t,
 {
 	return cb(x, 0, 0, 0, 0, 0) + 1;
 }
+
+void efub_store(uint64_t *p, uint64_t v) { *p = v; }

@@ -135,13 +135,30 @@ static struct ub *open_ub(uint64_t param, char *err, size_t errlen)
 	return u;
 }
 
+/* The fault drill: with EFBENCH_UBENCH_FAULT=N in the environment,
+ * invoke_args/N first has foreign code write a host variable, which an
+ * isolating runtime stops (the domain faults); the harness must report
+ * that benchmark as an error and go on.  Tests use it (scripts/mpk-vm). */
+static uint64_t drill_target;
+static void (*drill_next)(struct ub *u, uint64_t iters);
+static void loop_drill(struct ub *u, uint64_t iters)
+{
+	EFM_INVOKE_VOID(&u->d, efub_store, &drill_target, iters);
+	drill_next(u, iters);
+}
+
 static void *setup_args(uint64_t n, char *err, size_t errlen)
 {
+	const char *drill = getenv("EFBENCH_UBENCH_FAULT");
 	struct ub *u = open_ub(n, err, errlen);
 	if (!u)
 		return NULL;
 #define PICK_ARGS(k) if (n == k) u->loop = loop_args##k;
 	EFUB_ARITIES(PICK_ARGS)
+	if (drill && strtoull(drill, NULL, 10) == n && *drill) {
+		drill_next = u->loop;
+		u->loop = loop_drill;
+	}
 	return u;
 }
 
@@ -250,7 +267,7 @@ static const uint64_t counts[] = { 1, 8, 64 };
 #define BENCH(nm, what, ps, bytes, setup_fn)                                 \
 	{ .name = nm, .param_name = what, .params = ps,                     \
 	  .nparams = EF_COUNT(ps), .param_is_bytes = bytes,                 \
-	  .setup = setup_fn, .run = run, .result = result,                  \
+	  .setup = setup_fn, .run = run, .result = result, .fault = fault,   \
 	  .stack_offset = stack_offset, .teardown = teardown }
 
 static const ef_bench benches[] = {

@@ -40,4 +40,8 @@ uint64_t efub_call_back(uint64_t (*cb)(uint64_t, uint64_t, uint64_t,
 				       uint64_t, uint64_t, uint64_t),
 			uint64_t x);
 
+/* *p = v: a write through whatever pointer it is given.  Only the fault
+ * drill (EFBENCH_UBENCH_FAULT, host.c) passes it host memory. */
+void efub_store(uint64_t *p, uint64_t v);
+
 #endif
