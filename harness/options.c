@@ -37,6 +37,9 @@ void ef_options_usage(const char *argv0)
 	       "  --foreign-read WHAT   mpk policy: none (default: foreign code can neither\n"
 	       "                        read nor write host memory) or host (it can read,\n"
 	       "                        never write, host memory); rows record the policy\n"
+	       "  --strict-scan         mpk: refuse a library set whose code holds the bytes\n"
+	       "                        of wrpkru or xrstor anywhere (every hit is listed in\n"
+	       "                        the sidecar as mpk_scan_<set>_<n>, refused or not)\n"
 	       "  --help                this text\n"
 	       "\n"
 	       "Exit status: 0 all benchmarks ran, 1 some produced error rows, 2 bad usage,\n"
@@ -109,7 +112,7 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 		     size_t errlen)
 {
 	enum { O_LIST = 256, O_TARGET, O_MODE, O_FILTER, O_REPS, O_MINTIME,
-	       O_SEED, O_OUT, O_CLOCK, O_FOREIGN_READ, O_HELP };
+	       O_SEED, O_OUT, O_CLOCK, O_FOREIGN_READ, O_STRICT_SCAN, O_HELP };
 	static const struct option longopts[] = {
 		{ "list", no_argument, 0, O_LIST },
 		{ "target", required_argument, 0, O_TARGET },
@@ -121,6 +124,7 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 		{ "out", required_argument, 0, O_OUT },
 		{ "clock", required_argument, 0, O_CLOCK },
 		{ "foreign-read", required_argument, 0, O_FOREIGN_READ },
+		{ "strict-scan", no_argument, 0, O_STRICT_SCAN },
 		{ "help", no_argument, 0, O_HELP },
 		{ 0, 0, 0, 0 },
 	};
@@ -193,6 +197,9 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 				return -1;
 			}
 			o->foreign_read_host = !strcmp(optarg, "host");
+			break;
+		case O_STRICT_SCAN:
+			o->strict_scan = 1;
 			break;
 		case ':':
 			snprintf(err, errlen, "%s: missing value", argv[optind - 1]);

@@ -21,6 +21,7 @@ typedef struct ef_options {
 	const char *out;         /* NULL: results/<host>-<UTC time>.csv */
 	int monotonic;           /* clock_gettime instead of the TSC */
 	int foreign_read_host;   /* mpk: foreign code may read host memory */
+	int strict_scan;         /* mpk: refuse sets holding wrpkru/xrstor bytes */
 } ef_options;
 
 int ef_options_parse(int argc, char **argv, ef_options *o, char *err,

@@ -1,10 +1,22 @@
-/* gate.S: the mpk runtime's gates and signal entry (System V AMD64).
+/* gate.S: the mpk runtime's gates, callback entries and signal entries
+ * (System V AMD64).
  *
  * One gate per domain slot and variant, so that every address a gate uses
  * is RIP-relative and no register the caller controls selects the slot or
  * the PKRU values.  Variants (see mpk.h): F = 1 switches the thread block
  * with rd/wrfsbase, F = 0 with arch_prctl (kernels without FSGSBASE);
  * S = 1 copies stacked arguments; R = 1 keeps rdx for a 16-byte return.
+ * The call site leaves the target, the foreign stack pointer and the
+ * stacked bytes in the calling thread's ef_mpk_tls (host TLS), which the
+ * gate reads before it switches the thread block.
+ *
+ * Ownership: a slot's host_rsp is the stack pointer of the one thread
+ * inside the domain, or the value that thread expects when none is (0, or
+ * its callback token while it runs a callback of the domain, see mpk.c).
+ * The gate takes the slot with one compare-and-exchange against the
+ * calling thread's expected value and gives it back on the way out, so a
+ * second thread is refused (ef_mpk_gate_busy) and a jump into the exit of
+ * a gate no call is inside loads a stack pointer of 0.
  *
  * Order matters for signals: the stack in use is always writable under the
  * PKRU in force (host stack with host PKRU; the switch to the foreign stack
@@ -15,25 +27,62 @@
  * A jump into the middle of a gate cannot leave protection open: after each
  * wrpkru the value written is compared with the shadow copy for this slot
  * (ef_mpk_shadow, a page foreign code may read but not write); a mismatch
- * executes ud2.  Skipping a wrpkru leaves the foreign PKRU in force, under
+ * executes the slot's ud2, which the fault handler turns into a fault of
+ * the domain.  Skipping a wrpkru leaves the foreign PKRU in force, under
  * which the next access to the slot (host memory) faults.
  */
 #define SLOT_SIZE 128
-#define S_FN 0
-#define S_STACK_BYTES 8
-#define S_FOREIGN_SP 16
-#define S_TCB 24
-#define S_HOST_RSP 32
-#define S_HOST_FS 40
+#define S_HOST_RSP 0
+#define S_HOST_FS 8
+#define S_TCB 16
 #define SH_SIZE 64
 #define SH_FOREIGN 0
 #define SH_HOST 4
+#define T_FN 0
+#define T_STACK_BYTES 8
+#define T_FOREIGN_SP 16
+#define T_STATUS 24
+#define T_EXPECT 40
 #define NSLOTS 14
+#define NCALLBACKS 128
+#define EF_E_FAULT 11
+#define EF_E_BUSY 12
 #define SYS_arch_prctl 158
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
 
+#define SLOT(i) ef_mpk_slots+(i)*SLOT_SIZE
+#define SHADOW(i) ef_mpk_shadow+(i)*SH_SIZE
+#define TLS(off) %fs:ef_mpk_tls@tpoff+(off)
+
 	.text
+
+.macro SET_FS_SYSCALL src
+	mov $SYS_arch_prctl, %eax
+	mov $ARCH_SET_FS, %edi
+	mov \src, %rsi
+	syscall
+.endm
+
+/* PKRU := slot i's shadow value `which`, then check that this is what was
+ * written: a jump to the wrpkru with another value in eax traps.  Needs
+ * ecx = edx = 0. */
+.macro WRPKRU_CHECKED i, which
+	mov SHADOW(\i)+\which(%rip), %eax
+	wrpkru
+	cmp SHADOW(\i)+\which(%rip), %eax
+	jne ef_mpk_gate_trap_\i
+.endm
+
+.macro POP_CALLEE_SAVED_RET
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %rbp
+	pop %rbx
+	ret
+.endm
 
 .macro GATE i, F, S, R
 	.globl ef_mpk_gate_\F\S\R\()_\i
@@ -46,11 +95,13 @@ ef_mpk_gate_\F\S\R\()_\i:
 	push %r13
 	push %r14
 	push %r15
-	mov %rsp, ef_mpk_slots+\i*SLOT_SIZE+S_HOST_RSP(%rip)
-	mov ef_mpk_slots+\i*SLOT_SIZE+S_FOREIGN_SP(%rip), %rbp
+	mov TLS(T_EXPECT+8*\i), %rax
+	lock cmpxchg %rsp, SLOT(\i)+S_HOST_RSP(%rip)
+	jne ef_mpk_gate_busy
+	mov TLS(T_FOREIGN_SP), %rbp
 .if \S
 	/* Stacked arguments: caller's rsp + 8 (return address) + 48 (pushes). */
-	mov ef_mpk_slots+\i*SLOT_SIZE+S_STACK_BYTES(%rip), %r12
+	mov TLS(T_STACK_BYTES), %r12
 	lea 15(%r12), %rax
 	and $-16, %rax
 	sub %rax, %rbp
@@ -59,10 +110,11 @@ ef_mpk_gate_\F\S\R\()_\i:
 	mov %rax, (%rbp,%r12)
 	jnz 1b
 .endif
+	mov TLS(T_FN), %rbx
 .if \F
 	rdfsbase %r13
-	mov %r13, ef_mpk_slots+\i*SLOT_SIZE+S_HOST_FS(%rip)
-	mov ef_mpk_slots+\i*SLOT_SIZE+S_TCB(%rip), %r13
+	mov %r13, SLOT(\i)+S_HOST_FS(%rip)
+	mov SLOT(\i)+S_TCB(%rip), %r13
 	wrfsbase %r13
 .else
 	push %rdi
@@ -73,32 +125,23 @@ ef_mpk_gate_\F\S\R\()_\i:
 	push %r9
 	mov $SYS_arch_prctl, %eax
 	mov $ARCH_GET_FS, %edi
-	lea ef_mpk_slots+\i*SLOT_SIZE+S_HOST_FS(%rip), %rsi
+	lea SLOT(\i)+S_HOST_FS(%rip), %rsi
 	syscall
-	mov $SYS_arch_prctl, %eax
-	mov $ARCH_SET_FS, %edi
-	mov ef_mpk_slots+\i*SLOT_SIZE+S_TCB(%rip), %rsi
-	syscall
+	SET_FS_SYSCALL SLOT(\i)+S_TCB(%rip)
 	pop %r9
 	pop %r8
 	pop %rcx
 	pop %rdx
 	pop %rsi
 	pop %rdi
-	mov ef_mpk_slots+\i*SLOT_SIZE+S_TCB(%rip), %r13
+	mov SLOT(\i)+S_TCB(%rip), %r13
 .endif
-	mov ef_mpk_slots+\i*SLOT_SIZE+S_FN(%rip), %rbx
 	mov %rcx, %r14
 	mov %rdx, %r15
 	xor %ecx, %ecx
-	rdpkru
-	mov %eax, ef_mpk_shadow+\i*SH_SIZE+SH_HOST(%rip)
-	mov %rbp, %rsp
-	mov ef_mpk_shadow+\i*SH_SIZE+SH_FOREIGN(%rip), %eax
 	xor %edx, %edx
-	wrpkru
-	cmp ef_mpk_shadow+\i*SH_SIZE+SH_FOREIGN(%rip), %eax
-	jne ef_mpk_gate_broken
+	mov %rbp, %rsp
+	WRPKRU_CHECKED \i, SH_FOREIGN
 	mov %r14, %rcx
 	mov %r15, %rdx
 	/* rbx: target, rbp: foreign stack, r13: domain thread pointer,
@@ -111,35 +154,119 @@ ef_mpk_gate_\F\S\R\()_\i:
 .if \R
 	mov %rdx, %r13
 .endif
+	/* The fault handler and callback unwinding enter here with r12 and
+	 * r13 cleared. */
+	.globl ef_mpk_gate_\F\S\R\()_\i\()_exit
+ef_mpk_gate_\F\S\R\()_\i\()_exit:
 	xor %ecx, %ecx
 	xor %edx, %edx
-	mov ef_mpk_shadow+\i*SH_SIZE+SH_HOST(%rip), %eax
-	wrpkru
-	cmp ef_mpk_shadow+\i*SH_SIZE+SH_HOST(%rip), %eax
-	jne ef_mpk_gate_broken
-	mov ef_mpk_slots+\i*SLOT_SIZE+S_HOST_RSP(%rip), %rsp
+	WRPKRU_CHECKED \i, SH_HOST
+	mov SLOT(\i)+S_HOST_RSP(%rip), %rsp
 .if \F
-	mov ef_mpk_slots+\i*SLOT_SIZE+S_HOST_FS(%rip), %rcx
+	mov SLOT(\i)+S_HOST_FS(%rip), %rcx
 	wrfsbase %rcx
 .else
-	mov $SYS_arch_prctl, %eax
-	mov $ARCH_SET_FS, %edi
-	mov ef_mpk_slots+\i*SLOT_SIZE+S_HOST_FS(%rip), %rsi
-	syscall
+	SET_FS_SYSCALL SLOT(\i)+S_HOST_FS(%rip)
 .endif
+	mov TLS(T_EXPECT+8*\i), %rcx
+	mov %rcx, SLOT(\i)+S_HOST_RSP(%rip)
 	cld
 	mov %r12, %rax
 .if \R
 	mov %r13, %rdx
 .endif
-	pop %r15
-	pop %r14
-	pop %r13
-	pop %r12
-	pop %rbp
-	pop %rbx
-	ret
+	POP_CALLEE_SAVED_RET
 	.size ef_mpk_gate_\F\S\R\()_\i, . - ef_mpk_gate_\F\S\R\()_\i
+.endm
+
+/* A callback entry: foreign code of slot i called trampoline k, which left
+ * k in r11 and the six arguments in place.  Runs the host function on the
+ * host stack below the innermost gate frame of the slot, with host PKRU and
+ * thread block, through ef_mpk_callback_dispatch (mpk.c), then returns to
+ * foreign code with foreign protections, or, when the domain was poisoned
+ * meanwhile, unwinds the gate call the callback came from.  Foreign
+ * callee-saved registers are the host function's to keep (it is C); every
+ * other register is cleared before foreign code sees it. */
+.macro CBENTRY i, F
+	.type ef_mpk_cbentry_\F\()_\i, @function
+	.balign 16
+ef_mpk_cbentry_\F\()_\i:
+	push %rcx                      /* foreign stack: faults unless the */
+	push %rdx                      /* domain can write it */
+	xor %ecx, %ecx
+	rdpkru
+	cmp SHADOW(\i)+SH_FOREIGN(%rip), %eax
+	jne ef_mpk_gate_trap_\i        /* only this domain's code may call */
+	WRPKRU_CHECKED \i, SH_HOST
+	pop %rdx
+	pop %rcx
+	mov %rsp, %r10
+	mov SLOT(\i)+S_HOST_RSP(%rip), %rax
+	mov %rax, %rsp
+	push %rax                      /* 64: the gate frame's stack pointer */
+	push %r10                      /* 56: foreign stack pointer */
+	push %r9                       /* 8..48: the arguments */
+	push %r8
+	push %rcx
+	push %rdx
+	push %rsi
+	push %rdi
+	push %r11                      /* 0: k; afterwards 0, or 1 to unwind */
+.if \F
+	mov SLOT(\i)+S_HOST_FS(%rip), %rax
+	wrfsbase %rax
+.else
+	SET_FS_SYSCALL SLOT(\i)+S_HOST_FS(%rip)
+.endif
+	mov $\i, %edi
+	mov %rsp, %rsi
+	call ef_mpk_callback_dispatch
+	mov 64(%rsp), %r11
+	mov %r11, SLOT(\i)+S_HOST_RSP(%rip)
+	cmpq $0, (%rsp)
+	jne 5f
+	mov 56(%rsp), %r10
+	mov %rax, %r8
+.if \F
+	mov SLOT(\i)+S_TCB(%rip), %rax
+	wrfsbase %rax
+.else
+	SET_FS_SYSCALL SLOT(\i)+S_TCB(%rip)
+.endif
+	mov %r10, %rsp
+	xor %ecx, %ecx
+	xor %edx, %edx
+	WRPKRU_CHECKED \i, SH_FOREIGN
+	mov %r8, %rax
+	xor %esi, %esi
+	xor %edi, %edi
+	xor %r8d, %r8d
+	xor %r9d, %r9d
+	xor %r10d, %r10d
+	xor %r11d, %r11d
+	ret
+5:	xor %r12d, %r12d
+	xor %r13d, %r13d
+	jmp ef_mpk_gate_\F\()01_\i\()_exit
+	.size ef_mpk_cbentry_\F\()_\i, . - ef_mpk_cbentry_\F\()_\i
+
+/* The slot's callback trampolines, 16 bytes apart. */
+	.balign 16
+	.globl ef_mpk_cbtramp_\F\()_\i
+ef_mpk_cbtramp_\F\()_\i:
+	.set k, 0
+	.rept NCALLBACKS
+	.balign 16
+	mov $k, %r11d
+	jmp ef_mpk_cbentry_\F\()_\i
+	.set k, k + 1
+	.endr
+.endm
+
+.macro TRAP i
+	.globl ef_mpk_gate_trap_\i
+ef_mpk_gate_trap_\i:
+	ud2
 .endm
 
 .macro GATES i
@@ -151,19 +278,46 @@ ef_mpk_gate_\F\S\R\()_\i:
 	GATE \i, 0, 0, 1
 	GATE \i, 0, 1, 0
 	GATE \i, 0, 1, 1
+	CBENTRY \i, 1
+	CBENTRY \i, 0
+	TRAP \i
 .endm
 
 	.irp i, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
 	GATES \i
 	.endr
 
-	.globl ef_mpk_gate_broken
-	.type ef_mpk_gate_broken, @function
-ef_mpk_gate_broken:
-	ud2
-	.size ef_mpk_gate_broken, . - ef_mpk_gate_broken
+/* A second thread found the slot taken: nothing was switched yet. */
+	.type ef_mpk_gate_busy, @function
+ef_mpk_gate_busy:
+	movl $EF_E_BUSY, TLS(T_STATUS)
+	xor %eax, %eax
+	xor %edx, %edx
+	POP_CALLEE_SAVED_RET
+	.size ef_mpk_gate_busy, . - ef_mpk_gate_busy
 
-/* The table mpk.c picks a slot's gates from: [slot][F][S*2+R]. */
+/* The gate of a poisoned domain: fails at once. */
+	.globl ef_mpk_gate_poisoned
+	.type ef_mpk_gate_poisoned, @function
+ef_mpk_gate_poisoned:
+	movl $EF_E_FAULT, TLS(T_STATUS)
+	xor %eax, %eax
+	xor %edx, %edx
+	ret
+	.size ef_mpk_gate_poisoned, . - ef_mpk_gate_poisoned
+
+/* ef_mpk_unwind(exit): leave the fault handler for a gate's exit path with
+ * a result of 0; the exit restores host PKRU, stack and thread block. */
+	.globl ef_mpk_unwind
+	.type ef_mpk_unwind, @function
+ef_mpk_unwind:
+	xor %r12d, %r12d
+	xor %r13d, %r13d
+	jmp *%rdi
+	.size ef_mpk_unwind, . - ef_mpk_unwind
+
+/* Tables mpk.c reads: gates [slot][F][S*2+R], exits [slot][F] (S=0, R=1),
+ * traps [slot], trampolines [slot][F]. */
 	.section .data.rel.ro, "aw"
 	.balign 8
 	.globl ef_mpk_gates
@@ -172,11 +326,25 @@ ef_mpk_gates:
 	.quad ef_mpk_gate_000_\i, ef_mpk_gate_001_\i, ef_mpk_gate_010_\i, ef_mpk_gate_011_\i
 	.quad ef_mpk_gate_100_\i, ef_mpk_gate_101_\i, ef_mpk_gate_110_\i, ef_mpk_gate_111_\i
 	.endr
-	.size ef_mpk_gates, . - ef_mpk_gates
+	.globl ef_mpk_gate_exits
+ef_mpk_gate_exits:
+	.irp i, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
+	.quad ef_mpk_gate_001_\i\()_exit, ef_mpk_gate_101_\i\()_exit
+	.endr
+	.globl ef_mpk_gate_traps
+ef_mpk_gate_traps:
+	.irp i, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
+	.quad ef_mpk_gate_trap_\i
+	.endr
+	.globl ef_mpk_cbtramps
+ef_mpk_cbtramps:
+	.irp i, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
+	.quad ef_mpk_cbtramp_0_\i, ef_mpk_cbtramp_1_\i
+	.endr
 
 /* The shadow page: per slot the foreign and the host PKRU.  A page of its
- * own, tagged with the shared key: the gate writes the host value under
- * host PKRU; foreign code can read it but not change it. */
+ * own, tagged with the shared key: written by the runtime under host PKRU;
+ * foreign code can read it but not change it. */
 	.section .bss
 	.balign 4096
 	.globl ef_mpk_shadow
@@ -184,22 +352,37 @@ ef_mpk_shadow:
 	.zero 4096
 	.size ef_mpk_shadow, 4096
 
-/* Signal entry: the kernel starts every handler with its default PKRU
- * (key 0 only), on the interrupted stack, with the interrupted thread
- * pointer.  Before touching the stack: host PKRU.  Then, if the thread
- * pointer is a domain's, the host's thread pointer for the handler and the
- * domain's again afterwards.  sigreturn restores the interrupted PKRU from
- * the signal frame.  rdi, rsi, rdx: signo, siginfo, ucontext. */
+/* Signal entries.  The kernel starts every handler with its default PKRU
+ * (key 0 only), on the interrupted stack or the alternate one, with the
+ * interrupted thread pointer.  Before touching the stack: host PKRU.
+ * sigreturn restores the interrupted PKRU from the signal frame.
+ * rdi, rsi, rdx: signo, siginfo, ucontext. */
 	.text
-	.globl ef_mpk_signal_entry
-	.type ef_mpk_signal_entry, @function
-ef_mpk_signal_entry:
+.macro HOST_PKRU
 	mov %rdx, %r8
 	xor %ecx, %ecx
 	xor %edx, %edx
 	mov ef_mpk_host_pkru(%rip), %eax
 	wrpkru
 	mov %r8, %rdx
+.endm
+
+/* Faults (SIGSEGV, SIGBUS, SIGILL, SIGFPE), on the thread's alternate
+ * stack, which every domain may write: mpk.c decides whether a domain
+ * faulted and unwinds its call, or hands the signal on. */
+	.globl ef_mpk_fault_entry
+	.type ef_mpk_fault_entry, @function
+ef_mpk_fault_entry:
+	HOST_PKRU
+	jmp ef_mpk_on_fault
+	.size ef_mpk_fault_entry, . - ef_mpk_fault_entry
+
+/* Other signals: if the thread pointer is a domain's, run the handler on
+ * the host's and put the domain's back afterwards. */
+	.globl ef_mpk_signal_entry
+	.type ef_mpk_signal_entry, @function
+ef_mpk_signal_entry:
+	HOST_PKRU
 	cmpb $0, ef_mpk_fsgsbase(%rip)
 	je 5f
 	rdfsbase %r9
@@ -245,7 +428,10 @@ ef_mpk_signal_entry:
 	.size ef_mpk_signal_entry, . - ef_mpk_signal_entry
 
 /* set_fs: thread pointer := rsi; keeps rdi, rsi and rdx. */
-	.type set_fs, @function
+	.globl ef_mpk_set_fs
+	.type ef_mpk_set_fs, @function
+ef_mpk_set_fs:
+	mov %rdi, %rsi
 set_fs:
 	cmpb $0, ef_mpk_fsgsbase(%rip)
 	je 9f
@@ -261,6 +447,6 @@ set_fs:
 	pop %rsi
 	pop %rdi
 	ret
-	.size set_fs, . - set_fs
+	.size ef_mpk_set_fs, . - ef_mpk_set_fs
 
 	.section .note.GNU-stack, "", @progbits

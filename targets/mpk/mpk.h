@@ -49,19 +49,31 @@
  * arguments are stacked. */
 enum { EF_MPK_RDX = 1, EF_MPK_STACKED = 2, EF_MPK_VARIANTS = 4 };
 
-/* One domain's state as the gate sees it; gate.S knows these offsets. */
+/* One domain's state as the gate sees it (host memory); gate.S knows these
+ * offsets. */
 typedef struct ef_mpk_slot {
+	uint64_t host_rsp;      /*  0: the stack pointer of the thread inside,
+				 *     else the value that thread expects */
+	uint64_t host_fs;       /*  8: its thread pointer, saved by the gate */
+	uint64_t tcb;           /* 16: the domain's thread pointer */
+	uint64_t serial;        /* 24: changes with every domain opened here */
+	struct ef_mpk_ns *ns;   /* 32: the loaded namespace */
+	void *entry[EF_MPK_VARIANTS]; /* 40: this slot's gates */
+} __attribute__((aligned(128))) ef_mpk_slot;
+
+/* Per host thread: what the call site leaves for the gate, and how the
+ * thread's last failed call failed.  Host TLS; gate.S knows the offsets. */
+typedef struct ef_mpk_thread {
 	void *fn;               /*  0: the armed call's target */
 	uint64_t stack_bytes;   /*  8: its stacked arguments, in bytes */
 	uint64_t foreign_sp;    /* 16: foreign stack pointer, 16-aligned */
-	uint64_t tcb;           /* 24: the domain's thread pointer */
-	uint64_t host_rsp;      /* 32: saved by the gate */
-	uint64_t host_fs;       /* 40: saved by the gate */
-	uint64_t serial;        /* 48: changes with every domain opened here */
-	struct ef_mpk_ns *ns;   /* 56: the loaded namespace */
-	void *entry[EF_MPK_VARIANTS]; /* 64: this slot's gates */
-} __attribute__((aligned(128))) ef_mpk_slot;
+	uint32_t status;        /* 24: EF_E_FAULT or EF_E_BUSY, else 0 */
+	uint32_t pad;
+	uint64_t token;         /* 32: this thread's callback token */
+	uint64_t expect[EF_MPK_SLOTS]; /* 40: host_rsp of a slot it may take */
+} ef_mpk_thread;
 
+extern __thread ef_mpk_thread ef_mpk_tls __attribute__((tls_model("local-exec")));
 extern ef_mpk_slot ef_mpk_slots[EF_MPK_SLOTS];
 
 /* Runtime policies: what foreign code may do with host memory. */
@@ -136,16 +148,17 @@ static inline uint64_t ef_mpk_stack_bytes(unsigned classes)
 /* The gate's return-value variant for a return type of `size` bytes. */
 #define EF_MPK_RET_VARIANT(size) ((size) > 8 ? EF_MPK_RDX : 0)
 
-/* Arm the domain's slot for one call and return the gate to call. */
+/* Arm the calling thread for one call into the domain and return the gate
+ * to call. */
 #define EF_MPK_ARM_(d, target, ret_size, ...) __extension__({                  \
 	static __thread ef_mpk_sym ef_sym_;                                \
 	ef_mpk_slot *ef_s_ = (d)->runtime_state;                           \
 	uint64_t ef_sb_ = EF_MPK_STACK_BYTES(__VA_ARGS__);                 \
-	ef_s_->fn = __builtin_expect(ef_sym_.serial == ef_s_->serial, 1)   \
+	ef_mpk_tls.fn = __builtin_expect(ef_sym_.serial == ef_s_->serial, 1) \
 		? ef_sym_.addr : ef_mpk_lookup((d), #target, &ef_sym_);        \
-	ef_s_->foreign_sp = (uintptr_t)(d)->stack_sp & ~(uintptr_t)15;     \
+	ef_mpk_tls.foreign_sp = (uintptr_t)(d)->stack_sp;                 \
 	if (ef_sb_)                                                        \
-		ef_s_->stack_bytes = ef_sb_;                               \
+		ef_mpk_tls.stack_bytes = ef_sb_;                           \
 	ef_s_->entry[EF_MPK_RET_VARIANT(ret_size) |                        \
 		     (ef_sb_ ? EF_MPK_STACKED : 0)];                       \
 })
@@ -167,5 +180,61 @@ static inline uint64_t ef_mpk_stack_bytes(unsigned classes)
 	((__typeof__(&fn))ef_gate_)(__VA_ARGS__);                          \
 	ef_epoch_advance(ef_d_);                                           \
 } while (0)
+
+/* How the calling thread's last foreign call failed, and clear it:
+ * EF_OK, EF_E_FAULT (foreign code faulted, or the domain was poisoned
+ * already) or EF_E_BUSY (another thread was inside the domain).  A failed
+ * call returns 0.  The gate never clears it, so one check after a batch of
+ * calls sees a failure anywhere in the batch. */
+static inline ef_status ef_mpk_call_status(void)
+{
+	ef_status s = (ef_status)ef_mpk_tls.status;
+	ef_mpk_tls.status = 0;
+	return s;
+}
+
+/* A fault that ended a call into a domain and poisoned it. */
+typedef struct ef_mpk_fault {
+	int signo;              /* SIGSEGV, SIGBUS, SIGILL, SIGFPE */
+	int code;               /* si_code, e.g. SEGV_PKUERR */
+	uintptr_t addr;         /* si_addr: the address touched */
+	uintptr_t pc;           /* the faulting instruction */
+	int pkey;               /* the key that denied the access, or -1 */
+	unsigned access;        /* EF_READ, EF_WRITE or EF_EXEC; 0 unknown */
+	int stack_overflow;     /* the address is the foreign stack's guard */
+	char what[160];         /* a named cause, when there is one */
+} ef_mpk_fault;
+
+/* The fault that poisoned the domain's namespace, or NULL while it is
+ * healthy.  A poisoned domain's calls fail at once; ef_mpk_open of the same
+ * set loads a fresh namespace. */
+const ef_mpk_fault *ef_mpk_fault_of(const ef_domain *d);
+/* One line describing it, e.g. "SIGSEGV (SEGV_PKUERR) writing 0x… (key 0)
+ * at pc 0x… in libfoo.so+0x…". */
+const char *ef_mpk_fault_describe(const ef_mpk_fault *f, char *buf, size_t len);
+
+/* efm_fault for the mpk runtime: the domain's fault, or the calling
+ * thread's last refused call; NULL when neither. */
+const char *ef_mpk_fault_message(const ef_domain *d, char *buf, size_t len);
+
+/* The address foreign code calls to reach callback slot `slot` of its
+ * domain (ef_callback_add). */
+void *ef_mpk_callback_address(const ef_domain *d, unsigned slot);
+
+/* What the load-time scan found in the namespace's executable mappings:
+ * every offset holding the bytes of wrpkru (0f 01 ef) or xrstor (0f ae /5,
+ * any form), instruction boundary or not. */
+typedef struct ef_mpk_scan_hit {
+	uintptr_t addr;
+	const char *insn;       /* "wrpkru" or "xrstor" */
+	char where[96];         /* object+offset */
+} ef_mpk_scan_hit;
+/* Refuse to load a library set whose scan finds anything. */
+void ef_mpk_set_strict_scan(int on);
+/* The hits of the namespace behind d (NULL, 0 when none). */
+const ef_mpk_scan_hit *ef_mpk_scan(const ef_domain *d, unsigned *n);
+/* The hits of the i-th library set loaded in this process (with its name
+ * and hit count), or NULL past the last. */
+const ef_mpk_scan_hit *ef_mpk_scan_of(unsigned i, const char **set, unsigned *n);
 
 #endif

@@ -1,9 +1,14 @@
 /* foreign.c: libefmpktest.so, see mpktest.h. */
+#define _GNU_SOURCE
 #include "mpktest.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 uint64_t efmt_empty(void) { return 0; }
 uint64_t efmt_read(const volatile uint64_t *p) { return *p; }
@@ -88,4 +93,59 @@ uint64_t efmt_heap(uint64_t n)
 	free(q);
 	free(p);
 	return where;
+}
+
+uint64_t efmt_call(uint64_t (*f)(void)) { return f(); }
+
+long efmt_read_fd(int fd, void *buf, unsigned long n)
+{
+	long r = read(fd, buf, n);
+	return r < 0 ? -errno : r;
+}
+
+long efmt_syscall(long nr, long a, long b, long c, long d)
+{
+	long r = syscall(nr, a, b, c, d);
+	return r < 0 ? -errno : r;
+}
+
+long efmt_proc_mem_write(uint64_t addr, uint64_t v)
+{
+	int fd = open("/proc/self/mem", O_RDWR);
+	long r;
+	if (fd < 0)
+		return -errno;
+	r = pwrite(fd, &v, sizeof v, (off_t)addr);
+	r = r < 0 ? -errno : r;
+	close(fd);
+	return r;
+}
+
+long efmt_vm_writev(uint64_t addr, uint64_t v)
+{
+	struct iovec local = { &v, sizeof v }, remote = { (void *)addr, sizeof v };
+	long r = process_vm_writev(getpid(), &local, 1, &remote, 1, 0);
+	return r < 0 ? -errno : r;
+}
+
+__asm__(".globl efmt_jump\n"
+	".type efmt_jump, @function\n"
+	"efmt_jump:\n"
+	"	xor %eax, %eax\n"
+	"	xor %ecx, %ecx\n"
+	"	xor %edx, %edx\n"
+	"	jmp *%rdi\n"
+	".size efmt_jump, . - efmt_jump\n");
+
+uint64_t efmt_report(uint64_t *out, uint64_t v)
+{
+	*out = v;
+	return v;
+}
+
+uint64_t efmt_read_wait(const volatile uint64_t *p)
+{
+	while (!*p)
+		;
+	return *p;
 }

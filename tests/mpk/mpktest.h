@@ -38,4 +38,24 @@ int efmt_errno_erange(void);
  * pointer's address (freed) so the host can see where the heap is. */
 uint64_t efmt_heap(uint64_t n);
 
+/* Attacks.  Each returns what the system answered: a result, or -errno. */
+/* Calls f: a host function, when the host passes one. */
+uint64_t efmt_call(uint64_t (*f)(void));
+/* read(fd, buf, n) into whatever buf is. */
+long efmt_read_fd(int fd, void *buf, unsigned long n);
+/* syscall(nr, a, b, c, d) through the namespace's C library. */
+long efmt_syscall(long nr, long a, long b, long c, long d);
+/* Writes v at addr through /proc/self/mem. */
+long efmt_proc_mem_write(uint64_t addr, uint64_t v);
+/* Writes v at addr with process_vm_writev on this process. */
+long efmt_vm_writev(uint64_t addr, uint64_t v);
+/* Jumps to target with eax = ecx = edx = 0: into a gate's wrpkru, PKRU 0
+ * would open every key. */
+void efmt_jump(const void *target);
+/* Waits until *p is non-zero and returns it. */
+uint64_t efmt_read_wait(const volatile uint64_t *p);
+/* Writes v to *out and returns v: a length, a bool or an enum as a
+ * library might report it. */
+uint64_t efmt_report(uint64_t *out, uint64_t v);
+
 #endif

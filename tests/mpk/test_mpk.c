@@ -21,6 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/ucontext.h>
 #include <sys/wait.h>
@@ -323,96 +327,131 @@ static void test_brotli_round_trip(void)
 	ef_heap_free(&dom, enc_size), ef_heap_free(&dom, dec_size);
 }
 
-/* Faults: the call runs in a child; its SIGSEGV handler (installed with
- * ef_mpk_sigaction, so it runs with host protections) reports what the
- * kernel said through a pipe. */
-struct fault {
-	int sig, code, pkey;
-	uint64_t addr;
-};
-static int fault_pipe[2];
+/* Attacks.  Each runs in a child (a fault poisons a namespace and costs
+ * a protection key; a failed defence must not hurt the rest of the
+ * suite), which returns 0 when the attack was stopped and the host works
+ * afterwards, else 1 with the reason in why. */
+#define REQUIRE(cond, ...) do {                                          \
+	if (!(cond)) {                                                   \
+		int n_ = snprintf(why, whylen, "line %d: ", __LINE__);   \
+		snprintf(why + n_, whylen - (size_t)n_, __VA_ARGS__);    \
+		return 1;                                                \
+	}                                                                \
+} while (0)
 
-static void report_fault(int sig, siginfo_t *si, void *uc)
+static const char *attack_arg;
+static void attack(const char *what, int (*fn)(char *why, size_t whylen),
+		   const char *arg)
 {
-	struct fault f = { sig, si->si_code, si->si_pkey, (uint64_t)si->si_addr };
-	(void)uc;
-	if (write(fault_pipe[1], &f, sizeof f) != sizeof f)
-		_exit(3);
-	_exit(42);
-}
-
-/* Runs fn(arg) in a child.  Returns the child's wait status; *f holds the
- * fault it reported (sig 0 when none). */
-static int in_child(void (*fn)(void *), void *arg, struct fault *f)
-{
-	struct sigaction sa = { .sa_sigaction = report_fault, .sa_flags = SA_SIGINFO };
-	int status = -1;
+	char why[512] = "";
+	int p[2], status = -1;
 	pid_t pid;
 
-	memset(f, 0, sizeof *f);
-	if (pipe(fault_pipe))
-		return -1;
+	if (!need_domain())
+		return;
+	attack_arg = arg;
+	if (pipe(p)) {
+		CHECK_MSG(0, "pipe: %s", strerror(errno));
+		return;
+	}
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		struct sigaction dfl = { .sa_handler = SIG_DFL };
-		close(fault_pipe[0]);
-		ef_mpk_sigaction(SIGSEGV, &sa, NULL);
-		ef_mpk_sigaction(SIGBUS, &sa, NULL);
-		ef_mpk_sigaction(SIGILL, &dfl, NULL);
-		fn(arg);
-		_exit(0);
+		int r;
+		close(p[0]);
+		r = fn(why, sizeof why);
+		if (write(p[1], why, strlen(why)) < 0)
+			_exit(3);
+		fflush(stdout);
+		_exit(r ? 1 : 0);
 	}
-	close(fault_pipe[1]);
-	if (read(fault_pipe[0], f, sizeof *f) != sizeof *f)
-		memset(f, 0, sizeof *f);
-	close(fault_pipe[0]);
+	close(p[1]);
+	if (read(p[0], why, sizeof why - 1) < 0)
+		why[0] = 0;
+	close(p[0]);
 	waitpid(pid, &status, 0);
-	return status;
+	CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		  "%s: %s (child status %#x)", what, why[0] ? why : "no reason given",
+		  status);
 }
 
 static uint64_t host_global = 0x600d;
 static __thread uint64_t host_tls = 0x7157;
-static volatile uint64_t *target;
 
-static void foreign_read(void *arg) { (void)arg; INV(efmt_read, target); }
-static void foreign_write(void *arg) { (void)arg; INV_VOID(efmt_write, target, (uint64_t)1); }
-
-static void expect_pku_fault(const char *what, void (*fn)(void *), volatile uint64_t *p)
+/* After a call that should have faulted: the call returned 0 with
+ * EF_E_FAULT, the fault says what happened, the host runs on, the
+ * poisoned domain refuses at once, and a fresh domain works. */
+static int recovered(char *why, size_t whylen, uint64_t ret, int sig,
+		     int code, uint64_t addr, int pkey, unsigned access)
 {
-	struct fault f;
-	uint64_t before = *p;
-	int status;
+	const ef_mpk_fault *f = ef_mpk_fault_of(&dom);
+	ef_domain fresh;
+	char line[400];
+	uint64_t *heap = malloc(64), *fw;
 
-	target = p;
-	status = in_child(fn, NULL, &f);
-	CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 42,
-		  "%s: child status %#x, no fault reported", what, status);
-	CHECK_MSG(f.sig == SIGSEGV && f.code == SEGV_PKUERR && f.pkey == 0 &&
-		  f.addr == (uint64_t)p, "%s: signal %d code %d key %d addr %#llx "
-		  "(want SIGSEGV SEGV_PKUERR key 0 %p)", what, f.sig, f.code, f.pkey,
-		  (unsigned long long)f.addr, (void *)p);
-	CHECK(*p == before);
+	REQUIRE(ret == 0, "the faulting call returned %#llx", (unsigned long long)ret);
+	REQUIRE(ef_mpk_call_status() == EF_E_FAULT, "no EF_E_FAULT after the call");
+	REQUIRE(f, "the domain is not poisoned");
+	printf("# fault: %s\n", ef_mpk_fault_describe(f, line, sizeof line));
+	REQUIRE(f->signo == sig, "signal %d, want %d", f->signo, sig);
+	REQUIRE(code < 0 || f->code == code, "si_code %d, want %d", f->code, code);
+	REQUIRE(!addr || f->addr == addr, "address %#lx, want %#llx",
+		(unsigned long)f->addr, (unsigned long long)addr);
+	REQUIRE(pkey == -2 || f->pkey == pkey, "key %d, want %d", f->pkey, pkey);
+	REQUIRE(!access || f->access == access, "access %u, want %u", f->access, access);
+	/* The host: its memory, heap, TLS and stack as before. */
+	REQUIRE(host_global == 0x600d && host_tls == 0x7157, "host data changed");
+	REQUIRE(heap, "malloc failed after the fault");
+	memset(heap, 0x5a, 64);
+	free(heap);
+	REQUIRE(INV(efmt_empty) == 0 && ef_mpk_call_status() == EF_E_FAULT,
+		"a call into the poisoned domain did not fail at once");
+	REQUIRE(ef_mpk_open(&fresh, "mpktest", NULL) == EF_OK, "reopen: %s", ef_mpk_error());
+	REQUIRE(ef_mpk_key(&fresh) != ef_mpk_key(&dom), "the fresh domain reuses the key");
+	fw = ef_heap_alloc(&fresh, 8, 8);
+	EF_MPK_INVOKE_VOID(&fresh, efmt_write, fw, (uint64_t)99);
+	REQUIRE(EF_MPK_INVOKE(&fresh, efmt_read, fw) == 99 &&
+		ef_mpk_call_status() == EF_OK, "the fresh domain does not work");
+	REQUIRE(EF_MPK_INVOKE(&fresh, efmt_tls_bump) + 1 ==
+		EF_MPK_INVOKE(&fresh, efmt_tls_bump), "fresh domain TLS");
+	return 0;
+}
+
+static volatile uint64_t *target;
+static int read_target(char *why, size_t whylen)
+{
+	uint64_t r = INV(efmt_read, target);
+	return recovered(why, whylen, r, SIGSEGV, SEGV_PKUERR, (uint64_t)target, 0, EF_READ);
+}
+static int write_target(char *why, size_t whylen)
+{
+	uint64_t before = *target;
+	INV_VOID(efmt_write, target, (uint64_t)1);
+	REQUIRE(*target == before, "the host word changed");
+	return recovered(why, whylen, 0, SIGSEGV, SEGV_PKUERR, (uint64_t)target, 0, EF_WRITE);
 }
 
 static void test_host_memory_denied(void)
 {
 	uint64_t stack_word = 0x57ac;
-	uint64_t *heap_word;
+	uint64_t *heap_word = malloc(sizeof *heap_word);
 
-	if (!need_domain())
-		return;
-	heap_word = malloc(sizeof *heap_word);
 	*heap_word = 0x4ea9;
-	expect_pku_fault("read of a host global", foreign_read, &host_global);
-	expect_pku_fault("write of a host global", foreign_write, &host_global);
-	expect_pku_fault("read of the host heap", foreign_read, heap_word);
-	expect_pku_fault("write of the host heap", foreign_write, heap_word);
-	expect_pku_fault("read of the host stack", foreign_read, &stack_word);
-	expect_pku_fault("write of the host stack", foreign_write, &stack_word);
-	expect_pku_fault("read of host TLS", foreign_read, &host_tls);
-	expect_pku_fault("write of host TLS", foreign_write, &host_tls);
+	target = &host_global;
+	attack("read of a host global", read_target, NULL);
+	attack("write of a host global", write_target, NULL);
+	target = heap_word;
+	attack("read of the host heap", read_target, NULL);
+	attack("write of the host heap", write_target, NULL);
+	target = &stack_word;
+	attack("read of the host stack", read_target, NULL);
+	attack("write of the host stack", write_target, NULL);
+	target = &host_tls;
+	attack("read of host TLS", read_target, NULL);
+	attack("write of host TLS", write_target, NULL);
 	free(heap_word);
+	if (!opened)
+		return;
 	/* The same calls on foreign memory work. */
 	uint64_t *fw = ef_heap_alloc(&dom, 8, 8);
 	INV_VOID(efmt_write, fw, (uint64_t)99);
@@ -420,84 +459,332 @@ static void test_host_memory_denied(void)
 	ef_heap_free(&dom, fw);
 }
 
+/* Host code called by foreign code runs with foreign protections. */
+static uint64_t host_touch(void) { return host_global++; }
+static int call_host_function(char *why, size_t whylen)
+{
+	uint64_t r = INV(efmt_call, host_touch);
+	return recovered(why, whylen, r, SIGSEGV, SEGV_PKUERR,
+			 (uint64_t)&host_global, 0, EF_READ);
+}
+
+/* The kernel honours PKRU when it copies to user memory. */
+static int kernel_write(char *why, size_t whylen)
+{
+	int p[2];
+	long r;
+	REQUIRE(pipe(p) == 0, "pipe");
+	REQUIRE(write(p[1], "attacker", 8) == 8, "write");
+	r = INV(efmt_read_fd, p[0], (void *)&host_global, 8ul);
+	REQUIRE(r == -EFAULT, "read() into host memory returned %ld, want -EFAULT", r);
+	REQUIRE(host_global == 0x600d, "host memory changed");
+	REQUIRE(!ef_mpk_fault_of(&dom), "an error return poisoned the domain");
+	REQUIRE(INV(efmt_empty) == 0 && ef_mpk_call_status() == EF_OK, "domain broken");
+	return 0;
+}
+
+/* System calls that change memory or keys: the filter refuses them. */
+static int memory_syscalls(char *why, size_t whylen)
+{
+	uintptr_t page = (uintptr_t)&host_global & ~(uintptr_t)4095;
+	int key = ef_mpk_key(&dom);
+	long r;
+
+	r = INV(efmt_syscall, (long)SYS_pkey_mprotect, (long)page, 4096L,
+		(long)(PROT_READ | PROT_WRITE), (long)key);
+	REQUIRE(r == -EPERM, "pkey_mprotect(host page, domain key): %ld", r);
+	r = INV(efmt_syscall, (long)SYS_mprotect, (long)page, 4096L, (long)PROT_NONE, 0L);
+	REQUIRE(r == -EPERM, "mprotect(host page, PROT_NONE): %ld", r);
+	r = INV(efmt_syscall, (long)SYS_munmap, (long)page, 4096L, 0L, 0L);
+	REQUIRE(r == -EPERM, "munmap(host page): %ld", r);
+	r = INV(efmt_syscall, (long)SYS_madvise, (long)page, 4096L, (long)MADV_DONTNEED, 0L);
+	REQUIRE(r == -EPERM, "madvise(host page, DONTNEED): %ld", r);
+	r = INV(efmt_syscall, (long)SYS_pkey_alloc, 0L, 0L, 0L, 0L);
+	REQUIRE(r == -EPERM, "pkey_alloc: %ld", r);
+	r = INV(efmt_syscall, (long)SYS_pkey_free, (long)ef_mpk_shared_key(), 0L, 0L, 0L);
+	REQUIRE(r == -EPERM, "pkey_free(shared key): %ld", r);
+	/* Nothing changed: the host page is the host's and foreign code
+	 * still cannot write it; the host still can. */
+	host_global = 0x600d;
+	INV_VOID(efmt_write, &host_global, (uint64_t)1);
+	return recovered(why, whylen, 0, SIGSEGV, SEGV_PKUERR,
+			 (uint64_t)&host_global, 0, EF_WRITE);
+}
+
+/* Writes that bypass PKRU: process_vm_writev is refused by the filter,
+ * and so is opening /proc/self/mem. */
+static int remote_writes(char *why, size_t whylen)
+{
+	long r = INV(efmt_vm_writev, (uint64_t)&host_global, (uint64_t)0xbad);
+	REQUIRE(r == -EPERM, "process_vm_writev: %ld", r);
+	r = INV(efmt_proc_mem_write, (uint64_t)&host_global, (uint64_t)0xbad);
+	REQUIRE(r == -EPERM, "/proc/self/mem: %ld", r);
+	REQUIRE(host_global == 0x600d, "host memory changed");
+	/* The host itself may still open files. */
+	FILE *f = fopen("/proc/self/status", "r");
+	REQUIRE(f, "the host cannot open files: %s", strerror(errno));
+	fclose(f);
+	return 0;
+}
+
+/* A second mpktest domain, with its own namespace and key: the
+ * --foreign-read=host policy's. */
+static ef_status open_reader(ef_domain *d)
+{
+	ef_status s;
+	ef_mpk_set_policy(EF_MPK_HOST_READ);
+	s = ef_mpk_open(d, "mpktest", NULL);
+	ef_mpk_set_policy(EF_MPK_STRICT);
+	return s;
+}
+
 /* --foreign-read=host: the host readable, never writable. */
-static void test_host_read_policy(void)
+static int host_read_policy(char *why, size_t whylen)
 {
 	ef_domain reader;
-	ef_domain saved;
-	struct fault f;
-	int status;
+	uint64_t r;
+	REQUIRE(open_reader(&reader) == EF_OK, "%s", ef_mpk_error());
+	REQUIRE(ef_mpk_key(&reader) != ef_mpk_key(&dom), "same key as the strict domain");
+	r = EF_MPK_INVOKE(&reader, efmt_read, &host_global);
+	REQUIRE(r == 0x600d && ef_mpk_call_status() == EF_OK, "read %#llx",
+		(unsigned long long)r);
+	dom = reader;           /* recovered() checks the suite's domain */
+	INV_VOID(efmt_write, &host_global, (uint64_t)1);
+	return recovered(why, whylen, 0, SIGSEGV, SEGV_PKUERR,
+			 (uint64_t)&host_global, 0, EF_WRITE);
+}
 
-	if (!need_domain())
-		return;
+static int stack_overflow(char *why, size_t whylen)
+{
+	uint64_t r = INV(efmt_recurse, (uint64_t)100000);
+	const ef_mpk_fault *f = ef_mpk_fault_of(&dom);
+	REQUIRE(f && f->stack_overflow, "not reported as a stack overflow");
+	REQUIRE(f && f->addr < (uintptr_t)dom.stack_lo &&
+		f->addr >= (uintptr_t)dom.stack_lo - 65536, "%#lx is not in the "
+		"guard below the stack at %p", f ? (unsigned long)f->addr : 0ul,
+		(void *)dom.stack_lo);
+	return recovered(why, whylen, r, SIGSEGV, -1, 0, -2, 0);
+}
+
+static int forged_pkru_jump(char *why, size_t whylen)
+{
+	ef_mpk_slot *slot = dom.runtime_state;
+	const unsigned char *g = slot->entry[0], *wr = NULL;
+	const ef_mpk_fault *f;
+	for (unsigned i = 0; i < 256 && !wr; i++)
+		if (g[i] == 0x0f && g[i + 1] == 0x01 && g[i + 2] == 0xef)
+			wr = g + i;
+	REQUIRE(wr, "no wrpkru in the gate");
+	INV_VOID(efmt_jump, wr);
+	f = ef_mpk_fault_of(&dom);
+	REQUIRE(f && strstr(f->what, "forged"), "not reported as a forged PKRU");
+	return recovered(why, whylen, 0, SIGILL, -1, 0, -2, 0);
+}
+
+/* Invalid values coming back are caught by full mode's checks. */
+static int invalid_returns(char *why, size_t whylen)
+{
+	uint64_t *out = ef_heap_alloc(&dom, 8, 8);
+	unsigned char *buf = ef_heap_alloc(&dom, 16, 16);
+	ef_ref r;
+	REQUIRE(out && buf, "domain heap");
+	INV(efmt_report, out, (uint64_t)2);
+	REQUIRE(ef_upgrade_bool(&dom, out, &r) == EF_E_INVALID, "bool 2 accepted");
+	REQUIRE(ef_valid_enum((int32_t)INV(efmt_report, out, (uint64_t)7), 0, 3) ==
+		EF_E_INVALID, "enum 7 of 0..3 accepted");
+	REQUIRE(ef_upgrade(&dom, INV(efub_pass, (const void *)&host_global), 8, 8,
+			   EF_READ, &r) == EF_E_BOUNDS, "a host pointer accepted");
+	/* A length past the end of the domain's memory; one within it but
+	 * past the buffer is the caller's check (n <= capacity), as the
+	 * brotli workload makes. */
+	INV(efmt_report, out, (uint64_t)1 << 40);
+	REQUIRE(ef_upgrade(&dom, buf, (size_t)*out, 1, EF_READ, &r) == EF_E_BOUNDS,
+		"a length of 1 TiB accepted");
+	REQUIRE(ef_mpk_call_status() == EF_OK && !ef_mpk_fault_of(&dom), "domain broken");
+	return 0;
+}
+
+/* Keys run out: a clear error, no crash. */
+static int keys_exhausted(char *why, size_t whylen)
+{
+	ef_domain d;
+	ef_status s;
+	int n = 0;
+	while (pkey_alloc(0, 0) >= 0)
+		n++;
 	ef_mpk_set_policy(EF_MPK_HOST_READ);
-	ef_status s = ef_mpk_open(&reader, "mpktest", NULL);
-	ef_mpk_set_policy(EF_MPK_STRICT);
-	CHECK_MSG(s == EF_OK, "%s", ef_mpk_error());
-	if (s)
-		return;
-	CHECK(ef_mpk_key(&reader) != ef_mpk_key(&dom));
-	CHECK(EF_MPK_INVOKE(&reader, efmt_read, &host_global) == 0x600d);
-	/* Writes still fault: swap the suite's domain for this one. */
-	saved = dom, dom = reader;
-	target = &host_global;
-	status = in_child(foreign_write, NULL, &f);
-	dom = saved;
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 42);
-	CHECK(f.code == SEGV_PKUERR && f.addr == (uint64_t)&host_global);
-	CHECK(host_global == 0x600d);
-	ef_mpk_close(&reader);
+	s = ef_mpk_open(&d, "hmac", NULL);
+	printf("# after %d more keys: ef_mpk_open: %s: %s\n", n, ef_strerror(s), ef_mpk_error());
+	REQUIRE(s == EF_E_UNAVAILABLE && strstr(ef_mpk_error(), "pkey_alloc"),
+		"ef_mpk_open said %s: %s", ef_strerror(s), ef_mpk_error());
+	REQUIRE(INV(efmt_empty) == 0 && ef_mpk_call_status() == EF_OK,
+		"the open domain stopped working");
+	return 0;
 }
 
-static void overflow(void *arg) { (void)arg; INV(efmt_recurse, (uint64_t)100000); }
-
-static void test_foreign_stack_overflow(void)
+static int strict_scan_refuses(char *why, size_t whylen)
 {
-	struct fault f;
-	int status;
+	ef_domain d;
+	ef_status s;
+	ef_mpk_set_strict_scan(1);
+	ef_mpk_set_policy(EF_MPK_HOST_READ);
+	s = ef_mpk_open(&d, "sodium", NULL);
+	REQUIRE(s == EF_E_UNAVAILABLE && strstr(ef_mpk_error(), "strict scanning"),
+		"ef_mpk_open said %s: %s", ef_strerror(s), ef_mpk_error());
+	printf("# --strict-scan: %s\n", ef_mpk_error());
+	/* Remembered, not reloaded. */
+	REQUIRE(ef_mpk_open(&d, "sodium", NULL) == EF_E_UNAVAILABLE, "second open");
+	return 0;
+}
+
+static void test_attacks(void)
+{
+	attack("--foreign-read=host reads, cannot write", host_read_policy, NULL);
+	attack("host function called by foreign code", call_host_function, NULL);
+	attack("read() into host memory", kernel_write, NULL);
+	attack("mprotect, pkey_mprotect, munmap, madvise, pkey_alloc, pkey_free",
+	       memory_syscalls, NULL);
+	attack("process_vm_writev and /proc/self/mem", remote_writes, NULL);
+	attack("foreign stack overflow", stack_overflow, NULL);
+	attack("jump into the gate with a forged PKRU", forged_pkru_jump, NULL);
+	attack("invalid return values", invalid_returns, NULL);
+	attack("protection keys exhausted", keys_exhausted, NULL);
+}
+
+/* The load-time scan finds pkey_set's wrpkru in the namespace's libc. */
+static void test_scan(void)
+{
+	const ef_mpk_scan_hit *h;
+	unsigned n, libc = 0;
 
 	if (!need_domain())
 		return;
-	/* 400 MB of frames on a 1 MiB foreign stack: the guard page below it
-	 * stops the first frame past its end.  The kernel cannot push a
-	 * signal frame onto the overflowed stack, so the child dies of
-	 * SIGSEGV rather than run on with corrupted memory. */
-	status = in_child(overflow, NULL, &f);
-	CHECK_MSG(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV,
-		  "child status %#x", status);
-	CHECK(INV(efmt_recurse, (uint64_t)16) == 0);   /* a shallow one is fine */
+	h = ef_mpk_scan(&dom, &n);
+	CHECK(n > 0 && h);
+	for (unsigned k = 0; k < n && k < 32; k++) {
+		const unsigned char *b = (const unsigned char *)h[k].addr;
+		printf("# scan: %s at %s (%#lx)\n", h[k].insn, h[k].where,
+		       (unsigned long)h[k].addr);
+		CHECK(b[0] == 0x0f && (b[1] == 0x01 || b[1] == 0xae));
+		libc += !strcmp(h[k].insn, "wrpkru") && strstr(h[k].where, "libc.so");
+	}
+	CHECK(libc >= 1);
+	attack("--strict-scan refuses such a set", strict_scan_refuses, NULL);
 }
 
-static void forged_jump(void *arg)
+/* Callbacks. */
+static ef_domain *cb_dom;
+static void *cb_inner;
+static uint64_t cb_depth_max, cb_depth;
+
+static uint64_t host_add(uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+			 uint64_t e, uint64_t f)
 {
-	/* The entry's wrpkru with PKRU := 0 (everything open), as code that
-	 * jumps into the gate would try. */
-	__asm__ volatile("xor %%ecx, %%ecx\n xor %%edx, %%edx\n xor %%eax, %%eax\n"
-			 "jmp *%0" : : "r"(arg) : "memory");
+	(void)b, (void)c, (void)d, (void)e, (void)f;
+	host_global++;          /* host protections */
+	host_tls++;             /* and the host's thread block */
+	return a * 3;
 }
 
-static void test_forged_pkru_jump(void)
+/* Calls into the domain again, whose code calls back once more. */
+static uint64_t host_nest(uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+			  uint64_t e, uint64_t f)
 {
-	extern void *const ef_mpk_gates[EF_MPK_SLOTS][2][EF_MPK_VARIANTS];
+	uint64_t r;
+	(void)b, (void)c, (void)d, (void)e, (void)f;
+	if (++cb_depth > cb_depth_max)
+		cb_depth_max = cb_depth;
+	r = a ? EF_MPK_INVOKE(cb_dom, efub_call_back, (ef_callback_fn)
+			       (cb_depth < 3 ? ef_mpk_callback_address(cb_dom, 1)
+					     : cb_inner), a - 1) : 100;
+	cb_depth--;
+	return r * 2;
+}
+
+static void test_callbacks(void)
+{
+	unsigned add, nest;
+	uint64_t g = host_global, t = host_tls;
+
+	if (!need_domain())
+		return;
+	cb_dom = &dom;
+	CHECK(ef_callback_add(&dom, host_add, &add) == EF_OK);
+	CHECK(ef_callback_add(&dom, host_nest, &nest) == EF_OK);
+	CHECK(add == 0 && nest == 1);
+	cb_inner = ef_mpk_callback_address(&dom, add);
+	CHECK(INV(efub_call_back, (ef_callback_fn)cb_inner, (uint64_t)14) == 43);
+	CHECK(host_global == g + 1 && host_tls == t + 1);
+	/* Nested: host -> foreign -> host_nest -> foreign -> host_nest ->
+	 * foreign -> host_nest -> foreign -> host_add. */
+	CHECK(INV(efub_call_back, (ef_callback_fn)ef_mpk_callback_address(&dom, nest),
+		  (uint64_t)5) == (((2 * 3 + 1) * 2 + 1) * 2 + 1) * 2 + 1);
+	CHECK(cb_depth_max == 3 && cb_depth == 0);
+	CHECK(ef_mpk_call_status() == EF_OK && !ef_mpk_fault_of(&dom));
+	/* Foreign stack intact after the nested calls. */
+	CHECK(INV(efub_args7, 1, 2, 3, 4, 5, 6, 7) == efub_args7(1, 2, 3, 4, 5, 6, 7));
+	host_global = g;
+	host_tls = t;
+}
+
+static int unregistered_callback(char *why, size_t whylen)
+{
+	uint64_t r = INV(efub_call_back, (ef_callback_fn)ef_mpk_callback_address(&dom, 100),
+			 (uint64_t)1);
+	const ef_mpk_fault *f = ef_mpk_fault_of(&dom);
+	REQUIRE(f && strstr(f->what, "not registered"), "fault: %s", f ? f->what : "none");
+	return recovered(why, whylen, r, 0, -1, 0, -2, 0);
+}
+
+static int other_domains_callback(char *why, size_t whylen)
+{
+	ef_domain other;
+	uint64_t r;
+	REQUIRE(open_reader(&other) == EF_OK, "%s", ef_mpk_error());
+	REQUIRE(ef_callback_add(&other, host_add, &(unsigned){ 0 }) == EF_OK, "add");
+	r = INV(efub_call_back, (ef_callback_fn)ef_mpk_callback_address(&other, 0),
+		(uint64_t)1);
+	return recovered(why, whylen, r, SIGILL, -1, 0, -2, 0);
+}
+
+static void test_callback_attacks(void)
+{
+	attack("call to an unregistered callback", unregistered_callback, NULL);
+	attack("call to another domain's callback", other_domains_callback, NULL);
+}
+
+/* A second thread calling into the domain while the first is inside. */
+static volatile uint64_t *release;
+static void *inside_thread(void *arg)
+{
+	(void)arg;
+	return (void *)(uintptr_t)INV(efmt_read_wait, release);
+}
+
+static void test_second_thread(void)
+{
 	ef_mpk_slot *slot;
-	const unsigned char *g, *wr = NULL;
-	struct fault f;
-	int status;
+	pthread_t t;
+	void *res;
+	uint64_t r;
 
 	if (!need_domain())
 		return;
 	slot = dom.runtime_state;
-	g = slot->entry[0];
-	for (unsigned i = 0; i < 256 && !wr; i++)
-		if (g[i] == 0x0f && g[i + 1] == 0x01 && g[i + 2] == 0xef)
-			wr = g + i;
-	CHECK(wr != NULL);
-	if (!wr)
-		return;
-	status = in_child(forged_jump, (void *)wr, &f);
-	CHECK_MSG(WIFSIGNALED(status) && WTERMSIG(status) == SIGILL,
-		  "child status %#x: the gate let PKRU 0 through", status);
-	(void)ef_mpk_gates;
+	release = ef_heap_alloc(&dom, 8, 8);
+	*release = 0;
+	CHECK(pthread_create(&t, NULL, inside_thread, NULL) == 0);
+	while (!slot->host_rsp)
+		sched_yield();
+	r = INV(efmt_tls_bump);
+	CHECK_MSG(r == 0 && ef_mpk_call_status() == EF_E_BUSY,
+		  "a second thread got %llu", (unsigned long long)r);
+	*release = 77;
+	pthread_join(t, &res);
+	CHECK((uintptr_t)res == 77);
+	CHECK(INV(efmt_empty) == 0 && ef_mpk_call_status() == EF_OK);
+	CHECK(!ef_mpk_fault_of(&dom));
+	ef_heap_free(&dom, (void *)release);
 }
 
 /* Signals and preemption during foreign calls. */
@@ -566,6 +853,19 @@ static inline uint64_t rdtsc(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
+/* The domain, where instructions can be counted; else the test skips. */
+static int need_icount(void)
+{
+	if (!need_domain())
+		return 0;
+	if (!getenv("EFBENCH_ICOUNT")) {
+		ef_check_skip("counts instructions only under QEMU -icount "
+			      "(scripts/mpk-vm)");
+		return 0;
+	}
+	return 1;
+}
+
 #define ROUNDS 2000
 #define TIMED(per_call, body) do {                                       \
 	uint64_t best_ = UINT64_MAX;                                     \
@@ -584,13 +884,8 @@ static void test_gate_instruction_budget(void)
 	uint64_t (*gate)(void);
 	volatile uint64_t sink = 0;
 
-	if (!need_domain())
+	if (!need_icount())
 		return;
-	if (!getenv("EFBENCH_ICOUNT")) {
-		ef_check_skip("counts instructions only under QEMU -icount "
-			      "(scripts/mpk-vm)");
-		return;
-	}
 	TIMED(loop, sink += 0);
 	TIMED(direct, sink += efmt_empty());
 	TIMED(invoke, sink += INV(efmt_empty));
@@ -610,6 +905,43 @@ static void test_gate_instruction_budget(void)
 		  "more than a direct call (budget 60)", invoke - direct);
 }
 
+/* A callback round trip: foreign code calling a host function through the
+ * callback gate, less the same call made directly (which the host function
+ * allows: it touches no memory). */
+static uint64_t host_identity(uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+			      uint64_t e, uint64_t f)
+{
+	(void)b, (void)c, (void)d, (void)e, (void)f;
+	return a;
+}
+
+static void test_callback_instruction_budget(void)
+{
+	double direct, invoke, plain, gated;
+	volatile uint64_t sink = 0;
+	unsigned k;
+	ef_callback_fn tramp;
+
+	if (!need_icount())
+		return;
+	CHECK(ef_callback_add(&dom, host_identity, &k) == EF_OK);
+	tramp = (ef_callback_fn)ef_mpk_callback_address(&dom, k);
+	TIMED(direct, sink += efmt_empty());
+	TIMED(invoke, sink += INV(efmt_empty));
+	TIMED(plain, sink += INV(efub_call_back, host_identity, (uint64_t)1));
+	TIMED(gated, sink += INV(efub_call_back, tramp, (uint64_t)1));
+	printf("# instructions per callback round trip: %.1f (invoke round trip "
+	       "%.1f; ratio %.2f)\n", gated - plain, invoke - direct,
+	       (gated - plain) / (invoke - direct));
+	if (!ef_mpk_uses_fsgsbase()) {
+		ef_check_skip("the callback budget is the wrfsbase gates'");
+		return;
+	}
+	CHECK_MSG(gated - plain <= 2 * (invoke - direct), "a callback round trip "
+		  "costs %.1f instructions, more than twice an invoke round trip "
+		  "(%.1f)", gated - plain, invoke - direct);
+}
+
 static const ef_test tests[] = {
 	{ "mpk availability agrees with CPUID", test_availability_matches_cpuid },
 	{ "mpk namespace, heap and stack carry the domain key", test_namespace_is_tagged },
@@ -620,12 +952,15 @@ static const ef_test tests[] = {
 	{ "mpk domain TLS (dynamic and libc static)", test_thread_local_storage },
 	{ "mpk libsodium crypto_generichash equals direct, key 0 denied", test_libsodium_generichash },
 	{ "mpk brotli round trip equals direct, key 0 denied", test_brotli_round_trip },
-	{ "mpk foreign read/write of host global, heap, stack, TLS fault", test_host_memory_denied },
-	{ "mpk --foreign-read=host reads but cannot write", test_host_read_policy },
-	{ "mpk foreign stack overflow hits the guard page", test_foreign_stack_overflow },
-	{ "mpk jump into the gate with a forged PKRU traps", test_forged_pkru_jump },
+	{ "mpk foreign read/write of host global, heap, stack, TLS: stopped, host goes on", test_host_memory_denied },
+	{ "mpk attack suite: each attack stopped, host goes on", test_attacks },
+	{ "mpk load-time wrpkru/xrstor scan and --strict-scan", test_scan },
+	{ "mpk callbacks, nested three deep", test_callbacks },
+	{ "mpk callback attacks: unregistered slot, another domain's", test_callback_attacks },
+	{ "mpk second thread refused while the first is inside", test_second_thread },
 	{ "mpk signals and preemption during 5000 foreign calls", test_signals_and_preemption },
 	{ "mpk gate round trip within 60 instructions of a direct call", test_gate_instruction_budget },
+	{ "mpk callback round trip within twice an invoke round trip", test_callback_instruction_budget },
 };
 
 EF_TEST_MAIN(tests)
