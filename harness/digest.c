@@ -6,14 +6,13 @@ int ef_bench_digest(const ef_bench *b, uint64_t param, uint64_t iters,
 		    uint64_t *out, char *err, size_t errlen)
 {
 	void *ctx = b->setup(param, err, errlen);
+	int failed;
+
 	if (!ctx)
 		return -1;
 	b->run(ctx, iters);
 	*out = b->result(ctx);
-	if (b->fault && b->fault(ctx, err, errlen)) {
-		b->teardown(ctx);
-		return -1;
-	}
+	failed = b->fault && b->fault(ctx, err, errlen);
 	b->teardown(ctx);
-	return 0;
+	return failed ? -1 : 0;
 }

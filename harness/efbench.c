@@ -142,6 +142,21 @@ static void fail(ef_run *r, ef_group *g, unsigned mode, const char *msg)
 		ef_mode_name(mode), msg);
 }
 
+/* When a foreign call of the benchmark failed (its domain faulted): an
+ * error row, and the benchmark torn down; the run goes on with the next
+ * one, in fresh domains. */
+static int faulted(ef_run *r, ef_group *g, unsigned mode, void *ctx)
+{
+	const ef_bench *b = g->bench[mode];
+	char err[256];
+
+	if (!b->fault || !b->fault(ctx, err, sizeof err))
+		return 0;
+	b->teardown(ctx);
+	fail(r, g, mode, err);
+	return 1;
+}
+
 /* Check, then time, one benchmark in one mode. */
 static void measure(ef_run *r, ef_group *g, unsigned mode, uint64_t reference,
 		    uint64_t *rng, double *values)
@@ -161,12 +176,8 @@ static void measure(ef_run *r, ef_group *g, unsigned mode, uint64_t reference,
 	}
 	b->run(ctx, EF_CHECK_ITERS);
 	got = b->result(ctx);
-	if (b->fault && b->fault(ctx, err, sizeof err)) {
-		/* The rest of the run goes on, with fresh domains. */
-		b->teardown(ctx);
-		fail(r, g, mode, err);
+	if (faulted(r, g, mode, ctx))
 		return;
-	}
 	if (got != reference) {
 		snprintf(err, sizeof err, "result 0x%016" PRIx64 " differs from "
 			 "unsafe mode's 0x%016" PRIx64 "; not timed", got, reference);
@@ -175,11 +186,8 @@ static void measure(ef_run *r, ef_group *g, unsigned mode, uint64_t reference,
 		return;
 	}
 	n = ef_runner_measure(b, ctx, &cfg, rng, on_sample, &sink);
-	if (b->fault && b->fault(ctx, err, sizeof err)) {
-		b->teardown(ctx);
-		fail(r, g, mode, err);
+	if (faulted(r, g, mode, ctx))
 		return;
-	}
 	b->teardown(ctx);
 	if (n && !ef_stats_compute(values, n, &g->stats[mode]))
 		g->outcome[mode] = EF_RAN;
@@ -317,7 +325,7 @@ static void scan_meta(FILE *meta, int strict)
 	fprintf(meta, "mpk_strict_scan=%s\n", strict ? "on" : "off");
 	for (unsigned i = 0; (h = ef_mpk_scan_of(i, &set, &n)); i++) {
 		fprintf(meta, "mpk_scan_%s=%u\n", set, n);
-		for (unsigned k = 0; k < n && k < 32; k++)
+		for (unsigned k = 0; k < n && k < EF_MPK_SCAN_KEPT; k++)
 			fprintf(meta, "mpk_scan_%s_%u=%s at %s (%#lx)\n", set, k,
 				h[k].insn, h[k].where, (unsigned long)h[k].addr);
 	}

@@ -213,6 +213,12 @@ static inline const char *efm_fault(const ef_domain *d, char *buf, size_t len)
 		efm_stack_offset(&((type *)ctx)->d, offset);                \
 	}
 
+/* The ef_bench fields of a workload that defines run() and teardown() and
+ * uses EFM_BENCH_ACCESSORS. */
+#define EFM_BENCH_HOOKS                                                     \
+	.run = run, .result = result, .fault = fault,                       \
+	.stack_offset = stack_offset, .teardown = teardown
+
 /* Upgrade and validate: checks where the mode has them, trust otherwise. */
 static inline ef_status efm_upgrade(const ef_domain *d, const void *p,
 				    size_t size, size_t align, unsigned access,

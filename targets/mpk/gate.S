@@ -440,9 +440,7 @@ set_fs:
 9:	push %rdi
 	push %rsi
 	push %rdx
-	mov $SYS_arch_prctl, %eax
-	mov $ARCH_SET_FS, %edi
-	syscall
+	SET_FS_SYSCALL %rsi
 	pop %rdx
 	pop %rsi
 	pop %rdi

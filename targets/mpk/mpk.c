@@ -75,13 +75,14 @@ struct ef_mpk_ns {
 	void *arena;                /* the domain heap (libefheap.so) */
 	size_t arena_bytes;
 	unsigned char *tblock;      /* the domain's thread block mapping */
-	ef_domain *domains[16];     /* open domains over it (callbacks find
+#define NS_DOMAINS 16
+	ef_domain *domains[NS_DOMAINS]; /* open domains over it (callbacks find
 				     * theirs by the foreign stack pointer) */
 	ef_domain *cb_domain;       /* the last one a callback came from */
 	volatile int poisoned;
 	char refused[300];          /* why the set was loaded but refused */
 	ef_mpk_fault fault;         /* what poisoned it */
-	ef_mpk_scan_hit hits[32];   /* the load-time scan's first hits */
+	ef_mpk_scan_hit hits[EF_MPK_SCAN_KEPT]; /* the scan's first hits */
 	unsigned nhits;             /* all of them */
 };
 
@@ -234,13 +235,24 @@ static ef_status tag_range(uintptr_t lo, uintptr_t hi, int key)
 	return EF_OK;
 }
 
+/* A handler in the three-argument form, or NULL for SIG_DFL and SIG_IGN
+ * (and a NULL action). */
+typedef void (*handler_fn)(int, siginfo_t *, void *);
+static handler_fn handler_of(const struct sigaction *sa)
+{
+	if (!sa || sa->sa_handler == SIG_DFL || sa->sa_handler == SIG_IGN)
+		return NULL;
+	return sa->sa_flags & SA_SIGINFO ? sa->sa_sigaction
+		: (handler_fn)(void (*)(void))sa->sa_handler;
+}
+
 /* The host's PKRU, as the gates restore it: every key the runtime
  * allocated is open to the host (pkey_alloc opened it in this thread). */
 static void host_pkru_changed(void)
 {
 	ef_mpk_host_pkru = rdpkru();
 	for (unsigned i = 0; i < EF_MPK_SLOTS; i++)
-		((struct shadow *)(ef_mpk_shadow + i * 64))->host = ef_mpk_host_pkru;
+		SHADOW(i)->host = ef_mpk_host_pkru;
 }
 
 /* The system-call filter.  Protection keys do not cover what the kernel
@@ -428,11 +440,8 @@ static ef_status global_init(void)
 			struct sigaction old;
 			if (sigaction(sigs[k], &sa, &old))
 				return fail(done, "sigaction: %s", strerror(errno));
-			if (old.sa_sigaction != ef_mpk_signal_entry &&
-			    old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN)
-				ef_mpk_handlers[sigs[k]] = (old.sa_flags & SA_SIGINFO)
-					? old.sa_sigaction
-					: (void (*)(int, siginfo_t *, void *))(void (*)(void))old.sa_handler;
+			if (old.sa_sigaction != ef_mpk_signal_entry && handler_of(&old))
+				ef_mpk_handlers[sigs[k]] = handler_of(&old);
 		}
 	}
 	done = EF_OK;
@@ -564,6 +573,23 @@ static ef_status build_thread_block(struct ef_mpk_ns *ns, struct link_map *head)
 	return EF_OK;
 }
 
+/* The first object of the namespace's link map; -1 when dlinfo fails. */
+static int namespace_head(const struct ef_mpk_ns *ns, struct link_map **lm)
+{
+	if (dlinfo(ns->handle, RTLD_DI_LINKMAP, lm))
+		return -1;
+	while ((*lm)->l_prev)
+		*lm = (*lm)->l_prev;
+	return 0;
+}
+
+/* The file name of a path, without its directories. */
+static const char *base_name(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+	return slash ? slash + 1 : path;
+}
+
 /* Every offset of the namespace's executable segments (ld.so's, shared
  * with the host, included) that holds the bytes of wrpkru (0f 01 ef) or
  * xrstor (0f ae /5 with a memory operand): code that could write PKRU if
@@ -573,15 +599,12 @@ static ef_status scan_namespace(struct ef_mpk_ns *ns)
 {
 	struct link_map *lm;
 
-	if (dlinfo(ns->handle, RTLD_DI_LINKMAP, &lm))
+	if (namespace_head(ns, &lm))
 		return fail(EF_E_UNAVAILABLE, "dlinfo: %s", dlerror());
-	while (lm->l_prev)
-		lm = lm->l_prev;
 	ns->nhits = 0;
 	for (struct link_map *l = lm; l; l = l->l_next) {
 		struct object o;
-		const char *name = l->l_name && strrchr(l->l_name, '/')
-			? strrchr(l->l_name, '/') + 1 : l->l_name;
+		const char *name = base_name(l->l_name);
 		if (object_of(l, &o))
 			continue;
 		for (unsigned j = 0; j < o.phnum; j++) {
@@ -601,7 +624,7 @@ static ef_status scan_namespace(struct ef_mpk_ns *ns)
 					insn = "xrstor";
 				if (!insn)
 					continue;
-				if (ns->nhits++ >= sizeof ns->hits / sizeof *ns->hits)
+				if (ns->nhits++ >= EF_MPK_SCAN_KEPT)
 					continue;
 				h = &ns->hits[ns->nhits - 1];
 				h->addr = (uintptr_t)(p + b);
@@ -656,10 +679,8 @@ static ef_status load_namespace(struct ef_mpk_ns *ns, const char *set)
 		return fail(EF_E_UNAVAILABLE, "pkey_mprotect(domain heap): %s",
 			    strerror(errno));
 
-	if (dlinfo(ns->handle, RTLD_DI_LINKMAP, &lm))
+	if (namespace_head(ns, &lm))
 		return fail(EF_E_UNAVAILABLE, "dlinfo: %s", dlerror());
-	while (lm->l_prev)
-		lm = lm->l_prev;
 	s = EF_OK;
 	/* Every object of the namespace but ld.so, which all namespaces share
 	 * with the host. */
@@ -792,7 +813,7 @@ ef_status ef_mpk_open(ef_domain *d, const char *set, const ef_domain_config *cfg
 		return fail(s, "%s", ef_strerror(s));
 	}
 	for (unsigned k = 0; ; k++) {
-		if (k == sizeof ns->domains / sizeof *ns->domains) {
+		if (k == NS_DOMAINS) {
 			ef_domain_close(d);
 			return fail(EF_E_NOMEM, "more than %u domains open over "
 				    "library set %s", k, set);
@@ -811,7 +832,7 @@ void ef_mpk_close(ef_domain *d)
 	ef_mpk_slot *slot = d->runtime_state;
 
 	if (slot && slot->ns)
-		for (unsigned k = 0; k < sizeof slot->ns->domains / sizeof *slot->ns->domains; k++)
+		for (unsigned k = 0; k < NS_DOMAINS; k++)
 			if (slot->ns->domains[k] == d)
 				slot->ns->domains[k] = NULL;
 	if (slot && slot->ns && slot->ns->cb_domain == d)
@@ -908,7 +929,7 @@ void ef_mpk_thread_init(void)
 int ef_mpk_sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 {
 	struct sigaction a, prev;
-	void (*prev_handler)(int, siginfo_t *, void *);
+	handler_fn prev_handler;
 	int r;
 
 	if (sig <= 0 || sig >= NSIG) {
@@ -929,20 +950,15 @@ int ef_mpk_sigaction(int sig, const struct sigaction *act, struct sigaction *old
 			sigaction(sig, NULL, old);
 			old->sa_flags |= SA_SIGINFO;
 			old->sa_sigaction = prev_handler ? prev_handler
-				: (void (*)(int, siginfo_t *, void *))(void (*)(void))SIG_DFL;
+				: (handler_fn)(void (*)(void))SIG_DFL;
 		}
 		if (act)
-			ef_mpk_handlers[sig] = act->sa_handler == SIG_DFL ||
-					       act->sa_handler == SIG_IGN ? NULL
-				: (act->sa_flags & SA_SIGINFO) ? act->sa_sigaction
-				: (void (*)(int, siginfo_t *, void *))(void (*)(void))act->sa_handler;
+			ef_mpk_handlers[sig] = handler_of(act);
 		return 0;
 	}
-	if (act && act->sa_handler != SIG_DFL && act->sa_handler != SIG_IGN) {
+	if (handler_of(act)) {
 		a = *act;
-		ef_mpk_handlers[sig] = (a.sa_flags & SA_SIGINFO)
-			? a.sa_sigaction
-			: (void (*)(int, siginfo_t *, void *))(void (*)(void))a.sa_handler;
+		ef_mpk_handlers[sig] = handler_of(act);
 		a.sa_flags |= SA_SIGINFO;
 		a.sa_sigaction = ef_mpk_signal_entry;
 		r = sigaction(sig, &a, &prev);
@@ -1036,10 +1052,12 @@ static int faulting_slot(const ucontext_t *uc, const char **what)
 	return -1;
 }
 
+/* The namespace is poisoned, and the calling thread's call failed. */
 static void poison(struct ef_mpk_ns *ns)
 {
 	ef_mpk_slot *slot = &ef_mpk_slots[ns->slot];
 	ns->poisoned = 1;
+	ef_mpk_tls.status = EF_E_FAULT;
 	for (unsigned v = 0; v < EF_MPK_VARIANTS; v++)
 		slot->entry[v] = (void *)ef_mpk_gate_poisoned;
 }
@@ -1055,7 +1073,7 @@ void ef_mpk_on_fault(int sig, siginfo_t *si, void *ucv)
 
 	if (i < 0) {
 		/* The host's own fault, or a signal sent to the process. */
-		void (*h)(int, siginfo_t *, void *) = ef_mpk_handlers[sig];
+		handler_fn h = ef_mpk_handlers[sig];
 		if (h) {
 			h(sig, si, ucv);
 			return;
@@ -1080,7 +1098,7 @@ void ef_mpk_on_fault(int sig, siginfo_t *si, void *ucv)
 		f->access = err & 0x10 ? EF_EXEC : err & 2 ? EF_WRITE : EF_READ;
 	}
 	rsp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
-	for (unsigned k = 0; k < sizeof ns->domains / sizeof *ns->domains; k++) {
+	for (unsigned k = 0; k < NS_DOMAINS; k++) {
 		const ef_domain *d = ns->domains[k];
 		uintptr_t lo = d ? (uintptr_t)d->stack_lo : 0;
 		if (d && ((f->addr < lo && f->addr >= lo - GUARD) ||
@@ -1090,7 +1108,6 @@ void ef_mpk_on_fault(int sig, siginfo_t *si, void *ucv)
 	if (what)
 		snprintf(f->what, sizeof f->what, "%s", what);
 	poison(ns);
-	ef_mpk_tls.status = EF_E_FAULT;
 	ef_mpk_unwind(ef_mpk_gate_exits[i][ef_mpk_fsgsbase]);
 }
 
@@ -1134,15 +1151,13 @@ const char *ef_mpk_fault_describe(const ef_mpk_fault *f, char *buf, size_t len)
 			? "executing" : "reading";
 	if (f->pkey >= 0)
 		snprintf(key, sizeof key, " (key %d)", f->pkey);
-	if (dladdr((void *)f->pc, &info) && info.dli_fname)
-		snprintf(where, sizeof where, " (%s+%#lx)",
-			 strrchr(info.dli_fname, '/') ? strrchr(info.dli_fname, '/') + 1
-						      : info.dli_fname,
-			 (unsigned long)(f->pc - (uintptr_t)info.dli_fbase));
 	if (!f->signo) {
 		snprintf(buf, len, "%s", f->what);
 		return buf;
 	}
+	if (dladdr((void *)f->pc, &info) && info.dli_fname)
+		snprintf(where, sizeof where, " (%s+%#lx)", base_name(info.dli_fname),
+			 (unsigned long)(f->pc - (uintptr_t)info.dli_fbase));
 	snprintf(buf, len, "%s%s%s %s %#lx%s at pc %#lx%s%s%s",
 		 f->stack_overflow ? "foreign stack overflow: " : "",
 		 (unsigned)f->signo < sizeof names / sizeof *names && names[f->signo]
@@ -1163,14 +1178,18 @@ const char *ef_mpk_fault_describe(const ef_mpk_fault *f, char *buf, size_t len)
  * thread alone may call into the domain again: nested calls run below the
  * foreign frames of the call that is waiting.  f[0] := 1 tells the entry
  * to unwind that call instead of returning to foreign code. */
+/* d's stack holds the foreign stack pointer, with room below it. */
+static inline int stack_holds(const ef_domain *d, uint64_t frsp)
+{
+	return d && frsp >= (uintptr_t)d->stack_lo + 256 &&
+	       frsp <= (uintptr_t)d->stack_top;
+}
+
 static ef_domain *callback_domain(struct ef_mpk_ns *ns, uint64_t frsp)
 {
-	for (unsigned j = 0; j < sizeof ns->domains / sizeof *ns->domains; j++) {
-		ef_domain *d = ns->domains[j];
-		if (d && frsp >= (uintptr_t)d->stack_lo + 256 &&
-		    frsp <= (uintptr_t)d->stack_top)
-			return ns->cb_domain = d;
-	}
+	for (unsigned j = 0; j < NS_DOMAINS; j++)
+		if (stack_holds(ns->domains[j], frsp))
+			return ns->cb_domain = ns->domains[j];
 	return NULL;
 }
 
@@ -1182,8 +1201,7 @@ uint64_t ef_mpk_callback_dispatch(unsigned i, uint64_t *f)
 	unsigned char *sp;
 	ef_domain *d = ns->cb_domain;
 
-	if (__builtin_expect(!d || frsp < (uintptr_t)d->stack_lo + 256 ||
-			     frsp > (uintptr_t)d->stack_top, 0))
+	if (__builtin_expect(!stack_holds(d, frsp), 0))
 		d = callback_domain(ns, frsp);
 	if (__builtin_expect(!d || k >= d->ncallbacks, 0)) {
 		memset(&ns->fault, 0, sizeof ns->fault);
@@ -1193,7 +1211,6 @@ uint64_t ef_mpk_callback_dispatch(unsigned i, uint64_t *f)
 			   "domain's stack" : "callback %u is not registered",
 			 (unsigned)k, (unsigned long)frsp);
 		poison(ns);
-		ef_mpk_tls.status = EF_E_FAULT;
 		f[0] = 1;
 		return 0;
 	}

@@ -6,16 +6,19 @@
  * the namespace, the domain heap, the host's argument memory for the domain
  * and its stack carry the domain's protection key; the domain gets its own
  * thread block.  While foreign code runs, PKRU allows the domain's key,
- * read-only the runtime's shared key, and nothing else: host memory (key 0)
- * is neither writable nor, under the default strict policy, readable.
+ * read-only the runtime's shared key, the alternate signal stacks' key, and
+ * nothing else: host memory (key 0) is neither writable nor, under the
+ * default strict policy, readable.
  *
  * A call goes through the gate (gate.S), one per domain slot and variant:
  *
  *   host:    the call site stores the target and the foreign stack pointer
- *            in the slot and calls the slot's gate as if it were the
- *            foreign function (same arguments, same return type);
- *   gate:    saves the callee-saved registers and the host stack pointer,
- *            switches the thread block (wrfsbase, or arch_prctl where the
+ *            in the calling thread's ef_mpk_tls and calls the slot's gate
+ *            as if it were the foreign function (same arguments, same
+ *            return type);
+ *   gate:    saves the callee-saved registers, takes the slot by storing
+ *            the host stack pointer with a compare-and-exchange (a second
+ *            thread is refused, EF_E_BUSY), switches the thread block (wrfsbase, or arch_prctl where the
  *            kernel has not enabled FSGSBASE), copies stacked arguments to
  *            the foreign stack, switches stacks, writes PKRU and checks the
  *            value against a shadow copy, clears registers that still hold
@@ -28,9 +31,14 @@
  * registers keep the host's values (the gate knows neither the callee's
  * arity nor its types, and clearing them all costs more than the budget).
  *
+ * Faults in foreign code end the call and poison the domain, callbacks
+ * enter the host through trampolines, and a seccomp filter refuses the
+ * system calls that would undo the keys: see mpk.c.
+ *
  * Limits: one thread at a time in a domain (it has one stack and one thread
- * block); up to EF_MPK_SLOTS domains (the CPU has 16 keys: key 0 is the
- * host's, one is the shared key); arguments and return values of at most 8
+ * block); up to EF_MPK_SLOTS domains, and no more than the keys allow (the
+ * CPU has 16: key 0 is the host's, one the shared key, one the alternate
+ * signal stacks'); arguments and return values of at most 8
  * bytes each, or a 16-byte return in rdx:rax or xmm0:xmm1 (no structures
  * passed or returned in memory); no variadic foreign functions.
  */
@@ -224,6 +232,7 @@ void *ef_mpk_callback_address(const ef_domain *d, unsigned slot);
 /* What the load-time scan found in the namespace's executable mappings:
  * every offset holding the bytes of wrpkru (0f 01 ef) or xrstor (0f ae /5,
  * any form), instruction boundary or not. */
+#define EF_MPK_SCAN_KEPT 32     /* hits kept per set; all are counted */
 typedef struct ef_mpk_scan_hit {
 	uintptr_t addr;
 	const char *insn;       /* "wrpkru" or "xrstor" */

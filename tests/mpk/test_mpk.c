@@ -661,7 +661,7 @@ static void test_scan(void)
 		return;
 	h = ef_mpk_scan(&dom, &n);
 	CHECK(n > 0 && h);
-	for (unsigned k = 0; k < n && k < 32; k++) {
+	for (unsigned k = 0; k < n && k < EF_MPK_SCAN_KEPT; k++) {
 		const unsigned char *b = (const unsigned char *)h[k].addr;
 		printf("# scan: %s at %s (%#lx)\n", h[k].insn, h[k].where,
 		       (unsigned long)h[k].addr);

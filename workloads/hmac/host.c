@@ -187,8 +187,7 @@ static const uint64_t sizes[] = { 4096 };
 static const ef_bench benches[] = {
 	{ .name = "hmac_sha256", .param_name = "message bytes", .params = sizes,
 	  .nparams = EF_COUNT(sizes), .param_is_bytes = 1, .setup = setup,
-	  .run = run, .result = result, .fault = fault, .stack_offset = stack_offset,
-	  .teardown = teardown },
+	  EFM_BENCH_HOOKS },
 };
 
 const ef_workload EF_MODE_SYM(ef_workload_hmac) = {

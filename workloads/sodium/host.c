@@ -144,8 +144,7 @@ static const uint64_t sizes[] = { 64, 512, 4096, 32768, 1 << 20 };
 static const ef_bench benches[] = {
 	{ .name = "generichash", .param_name = "bytes", .params = sizes,
 	  .nparams = EF_COUNT(sizes), .param_is_bytes = 1, .setup = setup,
-	  .run = run, .result = result, .fault = fault, .stack_offset = stack_offset,
-	  .teardown = teardown },
+	  EFM_BENCH_HOOKS },
 };
 
 const ef_workload EF_MODE_SYM(ef_workload_sodium) = {

@@ -267,8 +267,7 @@ static const uint64_t counts[] = { 1, 8, 64 };
 #define BENCH(nm, what, ps, bytes, setup_fn)                                 \
 	{ .name = nm, .param_name = what, .params = ps,                     \
 	  .nparams = EF_COUNT(ps), .param_is_bytes = bytes,                 \
-	  .setup = setup_fn, .run = run, .result = result, .fault = fault,   \
-	  .stack_offset = stack_offset, .teardown = teardown }
+	  .setup = setup_fn, EFM_BENCH_HOOKS }
 
 static const ef_bench benches[] = {
 	BENCH("invoke_args", "arguments", arities, 0, setup_args),
