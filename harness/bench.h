@@ -30,6 +30,9 @@ typedef struct ef_bench {
 	/* Move the foreign stack by offset bytes (1..4095); may be NULL. */
 	void (*stack_offset)(void *ctx, unsigned offset);
 	void (*teardown)(void *ctx);
+	/* Why this build cannot run the benchmark (the firmware's libsodium
+	 * has no entropy source for randombytes); NULL when it can. */
+	const char *unavailable;
 } ef_bench;
 
 typedef struct ef_workload {
@@ -40,5 +43,41 @@ typedef struct ef_workload {
 } ef_workload;
 
 #define EF_COUNT(a) (sizeof(a) / sizeof *(a))
+
+/* splitmix64 (Steele, Lea and Flood, 2014): the pseudo-random numbers of
+ * the runner's stack offsets and of the workloads' inputs. */
+static inline uint64_t ef_splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* n pseudo-random bytes from seed. */
+static inline void ef_fill_random(void *p, size_t n, uint64_t seed)
+{
+	unsigned char *b = p;
+	for (size_t i = 0; i < n; i += 8) {
+		uint64_t z = ef_splitmix64(&seed);
+		for (size_t k = 0; k < 8 && i + k < n; k++)
+			b[i + k] = (unsigned char)(z >> 8 * k);
+	}
+}
+
+/* Fold n bytes into a result digest, eight at a time (a multiply-xor
+ * hash: equal bytes fold equally; it is no checksum against an adversary,
+ * only the comparison of a mode's output with unsafe mode's). */
+static inline uint64_t ef_fold_bytes(uint64_t acc, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i += 8) {
+		uint64_t w = 0;
+		for (size_t k = 0; k < 8 && i + k < n; k++)
+			w |= (uint64_t)b[i + k] << 8 * k;
+		acc = (acc ^ w) * 0x100000001b3ull + (acc >> 29);
+	}
+	return acc ^ n;
+}
 
 #endif

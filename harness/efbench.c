@@ -157,6 +157,18 @@ static int faulted(ef_run *r, ef_group *g, unsigned mode, void *ctx)
 	return 1;
 }
 
+/* A benchmark's n samples in one mode: its statistics, and the samples
+ * kept for the summary's overhead intervals. */
+static void finish(ef_group *g, unsigned mode, double *values, unsigned n)
+{
+	if (!n || ef_stats_compute(values, n, &g->stats[mode]))
+		return;
+	g->samples[mode] = malloc(n * sizeof *values);
+	if (g->samples[mode])
+		memcpy(g->samples[mode], values, n * sizeof *values);
+	g->outcome[mode] = EF_RAN;
+}
+
 /* Check, then time, one benchmark in one mode. */
 static void measure(ef_run *r, ef_group *g, unsigned mode, uint64_t reference,
 		    uint64_t *rng, double *values)
@@ -189,8 +201,7 @@ static void measure(ef_run *r, ef_group *g, unsigned mode, uint64_t reference,
 	if (faulted(r, g, mode, ctx))
 		return;
 	b->teardown(ctx);
-	if (n && !ef_stats_compute(values, n, &g->stats[mode]))
-		g->outcome[mode] = EF_RAN;
+	finish(g, mode, values, n);
 }
 
 /* A firmware target's samples of one benchmark and mode: every row the
@@ -223,8 +234,8 @@ static void from_firmware(ef_run *r, ef_group *g, unsigned mode,
 	}
 	if (!n)
 		fail(r, g, mode, "the firmware printed no sample for it");
-	else if (!ef_stats_compute(values, n, &g->stats[mode]))
-		g->outcome[mode] = EF_RAN;
+	else
+		finish(g, mode, values, n);
 }
 
 static void format_duration(char *buf, size_t len, double s)
@@ -501,7 +512,7 @@ int main(int argc, char **argv)
 	close(run.fd);
 	printf("\nresults: %s (%u rows, %u errors)\nmetadata: %s\n", out,
 	       run.rows, run.errors, meta_path);
-	free(groups);
+	ef_plan_free(groups, (unsigned)ngroups);
 	if (interrupted) {
 		fprintf(stderr, "efbench: interrupted; %s holds every finished row\n", out);
 		return 130;

@@ -72,3 +72,11 @@ int ef_plan_build(unsigned target_mask, unsigned mode_mask, const char *filter,
 	*out = g;
 	return (int)n;
 }
+
+void ef_plan_free(ef_group *g, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned m = 0; m < EF_MODE_COUNT; m++)
+			free(g[i].samples[m]);
+	free(g);
+}

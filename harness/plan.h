@@ -20,12 +20,16 @@ typedef struct ef_group {
 	char id[160];                           /* workload/bench/param */
 	enum ef_outcome outcome[EF_MODE_COUNT];
 	ef_stats stats[EF_MODE_COUNT];
+	double *samples[EF_MODE_COUNT];         /* stats.n values, sorted */
 } ef_group;
 
 /* Every benchmark of the targets in target_mask, as groups; the selected
  * modes are those in mode_mask.  Returns the count, or -1 with err set. */
 int ef_plan_build(unsigned target_mask, unsigned mode_mask, const char *filter,
 		  ef_group **out, char *err, size_t errlen);
+
+/* Free what ef_plan_build returned and the samples a run kept in it. */
+void ef_plan_free(ef_group *g, unsigned n);
 
 /* Print the summary table of a finished or interrupted run. */
 void ef_summary_print(FILE *out, const ef_group *g, unsigned n);

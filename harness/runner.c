@@ -4,14 +4,6 @@
 
 #define EF_MAX_ITERS (1ull << 40)
 
-uint64_t ef_rng_next(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 /* Run with the host stack lowered by `offset` bytes; returns ticks. */
 static __attribute__((noinline)) uint64_t
 timed_run(const ef_bench *b, void *ctx, uint64_t iters, unsigned offset)
@@ -29,7 +21,7 @@ timed_run(const ef_bench *b, void *ctx, uint64_t iters, unsigned offset)
 
 static unsigned draw_offset(uint64_t *rng)
 {
-	return 1 + (unsigned)(ef_rng_next(rng) % 4095);
+	return 1 + (unsigned)(ef_splitmix64(rng) % 4095);
 }
 
 /* Grow the count tenfold until a run takes a tenth of the target, then

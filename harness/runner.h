@@ -32,7 +32,4 @@ unsigned ef_runner_measure(const ef_bench *b, void *ctx,
 int ef_bench_digest(const ef_bench *b, uint64_t param, uint64_t iters,
 		    uint64_t *out, char *err, size_t errlen);
 
-/* splitmix64: the offset generator; exposed for tests. */
-uint64_t ef_rng_next(uint64_t *state);
-
 #endif

@@ -1,5 +1,6 @@
 /* stats.c: see stats.h. */
 #include "stats.h"
+#include "bench.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -64,4 +65,55 @@ int ef_stats_compute(double *v, size_t n, ef_stats *out)
 		out->ci_lo = out->ci_hi = NAN;
 	}
 	return 0;
+}
+
+static double median_of(double *v, size_t n)
+{
+	qsort(v, n, sizeof *v, cmp_double);
+	return ef_quantile_sorted(v, n, 0.5);
+}
+
+/* The median of n values drawn with replacement from v, using tmp. */
+static double resampled_median(const double *v, size_t n, double *tmp, uint64_t *rng)
+{
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = v[ef_splitmix64(rng) % n];
+	return median_of(tmp, n);
+}
+
+double ef_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
+		   double *lo, double *hi)
+{
+	size_t big = na > nb ? na : nb;
+	double *tmp = malloc((big + EF_BOOTSTRAP_RESAMPLES) * sizeof *tmp);
+	double *ratio = tmp ? tmp + big : NULL, r;
+	uint64_t rng = 0x5eed;
+	unsigned k = 0;
+
+	*lo = *hi = NAN;
+	if (!na || !nb || !tmp) {
+		free(tmp);
+		return NAN;
+	}
+	for (size_t i = 0; i < na; i++)
+		tmp[i] = a[i];
+	r = median_of(tmp, na);
+	for (size_t i = 0; i < nb; i++)
+		tmp[i] = b[i];
+	r /= median_of(tmp, nb);
+	if (na >= EF_CI_MIN_SAMPLES && nb >= EF_CI_MIN_SAMPLES) {
+		for (unsigned i = 0; i < EF_BOOTSTRAP_RESAMPLES; i++) {
+			double x = resampled_median(a, na, tmp, &rng);
+			double y = resampled_median(b, nb, tmp, &rng);
+			if (y != 0)
+				ratio[k++] = x / y;
+		}
+		if (k) {
+			qsort(ratio, k, sizeof *ratio, cmp_double);
+			*lo = ef_quantile_sorted(ratio, k, 0.025);
+			*hi = ef_quantile_sorted(ratio, k, 0.975);
+		}
+	}
+	free(tmp);
+	return r;
 }

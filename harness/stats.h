@@ -24,4 +24,17 @@ int ef_median_ci_ranks(size_t n, double confidence, size_t *lo, size_t *hi);
 /* Sorts v in place and fills out; returns -1 when n == 0. */
 int ef_stats_compute(double *v, size_t n, ef_stats *out);
 
+/* Samples of fewer than this many values get no interval (NaN bounds);
+ * as for the median's own interval (ef_median_ci_ranks). */
+#define EF_CI_MIN_SAMPLES 6
+
+/* The ratio of medians median(a) / median(b), as an overhead of mode a over
+ * mode b, with a 95% percentile-bootstrap confidence interval in [*lo, *hi]:
+ * EF_BOOTSTRAP_RESAMPLES resamples of each sample, drawn with replacement
+ * from a fixed seed, so one input always gives one interval.  NaN bounds
+ * when either sample has fewer than EF_CI_MIN_SAMPLES values. */
+#define EF_BOOTSTRAP_RESAMPLES 2000
+double ef_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
+		   double *lo, double *hi);
+
 #endif

@@ -1,7 +1,10 @@
-/* summary.c: the table printed at the end of a run: the median per
- * benchmark and mode, each mode's ratio to unsafe, and the budgets of
- * DESIGN.md that this run measured. */
+/* summary.c: the tables printed at the end of a run: the median per
+ * benchmark and mode with each mode's ratio to unsafe; the overheads
+ * (validate/unsafe, invoke/unsafe, full/invoke, full/unsafe) with their
+ * confidence intervals; and the budgets of DESIGN.md that this run
+ * measured. */
 #include "plan.h"
+#include "stats.h"
 
 #include <math.h>
 #include <string.h>
@@ -105,6 +108,73 @@ static void print_pmp_budget(FILE *out, const ef_group *g, unsigned n, int heade
 	}
 }
 
+/* The overheads DESIGN.md reports (as the Omniglot artifact does), each a
+ * mode's median over another's. */
+static const struct overhead {
+	unsigned num, den;
+} overheads[] = {
+	{ EF_MODE_VALIDATE, EF_MODE_UNSAFE },
+	{ EF_MODE_INVOKE, EF_MODE_UNSAFE },
+	{ EF_MODE_FULL, EF_MODE_INVOKE },
+	{ EF_MODE_FULL, EF_MODE_UNSAFE },
+};
+
+/* Per target, every benchmark's overheads with 95% bootstrap intervals
+ * (ef_ratio_ci), for the pairs of modes the target has. */
+static void print_overheads(FILE *out, const ef_group *g, unsigned n)
+{
+	const ef_target *target = NULL;
+	unsigned cols = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		const ef_group *x = &g[i];
+
+		if (x->target != target) {
+			unsigned modes = ef_target_modes(x->target);
+			target = x->target;
+			cols = 0;
+			for (unsigned k = 0; k < EF_COUNT(overheads); k++)
+				if (modes >> overheads[k].num & 1 && modes >> overheads[k].den & 1)
+					cols |= 1u << k;
+			if (!cols)
+				continue;
+			fprintf(out, "\ntarget %s: overheads, ratio of medians [95%% bootstrap "
+				"CI]%s\n%-36s", target->name,
+				target->board ? "; invoke and full warm" : "", "benchmark");
+			for (unsigned k = 0; k < EF_COUNT(overheads); k++)
+				if (cols >> k & 1) {
+					char head[40];
+					snprintf(head, sizeof head, "%s/%s",
+						 ef_mode_name(overheads[k].num),
+						 ef_mode_name(overheads[k].den));
+					fprintf(out, " %-24s", head);
+				}
+			fputc('\n', out);
+		}
+		if (!cols)
+			continue;
+		fprintf(out, "%-36s", x->id);
+		for (unsigned k = 0; k < EF_COUNT(overheads); k++) {
+			unsigned a = overheads[k].num, b = overheads[k].den;
+			char cell[64] = "-";
+			double lo, hi, r;
+
+			if (!(cols >> k & 1))
+				continue;
+			if (have(x, a) && have(x, b) && x->samples[a] && x->samples[b]) {
+				r = ef_ratio_ci(x->samples[a], x->stats[a].n, x->samples[b],
+						x->stats[b].n, &lo, &hi);
+				if (isnan(lo))
+					snprintf(cell, sizeof cell, "%.3f", r);
+				else
+					snprintf(cell, sizeof cell, "%.3f [%.3f,%.3f]", r, lo, hi);
+			}
+			fprintf(out, " %-24s", cell);
+		}
+		fputc('\n', out);
+	}
+}
+
 void ef_summary_print(FILE *out, const ef_group *g, unsigned n)
 {
 	const ef_target *target = NULL;
@@ -145,5 +215,6 @@ void ef_summary_print(FILE *out, const ef_group *g, unsigned n)
 		}
 		fputc('\n', out);
 	}
+	print_overheads(out, g, n);
 	print_pmp_budget(out, g, n, print_budgets(out, g, n));
 }
