@@ -155,6 +155,79 @@ static inline void efm_stack_offset(ef_domain *d, unsigned offset)
 #endif
 }
 
+/* Buffers a foreign call reads or writes, passed the way a user of
+ * encapsulated functions must pass them: the host's data stays in host
+ * memory; outside unsafe mode each call's arguments are copied into a buffer
+ * in the domain before the call (efm_copy_in) and its results are copied
+ * out after it (efm_copy_out), and that copying is part of what a benchmark
+ * measures.  In unsafe mode the library gets the host buffer itself and both
+ * copies vanish.
+ *
+ * efm_buffer: the foreign buffer that stands for `bytes` bytes at `host`. */
+static inline void *efm_buffer(ef_domain *d, void *host, size_t bytes)
+{
+#if EF_DOMAIN
+	(void)host;
+	return ef_heap_alloc(d, bytes ? bytes : 1, 16);
+#else
+	(void)d, (void)bytes;
+	return host;
+#endif
+}
+
+static inline void efm_buffer_free(ef_domain *d, void *foreign)
+{
+#if EF_DOMAIN
+	if (foreign)
+		ef_heap_free(d, foreign);
+#else
+	(void)d, (void)foreign;
+#endif
+}
+
+static inline void efm_copy_in(void *foreign, const void *host, size_t n)
+{
+#if EF_DOMAIN
+	memcpy(foreign, host, n);
+#else
+	(void)foreign, (void)host, (void)n;
+#endif
+}
+
+/* Copy n result bytes out of the domain; with checks the foreign range is
+ * upgraded first (it must lie, readable, in the domain's memory). */
+static inline ef_status efm_copy_out(const ef_domain *d, void *host,
+				     const void *foreign, size_t n);
+
+/* A size the library wrote to a size_t in foreign memory, read once; with
+ * checks the word is upgraded (aligned, readable, in the domain) and the
+ * size must not exceed cap, the buffer it describes, before the host uses
+ * it.  Without checks the host trusts it. */
+static inline ef_status efm_read_size(const ef_domain *d, const size_t *foreign,
+				      size_t cap, size_t *out);
+
+/* A foreign function's int result that must be a truth value (0 or 1, as
+ * BROTLI_BOOL), or lie in [lo, hi]: checked in the modes with checks. */
+static inline ef_status efm_valid_bool_ret(int v)
+{
+#if EF_CHECKS
+	return ef_valid_enum(v, 0, 1);
+#else
+	(void)v;
+	return EF_OK;
+#endif
+}
+
+static inline ef_status efm_valid_enum_ret(int v, int lo, int hi)
+{
+#if EF_CHECKS
+	return ef_valid_enum(v, lo, hi);
+#else
+	(void)v, (void)lo, (void)hi;
+	return EF_OK;
+#endif
+}
+
 /* Call foreign function fn with the given arguments. */
 #if EF_DOMAIN
 #define EFM_INVOKE(d, fn, ...) EF_RUNTIME_INVOKE(d, fn, __VA_ARGS__)
@@ -214,10 +287,12 @@ static inline const char *efm_fault(const ef_domain *d, char *buf, size_t len)
 	}
 
 /* The ef_bench fields of a workload that defines run() and teardown() and
- * uses EFM_BENCH_ACCESSORS. */
-#define EFM_BENCH_HOOKS                                                     \
-	.run = run, .result = result, .fault = fault,                       \
+ * uses EFM_BENCH_ACCESSORS; EFM_BENCH_HOOKS_RUN for one whose benchmarks
+ * have run functions of their own. */
+#define EFM_BENCH_HOOKS_RUN(runner)                                         \
+	.run = runner, .result = result, .fault = fault,                    \
 	.stack_offset = stack_offset, .teardown = teardown
+#define EFM_BENCH_HOOKS EFM_BENCH_HOOKS_RUN(run)
 
 /* Upgrade and validate: checks where the mode has them, trust otherwise. */
 static inline ef_status efm_upgrade(const ef_domain *d, const void *p,
@@ -242,6 +317,39 @@ static inline void *efm_get(const ef_domain *d, ef_ref r)
 	(void)d;
 	return r.ptr;
 #endif
+}
+
+static inline ef_status efm_copy_out(const ef_domain *d, void *host,
+				     const void *foreign, size_t n)
+{
+#if EF_DOMAIN
+	ef_ref r;
+	ef_status s = efm_upgrade(d, foreign, n, 1, EF_READ, &r);
+	if (s)
+		return s;
+	memcpy(host, efm_get(d, r), n);
+#else
+	(void)d, (void)host, (void)foreign, (void)n;
+#endif
+	return EF_OK;
+}
+
+static inline ef_status efm_read_size(const ef_domain *d, const size_t *foreign,
+				      size_t cap, size_t *out)
+{
+	ef_ref r;
+	ef_status s = efm_upgrade(d, foreign, sizeof *foreign, _Alignof(size_t),
+				  EF_READ, &r);
+	if (s)
+		return s;
+	*out = *(const volatile size_t *)efm_get(d, r);
+#if EF_CHECKS
+	if (*out > cap)
+		return EF_E_BOUNDS;
+#else
+	(void)cap;
+#endif
+	return EF_OK;
 }
 
 static inline ef_status efm_upgrade_utf8(const ef_domain *d, const void *p,

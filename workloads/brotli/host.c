@@ -3,14 +3,18 @@
  * firmware), compiled once per mode.
  *
  *   round_trip/N   BrotliEncoderCompress (default quality and window,
- *                  generic mode) of the first N bytes of text.h into a
- *                  buffer twice their size, then BrotliDecoderDecompress;
- *                  the result must be the input.  N = 8 ... 1024.
+ *                  generic mode) of the first N bytes of the text (text.h)
+ *                  into a buffer twice their size, then
+ *                  BrotliDecoderDecompress; the result must be the input.
+ *                  N = 8 ... 1024, and 64 KiB.
  *
- * Outside unsafe mode input, buffers and the size words live in the
- * domain's memory.  In full mode the returned BROTLI_BOOL and decoder result
- * are validated as enumerations and the sizes the library wrote are checked
- * against their buffers before the host reads a byte.
+ * The text, the compressed and the decompressed bytes live in host memory.
+ * Outside unsafe mode each round trip copies the text and the size words
+ * into the domain before the calls and the results out after them (as a
+ * user of encapsulated functions must: ef_mode.h, efm_buffer).  In full
+ * mode the returned BROTLI_BOOL is validated as a bool and the decoder's
+ * result as its enumeration, and each size the library wrote is upgraded
+ * and checked against its buffer before the host reads a byte.
  */
 #include "../../harness/bench.h"
 #include "../../targets/ef_mode.h"
@@ -24,43 +28,45 @@
 
 struct br {
 	ef_domain d;
-	unsigned char *in, *enc, *dec;
-	size_t *enc_size, *dec_size;
 	uint64_t param, digest;
+	size_t got;                     /* the last compressed size */
+	/* host memory */
+	unsigned char *text, *enc, *dec;
+	size_t enc_size, dec_size;
+	/* what the library gets: domain buffers, or the host's in unsafe mode */
+	unsigned char *f_text, *f_enc, *f_dec;
+	size_t *f_enc_size, *f_dec_size;
 };
 
-/* One round trip; the compressed size, or 0 when a check failed. */
-static uint64_t round_trip(struct br *b)
+/* One round trip; the compressed size, or 0 when a call failed, a check
+ * failed or the text did not come back. */
+static size_t round_trip(struct br *b)
 {
-	size_t n = (size_t)b->param, cap = 2 * n, got;
-	int ok;
-#if EF_CHECKS
-	ef_ref r;
-#endif
+	const size_t n = (size_t)b->param, cap = 2 * n;
+	size_t got, back;
+	int rc;
 
-	*b->enc_size = cap;
-	ok = EFM_INVOKE(&b->d, BrotliEncoderCompress, (int)BROTLI_DEFAULT_QUALITY,
+	efm_copy_in(b->f_text, b->text, n);
+	b->enc_size = cap;
+	efm_copy_in(b->f_enc_size, &b->enc_size, sizeof b->enc_size);
+	rc = EFM_INVOKE(&b->d, BrotliEncoderCompress, (int)BROTLI_DEFAULT_QUALITY,
 			(int)BROTLI_DEFAULT_WINDOW, BROTLI_MODE_GENERIC, n,
-			(const uint8_t *)b->in, b->enc_size, (uint8_t *)b->enc);
-#if EF_CHECKS
-	if (ef_valid_enum(ok, 0, 1) || efm_upgrade(&b->d, b->enc_size, sizeof(size_t),
-						    sizeof(size_t), EF_READ, &r))
+			(const uint8_t *)b->f_text, b->f_enc_size, (uint8_t *)b->f_enc);
+	if (efm_valid_bool_ret(rc) || rc != BROTLI_TRUE ||
+	    efm_read_size(&b->d, b->f_enc_size, cap, &got) ||
+	    efm_copy_out(&b->d, b->enc, b->f_enc, got))
 		return 0;
-#endif
-	got = *b->enc_size;
-	if (!ok || got > cap)
-		return 0;
-	*b->dec_size = n;
-	ok = EFM_INVOKE(&b->d, BrotliDecoderDecompress, got, (const uint8_t *)b->enc,
-			b->dec_size, (uint8_t *)b->dec);
-#if EF_CHECKS
-	if (ef_valid_enum(ok, BROTLI_DECODER_RESULT_ERROR,
-			  BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT) ||
-	    efm_upgrade(&b->d, b->dec, n, 1, EF_READ, &r))
-		return 0;
-#endif
-	if (ok != BROTLI_DECODER_RESULT_SUCCESS || *b->dec_size != n ||
-	    memcmp(b->dec, b->in, n))
+	/* The host keeps its copy of the compressed bytes; the decoder reads
+	 * them where the encoder left them, in the domain. */
+	b->dec_size = n;
+	efm_copy_in(b->f_dec_size, &b->dec_size, sizeof b->dec_size);
+	rc = EFM_INVOKE(&b->d, BrotliDecoderDecompress, got, (const uint8_t *)b->f_enc,
+			b->f_dec_size, (uint8_t *)b->f_dec);
+	if (efm_valid_enum_ret(rc, BROTLI_DECODER_RESULT_ERROR,
+			       BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT) ||
+	    rc != BROTLI_DECODER_RESULT_SUCCESS ||
+	    efm_read_size(&b->d, b->f_dec_size, n, &back) || back != n ||
+	    efm_copy_out(&b->d, b->dec, b->f_dec, n) || memcmp(b->dec, b->text, n))
 		return 0;
 	return got;
 }
@@ -75,8 +81,9 @@ static void *setup(uint64_t n, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (n > sizeof ef_brotli_text - 1) {
-		snprintf(err, errlen, "the text has only %zu bytes", sizeof ef_brotli_text - 1);
+	if (n > ef_brotli_text_bytes) {
+		snprintf(err, errlen, "the text has only %lu bytes",
+			 (unsigned long)ef_brotli_text_bytes);
 		free(b);
 		return NULL;
 	}
@@ -85,18 +92,23 @@ static void *setup(uint64_t n, char *err, size_t errlen)
 		return NULL;
 	}
 	b->param = n;
-	b->in = efm_alloc(&b->d, n);
-	b->enc = efm_alloc(&b->d, 2 * n);
-	b->dec = efm_alloc(&b->d, n);
-	b->enc_size = efm_alloc(&b->d, sizeof *b->enc_size);
-	b->dec_size = efm_alloc(&b->d, sizeof *b->dec_size);
-	if (!b->in || !b->enc || !b->dec || !b->enc_size || !b->dec_size) {
+	b->text = malloc(n);
+	b->enc = malloc(2 * n);
+	b->dec = malloc(n);
+	if (b->text && b->enc && b->dec) {
+		b->f_text = efm_buffer(&b->d, b->text, n);
+		b->f_enc = efm_buffer(&b->d, b->enc, 2 * n);
+		b->f_dec = efm_buffer(&b->d, b->dec, n);
+		b->f_enc_size = efm_buffer(&b->d, &b->enc_size, sizeof b->enc_size);
+		b->f_dec_size = efm_buffer(&b->d, &b->dec_size, sizeof b->dec_size);
+	}
+	if (!b->f_text || !b->f_enc || !b->f_dec || !b->f_enc_size || !b->f_dec_size) {
 		snprintf(err, errlen, "cannot allocate %llu bytes in the domain",
 			 (unsigned long long)n);
 		teardown(b);
 		return NULL;
 	}
-	memcpy(b->in, ef_brotli_text, n);
+	memcpy(b->text, ef_brotli_text, n);
 	if (!round_trip(b)) {
 		snprintf(err, errlen, "the round trip of %llu bytes does not give "
 			 "them back", (unsigned long long)n);
@@ -106,15 +118,20 @@ static void *setup(uint64_t n, char *err, size_t errlen)
 	return b;
 }
 
+/* Each iteration's compressed size, then the last compressed and
+ * decompressed bytes in full: every mode must produce unsafe mode's. */
 static void run(void *ctx, uint64_t iters)
 {
 	struct br *b = ctx;
 	uint64_t acc = b->digest;
 
 	for (uint64_t it = 0; it < iters; it++) {
-		uint64_t got = round_trip(b);
-		acc = acc * 31 + (got ? got : 0xbad0000000000000ull);
+		b->got = round_trip(b);
+		acc = acc * 31 + (b->got ? b->got : 0xbad0000000000000ull);
 	}
+	if (b->got)
+		acc = ef_fold_bytes(ef_fold_bytes(acc, b->enc, b->got), b->dec,
+				    (size_t)b->param);
 	b->digest = acc;
 }
 
@@ -123,16 +140,19 @@ EFM_BENCH_ACCESSORS(struct br)
 static void teardown(void *ctx)
 {
 	struct br *b = ctx;
-	efm_free(&b->d, b->in);
-	efm_free(&b->d, b->enc);
-	efm_free(&b->d, b->dec);
-	efm_free(&b->d, b->enc_size);
-	efm_free(&b->d, b->dec_size);
+	efm_buffer_free(&b->d, b->f_text);
+	efm_buffer_free(&b->d, b->f_enc);
+	efm_buffer_free(&b->d, b->f_dec);
+	efm_buffer_free(&b->d, b->f_enc_size);
+	efm_buffer_free(&b->d, b->f_dec_size);
 	efm_close(&b->d);
+	free(b->text);
+	free(b->enc);
+	free(b->dec);
 	free(b);
 }
 
-static const uint64_t sizes[] = { 8, 64, 128, 256, 512, 1024 };
+static const uint64_t sizes[] = { 8, 64, 128, 256, 512, 1024, 65536 };
 
 static const ef_bench benches[] = {
 	{ .name = "round_trip", .param_name = "bytes", .params = sizes,
