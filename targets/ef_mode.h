@@ -17,6 +17,7 @@
 #include "ef.h"
 #include "ef_modes.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +116,28 @@ static inline int efm_open_for_setup(ef_domain *d, const char *set, char *err,
 			 ef_strerror(s), *efm_error() ? ": " : "", efm_error());
 	return s ? -1 : 0;
 }
+
+/* A benchmark's context: a zeroed `type` whose first member is its
+ * ef_domain d, opened over the library set `set`; NULL with the reason in
+ * err. */
+static inline void *efm_context_open(size_t bytes, const char *set, char *err,
+				     size_t errlen)
+{
+	ef_domain *d = calloc(1, bytes);
+
+	if (!d) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (efm_open_for_setup(d, set, err, errlen)) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+#define EFM_CONTEXT_OPEN(type, set, err, errlen)                             \
+	((void)sizeof(char[offsetof(type, d) == 0 ? 1 : -1]),                \
+	 (type *)efm_context_open(sizeof(type), set, err, errlen))
 
 static inline void efm_close(ef_domain *d)
 {

@@ -75,22 +75,16 @@ static void teardown(void *ctx);
 
 static void *setup(uint64_t n, char *err, size_t errlen)
 {
-	struct br *b = calloc(1, sizeof *b);
+	struct br *b;
 
-	if (!b) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
 	if (n > ef_brotli_text_bytes) {
 		snprintf(err, errlen, "the text has only %lu bytes",
 			 (unsigned long)ef_brotli_text_bytes);
-		free(b);
 		return NULL;
 	}
-	if (efm_open_for_setup(&b->d, "brotli", err, errlen)) {
-		free(b);
+	b = EFM_CONTEXT_OPEN(struct br, "brotli", err, errlen);
+	if (!b)
 		return NULL;
-	}
 	b->param = n;
 	b->text = malloc(n);
 	b->enc = malloc(2 * n);

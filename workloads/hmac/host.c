@@ -109,16 +109,10 @@ static void teardown(void *ctx);
 
 static void *setup(uint64_t n, char *err, size_t errlen)
 {
-	struct hm *h = calloc(1, sizeof *h);
+	struct hm *h = EFM_CONTEXT_OPEN(struct hm, "hmac", err, errlen);
 
-	if (!h) {
-		snprintf(err, errlen, "out of memory");
+	if (!h)
 		return NULL;
-	}
-	if (efm_open_for_setup(&h->d, "hmac", err, errlen)) {
-		free(h);
-		return NULL;
-	}
 	h->param = n;
 	h->st = efm_alloc(&h->d, sizeof *h->st);
 	h->key = efm_alloc(&h->d, 32);

@@ -138,17 +138,11 @@ static void teardown(void *ctx);
  * and, for secretbox, the opened message. */
 static void *setup(uint64_t n, size_t out_bytes, int opened, char *err, size_t errlen)
 {
-	struct sd *s = calloc(1, sizeof *s);
+	struct sd *s = EFM_CONTEXT_OPEN(struct sd, "sodium", err, errlen);
 	size_t in_bytes = n > 256 ? n : 256;
 
-	if (!s) {
-		snprintf(err, errlen, "out of memory");
+	if (!s)
 		return NULL;
-	}
-	if (efm_open_for_setup(&s->d, "sodium", err, errlen)) {
-		free(s);
-		return NULL;
-	}
 	s->param = n;
 	s->msg = malloc(in_bytes);
 	s->out = malloc(out_bytes > 64 ? out_bytes : 64);

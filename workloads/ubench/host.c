@@ -121,16 +121,10 @@ static void teardown(void *ctx);
 
 static struct ub *open_ub(uint64_t param, char *err, size_t errlen)
 {
-	struct ub *u = calloc(1, sizeof *u);
+	struct ub *u = EFM_CONTEXT_OPEN(struct ub, "ubench", err, errlen);
 
-	if (!u) {
-		snprintf(err, errlen, "out of memory");
+	if (!u)
 		return NULL;
-	}
-	if (efm_open_for_setup(&u->d, "ubench", err, errlen)) {
-		free(u);
-		return NULL;
-	}
 	u->param = param;
 	return u;
 }
