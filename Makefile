@@ -54,7 +54,18 @@ PMP_FIRMWARE := $(PMP_BOARDS:%=$(BUILD)/pmp/%/test_pmp.elf) \
 	$(PMP_BOARDS:%=$(BUILD)/pmp/%/bench.elf)
 endif
 
-HARNESS_OBJS  := $(HARNESS:%=$(OBJ)/harness/%.o)
+# Google Benchmark (Debian: libbenchmark-dev) through a C++ shim, where it
+# is installed: then the default runner.  Without it efbench has the native
+# runner only, and says so when asked for gbench.
+CXX ?= c++
+GBENCH_VERSION := $(shell pkg-config --modversion benchmark 2>/dev/null)
+ifneq ($(GBENCH_VERSION),)
+GBENCH := 1
+EF_CFLAGS += -DEF_HAVE_GBENCH
+LDLIBS += -lbenchmark -lpthread -lstdc++
+endif
+
+HARNESS_OBJS  := $(HARNESS:%=$(OBJ)/harness/%.o) $(if $(GBENCH),$(OBJ)/harness/gbench.o)
 RUNTIME_OBJS  := $(RUNTIME:%=$(OBJ)/%.o)
 WORKLOAD_OBJS := $(foreach w,$(WORKLOADS),$(foreach m,$(MODES),$(OBJ)/workloads/$w/host.$m.o)) \
 	$(OBJ)/workloads/brotli/text.o
@@ -92,6 +103,11 @@ $(OBJ)/harness/meta.o: EXTRA_CFLAGS = -DEF_GIT_COMMIT='"$(GIT_COMMIT)"' -DEF_CFL
 $(OBJ)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(EF_CFLAGS) $(EXTRA_CFLAGS) -MMD -MP -c $< -o $@
+
+$(OBJ)/harness/gbench.o: harness/gbench.cc harness/gbench.h harness/runner.h
+	@mkdir -p $(@D)
+	$(CXX) -O2 -g -std=c++17 -Wall -Wextra -DEF_GBENCH_VERSION='"$(GBENCH_VERSION)"' \
+		-MMD -MP -c $< -o $@
 
 $(OBJ)/%.o: %.S
 	@mkdir -p $(@D)

@@ -57,7 +57,7 @@ static inline uint64_t ef_splitmix64(uint64_t *state)
 /* n pseudo-random bytes from seed. */
 static inline void ef_fill_random(void *p, size_t n, uint64_t seed)
 {
-	unsigned char *b = p;
+	unsigned char *b = (unsigned char *)p;
 	for (size_t i = 0; i < n; i += 8) {
 		uint64_t z = ef_splitmix64(&seed);
 		for (size_t k = 0; k < 8 && i + k < n; k++)
@@ -70,7 +70,7 @@ static inline void ef_fill_random(void *p, size_t n, uint64_t seed)
  * only the comparison of a mode's output with unsafe mode's). */
 static inline uint64_t ef_fold_bytes(uint64_t acc, const void *p, size_t n)
 {
-	const unsigned char *b = p;
+	const unsigned char *b = (const unsigned char *)p;
 	for (size_t i = 0; i < n; i += 8) {
 		uint64_t w = 0;
 		for (size_t k = 0; k < 8 && i + k < n; k++)

@@ -1,10 +1,13 @@
 /* efbench.c: the driver.  Builds the plan from the command line, checks
  * each benchmark's result in every mode against unsafe mode, times it with
- * the native runner, writes one CSV row per sample as it completes, and
+ * Google Benchmark (gbench.h) or the native runner, writes one CSV row per sample as it completes, and
  * prints a summary. */
 #include "clock.h"
 #include "csv.h"
 #include "firmware.h"
+#ifdef EF_HAVE_GBENCH
+#include "gbench.h"
+#endif
 #include "meta.h"
 #include "options.h"
 #include "plan.h"
@@ -53,6 +56,7 @@ typedef struct ef_run {
 	int fd;
 	unsigned rows, errors;
 	const ef_options *opt;
+	int gbench;             /* Google Benchmark times the samples */
 } ef_run;
 
 static const char *const columns[] = {
@@ -197,7 +201,15 @@ static void measure(ef_run *r, ef_group *g, unsigned mode, uint64_t reference,
 		fail(r, g, mode, err);
 		return;
 	}
-	n = ef_runner_measure(b, ctx, &cfg, rng, on_sample, &sink);
+#ifdef EF_HAVE_GBENCH
+	if (r->gbench) {
+		char name[256];
+		snprintf(name, sizeof name, "%s/%s/%s", g->target->name, g->id,
+			 ef_mode_name(mode));
+		n = ef_gbench_measure(name, b, ctx, &cfg, rng, on_sample, &sink);
+	} else
+#endif
+		n = ef_runner_measure(b, ctx, &cfg, rng, on_sample, &sink);
 	if (faulted(r, g, mode, ctx))
 		return;
 	b->teardown(ctx);
@@ -405,6 +417,32 @@ static void report_skipped(unsigned asked)
 	}
 }
 
+/* Google Benchmark where this build has it, unless --runner native; its
+ * flags checked (and handed over) before any file is created. */
+static int choose_runner(const ef_options *o, char *err, size_t errlen)
+{
+	if (o->runner == EF_RUNNER_NATIVE) {
+		if (o->ngbench_flags) {
+			snprintf(err, errlen, "%s: Google Benchmark's flags need --runner gbench",
+				 o->gbench_flags[0]);
+			return -1;
+		}
+		return 0;
+	}
+#ifdef EF_HAVE_GBENCH
+	return ef_gbench_init(o->min_time_s, o->repetitions, o->gbench_flags,
+			      o->ngbench_flags, err, errlen) ? -1 : 1;
+#else
+	if (o->runner == EF_RUNNER_GBENCH || o->ngbench_flags) {
+		snprintf(err, errlen, "%s: this build has no Google Benchmark (install "
+			 "libbenchmark-dev and rebuild)",
+			 o->ngbench_flags ? o->gbench_flags[0] : "--runner gbench");
+		return -1;
+	}
+	return 0;
+#endif
+}
+
 /* Modes asked for must exist on some selected target. */
 static int check_modes(unsigned targets, unsigned asked, char *err, size_t errlen)
 {
@@ -461,6 +499,11 @@ int main(int argc, char **argv)
 		list(groups, (unsigned)ngroups, modes);
 		return 0;
 	}
+	run.gbench = choose_runner(&opt, err, sizeof err);
+	if (run.gbench < 0) {
+		fprintf(stderr, "efbench: %s\n", err);
+		return 2;
+	}
 
 	ef_host_facts_read(&run.facts);
 	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", gmtime(&now));
@@ -483,10 +526,18 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	ef_clock_init(!opt.monotonic);
+	/* Google Benchmark times with steady_clock: clock_gettime. */
+	ef_clock_init(!opt.monotonic && !run.gbench);
 	ef_meta_begin(meta, run.id, &run.facts, argc, argv);
 	fprintf(meta, "seed=%" PRIu64 "\nrepetitions=%u\nmin_time_s=%g\nfilter=%s\n",
 		opt.seed, opt.repetitions, opt.min_time_s, opt.filter ? opt.filter : "");
+#ifdef EF_HAVE_GBENCH
+	if (run.gbench)
+		fprintf(meta, "runner=gbench %s (Google Benchmark; its clock: "
+			"std::chrono::steady_clock)\n", ef_gbench_version());
+	else
+#endif
+		fprintf(meta, "runner=native\n");
 	for (unsigned i = 0; i < ef_ntargets; i++) {
 		const char *why = ef_targets[i].unavailable ? ef_targets[i].unavailable() : NULL;
 		fprintf(meta, "target_%s=%s\n", ef_targets[i].name,
@@ -502,6 +553,10 @@ int main(int argc, char **argv)
 	fprintf(stderr, "efbench: writing %s\n", out);
 	run_all(&run, groups, (unsigned)ngroups, modes);
 
+#ifdef EF_HAVE_GBENCH
+	if (run.gbench)
+		ef_gbench_finish();
+#endif
 	ef_summary_print(stdout, groups, (unsigned)ngroups);
 	scan_meta(meta, opt.strict_scan);
 	now = time(NULL);

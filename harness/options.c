@@ -33,7 +33,15 @@ void ef_options_usage(const char *argv0)
 	       "  --out FILE            CSV to create; never overwritten; the sidecar is\n"
 	       "                        FILE with .csv replaced by .meta\n"
 	       "                        (default: results/<host>-<UTC time>.csv)\n"
-	       "  --clock monotonic     time with clock_gettime instead of the TSC\n"
+	       "  --clock monotonic     native runner: clock_gettime instead of the TSC\n"
+	       "  --runner WHICH        gbench: Google Benchmark times the samples (the\n"
+	       "                        default where this build has it); native: the\n"
+	       "                        portable C runner (the only one for pmp targets)\n"
+	       "  --benchmark_FLAG=V    passed to Google Benchmark (gbench runner), e.g.\n"
+	       "                        --benchmark_out=FILE (its JSON, one file for the\n"
+	       "                        run), --benchmark_enable_random_interleaving;\n"
+	       "                        --benchmark_repetitions and --benchmark_min_time\n"
+	       "                        are --repetitions and --min-time\n"
 	       "  --foreign-read WHAT   mpk policy: none (default: foreign code can neither\n"
 	       "                        read nor write host memory) or host (it can read,\n"
 	       "                        never write, host memory); rows record the policy\n"
@@ -108,11 +116,81 @@ static int add_mode(const char *name, void *arg, char *err, size_t errlen)
 	return -1;
 }
 
+static int parse_reps(const char *flag, const char *s, unsigned *out,
+		      char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (parse_u64(s, &v) || v < 1 || v > 100000) {
+		snprintf(err, errlen, "%s: '%s' is not an integer from 1 to 100000", flag, s);
+		return -1;
+	}
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* Seconds; Google Benchmark's newer spelling "0.5s" is taken too. */
+static int parse_min_time(const char *flag, const char *s, double *out,
+			  char *err, size_t errlen)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	if (*end == 's' && end > s && !strcmp(flag, "--benchmark_min_time"))
+		end++;
+	if (!*s || *end || errno || !isfinite(*out) || *out <= 0 || *out > 3600) {
+		snprintf(err, errlen, "%s: '%s' is not a number of seconds in (0, 3600]",
+			 flag, s);
+		return -1;
+	}
+	return 0;
+}
+
+/* A --benchmark_* argument: efbench's own settings under Google
+ * Benchmark's names, flags that would fight efbench's plan refused, the
+ * rest kept for Google Benchmark to parse. */
+static int gbench_flag(char *arg, ef_options *o, char *err, size_t errlen)
+{
+	static const char *const refused[][2] = {
+		{ "--benchmark_filter", "--filter" },
+		{ "--benchmark_list_tests", "--list" },
+		{ "--benchmark_format", "efbench's summary" },
+	};
+	const char *eq = strchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+	char name[64];
+
+	snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), arg);
+	for (unsigned i = 0; i < sizeof refused / sizeof *refused; i++)
+		if (!strcmp(name, refused[i][0])) {
+			snprintf(err, errlen, "%s: efbench decides this; use %s", name,
+				 refused[i][1]);
+			return -1;
+		}
+	if (!strcmp(name, "--benchmark_repetitions") || !strcmp(name, "--benchmark_min_time")) {
+		if (!eq) {
+			snprintf(err, errlen, "%s: missing value (%s=V)", name, name);
+			return -1;
+		}
+		return name[12] == 'r' ? parse_reps(name, eq + 1, &o->repetitions, err, errlen)
+				       : parse_min_time(name, eq + 1, &o->min_time_s, err, errlen);
+	}
+	if (o->ngbench_flags == EF_MAX_GBENCH_FLAGS) {
+		snprintf(err, errlen, "%s: more than %d --benchmark_ flags", name,
+			 EF_MAX_GBENCH_FLAGS);
+		return -1;
+	}
+	o->gbench_flags[o->ngbench_flags++] = arg;
+	return 0;
+}
+
 int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 		     size_t errlen)
 {
 	enum { O_LIST = 256, O_TARGET, O_MODE, O_FILTER, O_REPS, O_MINTIME,
-	       O_SEED, O_OUT, O_CLOCK, O_FOREIGN_READ, O_STRICT_SCAN, O_HELP };
+	       O_SEED, O_OUT, O_CLOCK, O_FOREIGN_READ, O_STRICT_SCAN, O_RUNNER,
+	       O_HELP };
 	static const struct option longopts[] = {
 		{ "list", no_argument, 0, O_LIST },
 		{ "target", required_argument, 0, O_TARGET },
@@ -125,17 +203,34 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 		{ "clock", required_argument, 0, O_CLOCK },
 		{ "foreign-read", required_argument, 0, O_FOREIGN_READ },
 		{ "strict-scan", no_argument, 0, O_STRICT_SCAN },
+		{ "runner", required_argument, 0, O_RUNNER },
 		{ "help", no_argument, 0, O_HELP },
 		{ 0, 0, 0, 0 },
 	};
-	uint64_t v;
-	char *end;
-	int c;
+	char **args = calloc((size_t)argc + 1, sizeof *args);
+	int nargs = 0, c;
 
 	memset(o, 0, sizeof *o);
 	o->repetitions = EF_DEFAULT_REPETITIONS;
 	o->min_time_s = EF_DEFAULT_MIN_TIME_S;
 	o->seed = EF_DEFAULT_SEED;
+	if (!args) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	/* Google Benchmark's flags are its own; getopt sees the rest. */
+	for (int i = 0; i < argc; i++) {
+		if (i && !strncmp(argv[i], "--benchmark_", 12)) {
+			if (gbench_flag(argv[i], o, err, errlen)) {
+				free(args);
+				return -1;
+			}
+			continue;
+		}
+		args[nargs++] = argv[i];
+	}
+	argc = nargs;
+	argv = args;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
@@ -144,76 +239,79 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 		case O_HELP: o->help = 1; break;
 		case O_TARGET:
 			if (each_item(optarg, "--target", err, errlen, add_target, &o->targets))
-				return -1;
+				goto fail;
 			break;
 		case O_MODE:
 			if (each_item(optarg, "--mode", err, errlen, add_mode, &o->modes))
-				return -1;
+				goto fail;
 			break;
 		case O_FILTER:
 			if (each_item(optarg, "--filter", err, errlen, NULL, NULL))
-				return -1;
+				goto fail;
 			o->filter = optarg;
 			break;
 		case O_REPS:
-			if (parse_u64(optarg, &v) || v < 1 || v > 100000) {
-				snprintf(err, errlen, "--repetitions: '%s' is not an integer from 1 to 100000", optarg);
-				return -1;
-			}
-			o->repetitions = (unsigned)v;
+			if (parse_reps("--repetitions", optarg, &o->repetitions, err, errlen))
+				goto fail;
 			break;
 		case O_MINTIME:
-			errno = 0;
-			o->min_time_s = strtod(optarg, &end);
-			if (!*optarg || *end || errno || !isfinite(o->min_time_s) ||
-			    o->min_time_s <= 0 || o->min_time_s > 3600) {
-				snprintf(err, errlen, "--min-time: '%s' is not a number of seconds in (0, 3600]", optarg);
-				return -1;
-			}
+			if (parse_min_time("--min-time", optarg, &o->min_time_s, err, errlen))
+				goto fail;
 			break;
 		case O_SEED:
 			if (parse_u64(optarg, &o->seed)) {
 				snprintf(err, errlen, "--seed: '%s' is not an unsigned 64-bit integer", optarg);
-				return -1;
+				goto fail;
 			}
 			break;
 		case O_OUT:
 			if (!*optarg) {
 				snprintf(err, errlen, "--out: empty file name");
-				return -1;
+				goto fail;
 			}
 			o->out = optarg;
 			break;
 		case O_CLOCK:
 			if (strcmp(optarg, "monotonic") && strcmp(optarg, "tsc")) {
 				snprintf(err, errlen, "--clock: '%s' is not tsc or monotonic", optarg);
-				return -1;
+				goto fail;
 			}
 			o->monotonic = !strcmp(optarg, "monotonic");
 			break;
 		case O_FOREIGN_READ:
 			if (strcmp(optarg, "none") && strcmp(optarg, "host")) {
 				snprintf(err, errlen, "--foreign-read: '%s' is not none or host", optarg);
-				return -1;
+				goto fail;
 			}
 			o->foreign_read_host = !strcmp(optarg, "host");
 			break;
 		case O_STRICT_SCAN:
 			o->strict_scan = 1;
 			break;
+		case O_RUNNER:
+			if (strcmp(optarg, "gbench") && strcmp(optarg, "native")) {
+				snprintf(err, errlen, "--runner: '%s' is not gbench or native", optarg);
+				goto fail;
+			}
+			o->runner = !strcmp(optarg, "gbench") ? EF_RUNNER_GBENCH : EF_RUNNER_NATIVE;
+			break;
 		case ':':
 			snprintf(err, errlen, "%s: missing value", argv[optind - 1]);
-			return -1;
+			goto fail;
 		default:
 			snprintf(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
-			return -1;
+			goto fail;
 		}
 	}
 	if (optind < argc) {
 		snprintf(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
-		return -1;
+		goto fail;
 	}
+	free(args);
 	return 0;
+fail:
+	free(args);
+	return -1;
 }
 
 static int match_one(const char *pattern, size_t len, const char *id)

@@ -9,6 +9,7 @@
 #define EF_DEFAULT_REPETITIONS 20
 #define EF_DEFAULT_MIN_TIME_S 0.05
 #define EF_DEFAULT_SEED 1
+#define EF_MAX_GBENCH_FLAGS 32
 
 typedef struct ef_options {
 	int help, list;
@@ -22,6 +23,10 @@ typedef struct ef_options {
 	int monotonic;           /* clock_gettime instead of the TSC */
 	int foreign_read_host;   /* mpk: foreign code may read host memory */
 	int strict_scan;         /* mpk: refuse sets holding wrpkru/xrstor bytes */
+	enum ef_runner_kind { EF_RUNNER_DEFAULT, EF_RUNNER_GBENCH, EF_RUNNER_NATIVE } runner;
+	/* --benchmark_* flags for Google Benchmark, in the order given. */
+	char *gbench_flags[EF_MAX_GBENCH_FLAGS];
+	unsigned ngbench_flags;
 } ef_options;
 
 int ef_options_parse(int argc, char **argv, ef_options *o, char *err,

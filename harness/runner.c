@@ -43,6 +43,26 @@ static uint64_t calibrate(const ef_bench *b, void *ctx, double target_ns)
 	return iters > EF_MAX_ITERS ? EF_MAX_ITERS : iters;
 }
 
+unsigned ef_runner_draw_offsets(const ef_bench *b, void *ctx, uint64_t *rng)
+{
+	unsigned host_offset = draw_offset(rng);
+
+	if (b->stack_offset)
+		b->stack_offset(ctx, draw_offset(rng));
+	return host_offset;
+}
+
+__attribute__((noinline)) void
+ef_runner_run_lowered(const ef_bench *b, void *ctx, uint64_t iters,
+		      unsigned host_offset)
+{
+	volatile char *pad = __builtin_alloca(host_offset);
+
+	pad[0] = 0;
+	__asm__ volatile("" : : "r"(pad) : "memory");
+	b->run(ctx, iters);
+}
+
 unsigned ef_runner_measure(const ef_bench *b, void *ctx,
 			   const ef_runner_config *cfg, uint64_t *rng,
 			   ef_sample_fn on_sample, void *arg)
@@ -52,13 +72,12 @@ unsigned ef_runner_measure(const ef_bench *b, void *ctx,
 
 	timed_run(b, ctx, iters, draw_offset(rng));
 	for (rep = 0; rep < cfg->repetitions; rep++) {
-		unsigned host_offset = draw_offset(rng);
+		unsigned host_offset;
 		double ns;
 
 		if (cfg->stop && *cfg->stop)
 			break;
-		if (b->stack_offset)
-			b->stack_offset(ctx, draw_offset(rng));
+		host_offset = ef_runner_draw_offsets(b, ctx, rng);
 		ns = ef_clock_to_ns(timed_run(b, ctx, iters, host_offset));
 		on_sample(arg, rep, iters, ns / (double)iters);
 	}

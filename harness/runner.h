@@ -27,6 +27,13 @@ unsigned ef_runner_measure(const ef_bench *b, void *ctx,
 			   const ef_runner_config *cfg, uint64_t *rng,
 			   ef_sample_fn on_sample, void *arg);
 
+/* For a runner that times the run itself (Google Benchmark): move the
+ * foreign stack by a drawn offset and return one for the host stack... */
+unsigned ef_runner_draw_offsets(const ef_bench *b, void *ctx, uint64_t *rng);
+/* ...then run with the host stack lowered by that many bytes. */
+void ef_runner_run_lowered(const ef_bench *b, void *ctx, uint64_t iters,
+			   unsigned host_offset);
+
 /* Set up a fresh instance, run `iters` iterations untimed, and return its
  * result digest in *out; -1 with a message in err when set-up fails. */
 int ef_bench_digest(const ef_bench *b, uint64_t param, uint64_t iters,

@@ -79,6 +79,15 @@ expect_usage_error out_no_directory --out no/such/dir/run.csv
 expect_usage_error clock_unknown --clock sundial
 expect_usage_error foreign_read_unknown --foreign-read everything
 expect_usage_error foreign_read_empty --foreign-read=
+expect_usage_error runner_unknown --runner fast
+expect_usage_error gbench_flag_with_native --runner native --benchmark_out=x.json
+expect_usage_error gbench_filter_refused --benchmark_filter=utf8
+expect_usage_error gbench_format_refused --benchmark_format=json
+expect_usage_error gbench_flag_unknown --benchmark_frobnicate=1
+expect_usage_error gbench_value_bad --benchmark_min_warmup_time=soon
+expect_usage_error gbench_out_format_csv --benchmark_out=x.csv --benchmark_out_format=csv
+expect_usage_error gbench_repetitions_zero --benchmark_repetitions=0
+expect_usage_error gbench_min_time_text --benchmark_min_time=soon
 # Without protection keys the mpk target says why it cannot run, and a run
 # of everything goes on without it.
 if "$EFBENCH" --target mpk --list >/dev/null 2>err.txt; then
@@ -150,8 +159,37 @@ else
 	fail default_output "exit $rc, files: $(ls results 2>&1)"
 fi
 
+# Google Benchmark, the default runner where the build has it: the same
+# rows (one per repetition), its JSON through --benchmark_out for the whole
+# run, its names for efbench's settings.
+if "$EFBENCH" --help | grep -q 'gbench: Google Benchmark' &&
+   "$EFBENCH" --target host --filter ubench/upgrade/1,ubench/callback/8 --out gb.csv \
+	--benchmark_repetitions=4 --benchmark_min_time=0.002s --benchmark_out=gb.json \
+	>out.txt 2>err.txt; then
+	rows=$(csv_rows gb.csv 2>&1)
+	runs=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for b in d["benchmarks"] if b["run_type"] == "iteration"))' gb.json 2>&1)
+	if [ "$rows" = 16 ] && [ "$runs" = 16 ] && grep -q '^runner=gbench ' gb.meta &&
+	   grep -q '^repetitions=4$' gb.meta && grep -q '^clock_source=clock_gettime$' gb.meta; then
+		pass gbench_runner
+	else
+		fail gbench_runner "rows '$rows', JSON runs '$runs', $(grep runner gb.meta)"
+	fi
+else
+	fail gbench_runner "no Google Benchmark in this build, or the run failed: $(tail -n 1 err.txt)"
+fi
+"$EFBENCH" --runner native --target host --filter ubench/upgrade/1 --repetitions 2 \
+	--min-time 0.001 --out native.csv >/dev/null 2>err.txt
+if [ "$(csv_rows native.csv 2>&1)" = 4 ] && grep -q '^runner=native$' native.meta &&
+   grep -q '^clock_source=tsc$\|^clock_source=clock_gettime$' native.meta; then
+	pass native_runner
+else
+	fail native_runner "$(tail -n 1 err.txt)"
+fi
+
 # Ctrl-C: exit 130, every finished row kept, valid CSV, sidecar says so.
-"$EFBENCH" --filter ubench/invoke_args --repetitions 1000 --min-time 0.02 \
+# The native runner writes each sample as it is taken; Google Benchmark
+# hands over a benchmark's samples after its last repetition.
+"$EFBENCH" --runner native --filter ubench/invoke_args --repetitions 1000 --min-time 0.02 \
 	--out int.csv >/dev/null 2>err.txt &
 pid=$!
 n=0

@@ -1,0 +1,194 @@
+// gbench.cc: the Google Benchmark shim behind gbench.h.  One benchmark is
+// registered, run and cleared per measurement, so efbench keeps its own
+// order, checks and progress; a reporter of the shim's hands each
+// repetition's sample back to C.
+#include "gbench.h"
+
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct Measurement {
+	const ef_bench *bench;
+	void *ctx;
+	const ef_runner_config *cfg;
+	uint64_t *rng;
+	ef_sample_fn on_sample;
+	void *arg;
+	unsigned samples;
+};
+
+// The --benchmark_out file: one reporter for the whole run, its context
+// written before the first benchmark and its closing after the last.
+std::ofstream out_file;
+std::unique_ptr<benchmark::BenchmarkReporter> file_reporter;
+bool context_written;
+
+class SampleReporter : public benchmark::BenchmarkReporter {
+public:
+	explicit SampleReporter(Measurement *m) : m_(m) {}
+
+	bool ReportContext(const Context &c) override
+	{
+		if (file_reporter && !context_written) {
+			file_reporter->ReportContext(c);
+			context_written = true;
+		}
+		return true;
+	}
+
+	// Repetitions arrive together, after the last one; aggregates and
+	// runs that stopped with an error are not samples.
+	void ReportRuns(const std::vector<Run> &runs) override
+	{
+		for (const Run &r : runs) {
+			if (r.run_type != Run::RT_Iteration || r.error_occurred ||
+			    r.iterations <= 0 || r.repetition_index < 0)
+				continue;
+			unsigned rep = (unsigned)r.repetition_index;
+			if (rep >= m_->cfg->repetitions)
+				continue;
+			m_->on_sample(m_->arg, rep, (uint64_t)r.iterations,
+				      r.real_accumulated_time * 1e9 / (double)r.iterations);
+			m_->samples++;
+		}
+		if (file_reporter)
+			file_reporter->ReportRuns(runs);
+	}
+
+private:
+	Measurement *m_;
+};
+
+// One call per trial and per repetition: new stack offsets (drawn before
+// the timer starts), then the whole batch in one run().
+void body(benchmark::State &state, Measurement *m)
+{
+	if (m->cfg->stop && *m->cfg->stop) {
+		state.SkipWithError("interrupted");
+		return;
+	}
+	unsigned host_offset = ef_runner_draw_offsets(m->bench, m->ctx, m->rng);
+	uint64_t n = (uint64_t)state.max_iterations;
+	while (state.KeepRunningBatch(state.max_iterations))
+		ef_runner_run_lowered(m->bench, m->ctx, n, host_offset);
+}
+
+bool starts_with(const char *s, const char *prefix)
+{
+	return !std::strncmp(s, prefix, std::strlen(prefix));
+}
+
+} // namespace
+
+extern "C" int ef_gbench_built(void)
+{
+	return 1;
+}
+
+extern "C" const char *ef_gbench_version(void)
+{
+	return EF_GBENCH_VERSION;
+}
+
+extern "C" int ef_gbench_init(double min_time_s, unsigned repetitions,
+			      char *const *flags, unsigned nflags, char *err,
+			      size_t errlen)
+{
+	std::vector<std::string> args = {
+		"efbench",
+		"--benchmark_min_time=" + std::to_string(min_time_s),
+		"--benchmark_min_warmup_time=" + std::to_string(min_time_s),
+		"--benchmark_repetitions=" + std::to_string(repetitions),
+	};
+	std::string out, format = "json";
+
+	for (unsigned i = 0; i < nflags; i++) {
+		const char *f = flags[i];
+		if (starts_with(f, "--benchmark_out_format="))
+			format = f + std::strlen("--benchmark_out_format=");
+		else if (starts_with(f, "--benchmark_out="))
+			out = f + std::strlen("--benchmark_out=");
+		else
+			args.push_back(f);
+	}
+	std::vector<char *> argv;
+	for (std::string &a : args)
+		argv.push_back(&a[0]);
+	argv.push_back(nullptr);
+	int argc = (int)args.size();
+	// It explains a bad value on stderr; efbench's one line says it all.
+	std::fflush(stderr);
+	int saved = dup(2), null = open("/dev/null", O_WRONLY);
+	if (saved >= 0 && null >= 0)
+		dup2(null, 2);
+	benchmark::Initialize(&argc, argv.data());
+	if (saved >= 0 && null >= 0) {
+		std::fflush(stderr);
+		dup2(saved, 2);
+	}
+	if (saved >= 0)
+		close(saved);
+	if (null >= 0)
+		close(null);
+	if (argc > 1) {
+		std::snprintf(err, errlen, "%s: not a flag, or not a value, that Google "
+			      "Benchmark %s takes (see its --help)", argv[1], EF_GBENCH_VERSION);
+		return -1;
+	}
+	if (format != "json" && format != "console") {
+		std::snprintf(err, errlen, "--benchmark_out_format: '%s' is not json or "
+			      "console (efbench writes the CSV itself)", format.c_str());
+		return -1;
+	}
+	if (!out.empty()) {
+		if (format == "json")
+			file_reporter.reset(new benchmark::JSONReporter);
+		else
+			file_reporter.reset(new benchmark::ConsoleReporter(
+				benchmark::ConsoleReporter::OO_Tabular));
+		out_file.open(out, std::ios::out | std::ios::trunc);
+		if (!out_file) {
+			std::snprintf(err, errlen, "--benchmark_out: cannot create '%s'",
+				      out.c_str());
+			file_reporter.reset();
+			return -1;
+		}
+		file_reporter->SetOutputStream(&out_file);
+		file_reporter->SetErrorStream(&out_file);
+	}
+	return 0;
+}
+
+extern "C" unsigned ef_gbench_measure(const char *name, const ef_bench *b,
+				      void *ctx, const ef_runner_config *cfg,
+				      uint64_t *rng, ef_sample_fn on_sample,
+				      void *arg)
+{
+	Measurement m = { b, ctx, cfg, rng, on_sample, arg, 0 };
+	SampleReporter reporter(&m);
+
+	benchmark::RegisterBenchmark(name, body, &m)->UseRealTime();
+	benchmark::RunSpecifiedBenchmarks(&reporter, std::string("."));
+	benchmark::ClearRegisteredBenchmarks();
+	return m.samples;
+}
+
+extern "C" void ef_gbench_finish(void)
+{
+	if (file_reporter) {
+		if (context_written)
+			file_reporter->Finalize();
+		file_reporter.reset();
+		out_file.close();
+	}
+}

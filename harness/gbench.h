@@ -1,0 +1,41 @@
+/* gbench.h: the Google Benchmark runner, a C interface to a C++ shim
+ * (gbench.cc).  Google Benchmark chooses the iteration count, warms up and
+ * takes the repetitions; the benchmark still owns its loop: one run(ctx, n)
+ * per sample, never one C++ crossing per iteration.  Each sample reaches
+ * the same callback as the native runner's, so both write the same rows. */
+#ifndef EF_GBENCH_H
+#define EF_GBENCH_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#include "runner.h"
+
+/* Non-zero when this build has the shim. */
+int ef_gbench_built(void);
+/* Google Benchmark's version, as pkg-config reported it at build time. */
+const char *ef_gbench_version(void);
+
+/* Hand Google Benchmark its flags once, before the first measurement:
+ * efbench's --min-time (also its warm-up) and the --benchmark_* flags the
+ * user gave, which it parses (the later wins).  --benchmark_out and
+ * --benchmark_out_format are the shim's: one file for the whole run.
+ * -1 with a one-line message for a flag Google Benchmark did not take. */
+int ef_gbench_init(double min_time_s, unsigned repetitions,
+		   char *const *flags, unsigned nflags, char *err, size_t errlen);
+
+/* Measure one prepared benchmark under the name `name`; as
+ * ef_runner_measure.  Samples beyond cfg->repetitions are dropped. */
+unsigned ef_gbench_measure(const char *name, const ef_bench *b, void *ctx,
+			   const ef_runner_config *cfg, uint64_t *rng,
+			   ef_sample_fn on_sample, void *arg);
+
+/* Close the --benchmark_out file, if any. */
+void ef_gbench_finish(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
