@@ -1,6 +1,8 @@
 /* clock.c: see clock.h. */
 #include "clock.h"
 
+#include <stdio.h>
+
 #include <time.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
@@ -66,6 +68,15 @@ void ef_clock_init(int prefer_tsc)
 	info.tsc_hz = 0;
 	ns_per_tick = 1.0;
 	use_tsc = 0;
+}
+
+char ef_clock_unit[16] = "ns";
+
+void ef_clock_counts_instructions(void)
+{
+	snprintf(ef_clock_unit, sizeof ef_clock_unit, "instructions");
+	info.source = use_tsc ? "tsc under QEMU -icount (one virtual ns per instruction)"
+			      : "clock_gettime under QEMU -icount (one virtual ns per instruction)";
 }
 
 const ef_clock_info *ef_clock_info_get(void) { return &info; }

@@ -421,7 +421,12 @@ static void report_skipped(unsigned asked)
  * flags checked (and handed over) before any file is created. */
 static int choose_runner(const ef_options *o, char *err, size_t errlen)
 {
-	if (o->runner == EF_RUNNER_NATIVE) {
+	if (o->icount && o->runner == EF_RUNNER_GBENCH) {
+		snprintf(err, errlen, "--clock icount: counts with the native runner's "
+			 "TSC, not under --runner gbench");
+		return -1;
+	}
+	if (o->runner == EF_RUNNER_NATIVE || o->icount) {
 		if (o->ngbench_flags) {
 			snprintf(err, errlen, "%s: Google Benchmark's flags need --runner gbench",
 				 o->gbench_flags[0]);
@@ -528,6 +533,8 @@ int main(int argc, char **argv)
 	}
 	/* Google Benchmark times with steady_clock: clock_gettime. */
 	ef_clock_init(!opt.monotonic && !run.gbench);
+	if (opt.icount)
+		ef_clock_counts_instructions();
 	ef_meta_begin(meta, run.id, &run.facts, argc, argv);
 	fprintf(meta, "seed=%" PRIu64 "\nrepetitions=%u\nmin_time_s=%g\nfilter=%s\n",
 		opt.seed, opt.repetitions, opt.min_time_s, opt.filter ? opt.filter : "");

@@ -33,7 +33,10 @@ void ef_options_usage(const char *argv0)
 	       "  --out FILE            CSV to create; never overwritten; the sidecar is\n"
 	       "                        FILE with .csv replaced by .meta\n"
 	       "                        (default: results/<host>-<UTC time>.csv)\n"
-	       "  --clock monotonic     native runner: clock_gettime instead of the TSC\n"
+	       "  --clock WHICH         native runner: tsc (default, where invariant),\n"
+	       "                        monotonic (clock_gettime), or icount: the TSC\n"
+	       "                        under QEMU -icount shift=0, where a virtual ns is\n"
+	       "                        one instruction; rows then say instructions\n"
 	       "  --runner WHICH        gbench: Google Benchmark times the samples (the\n"
 	       "                        default where this build has it); native: the\n"
 	       "                        portable C runner (the only one for pmp targets)\n"
@@ -272,11 +275,13 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 			o->out = optarg;
 			break;
 		case O_CLOCK:
-			if (strcmp(optarg, "monotonic") && strcmp(optarg, "tsc")) {
-				snprintf(err, errlen, "--clock: '%s' is not tsc or monotonic", optarg);
+			if (strcmp(optarg, "monotonic") && strcmp(optarg, "tsc") &&
+			    strcmp(optarg, "icount")) {
+				snprintf(err, errlen, "--clock: '%s' is not tsc, monotonic or icount", optarg);
 				goto fail;
 			}
 			o->monotonic = !strcmp(optarg, "monotonic");
+			o->icount = !strcmp(optarg, "icount");
 			break;
 		case O_FOREIGN_READ:
 			if (strcmp(optarg, "none") && strcmp(optarg, "host")) {

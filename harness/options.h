@@ -21,6 +21,7 @@ typedef struct ef_options {
 	uint64_t seed;
 	const char *out;         /* NULL: results/<host>-<UTC time>.csv */
 	int monotonic;           /* clock_gettime instead of the TSC */
+	int icount;              /* the TSC counts instructions (QEMU -icount) */
 	int foreign_read_host;   /* mpk: foreign code may read host memory */
 	int strict_scan;         /* mpk: refuse sets holding wrpkru/xrstor bytes */
 	enum ef_runner_kind { EF_RUNNER_DEFAULT, EF_RUNNER_GBENCH, EF_RUNNER_NATIVE } runner;

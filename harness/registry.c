@@ -4,6 +4,7 @@
  * that its overheads come from one run on one machine.  The pmp targets run
  * a RISC-V firmware under QEMU and count instructions. */
 #include "registry.h"
+#include "clock.h"
 #include "../targets/ef_modes.h"
 
 #include <string.h>
@@ -64,11 +65,11 @@ static const char *pmp_opentitan_unavailable(void) { return ef_firmware_unavaila
 
 const ef_target ef_targets[] = {
 	{ .name = "host", .policy = mock_policy, .workloads = host_workloads,
-	  .nworkloads = EF_COUNT(host_workloads), .unit = "ns" },
+	  .nworkloads = EF_COUNT(host_workloads), .unit = ef_clock_unit },
 #ifdef EF_HAVE_MPK
 	{ .name = "mpk", .policy = mpk_policy, .workloads = mpk_workloads,
 	  .nworkloads = EF_COUNT(mpk_workloads), .unavailable = ef_mpk_unavailable,
-	  .unit = "ns" },
+	  .unit = ef_clock_unit },
 #endif
 	{ .name = "pmp-virt", .policy = pmp_policy, .workloads = pmp_workloads,
 	  .nworkloads = EF_COUNT(pmp_workloads), .unavailable = pmp_virt_unavailable,
