@@ -70,13 +70,15 @@ RUNTIME_OBJS  := $(RUNTIME:%=$(OBJ)/%.o)
 WORKLOAD_OBJS := $(foreach w,$(WORKLOADS),$(foreach m,$(MODES),$(OBJ)/workloads/$w/host.$m.o)) \
 	$(OBJ)/workloads/brotli/text.o
 EFBENCH       := $(BUILD)/efbench
+EFREPORT      := $(BUILD)/efreport
+EFSETUP       := $(BUILD)/efsetup
 
 ifeq ($(QUICK),1)
 BENCH_FLAGS ?= --repetitions 5 --min-time 0.01
 endif
 
-.PHONY: all bench test deps clean
-all: $(EFBENCH) $(PMP_FIRMWARE)
+.PHONY: all bench test deps clean figures plots setup-bench
+all: $(EFBENCH) $(EFREPORT) $(EFSETUP) $(PMP_FIRMWARE)
 
 deps:
 	@scripts/install-deps
@@ -89,6 +91,25 @@ bench: deps
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
 	@scripts/run-tests
+
+# Every figure and table, from the example results committed under
+# results/examples (no special hardware needed), or from yours:
+#   make plots RESULTS='results/a.csv results/b.csv' [PLOTS=build/plots]
+figures: deps
+	@$(MAKE) --no-print-directory $(EFREPORT)
+	scripts/plots -o build/figures results/examples/*.csv
+
+PLOTS ?= build/plots
+plots: deps
+	@test -n "$(RESULTS)" || { echo "make plots: say which results: make plots RESULTS='results/x.csv ...'" >&2; exit 2; }
+	@$(MAKE) --no-print-directory $(EFREPORT)
+	scripts/plots -o $(PLOTS) $(RESULTS)
+
+# Process start-up, set-up and one call per target and mode, timed by
+# hyperfine (results/<host>-<UTC time>-setup.csv).
+setup-bench: deps
+	@$(MAKE) --no-print-directory all
+	scripts/setup-bench $(SETUP_FLAGS)
 
 # The commit goes into the sidecar; the stamp changes only when it does.
 GIT_COMMIT := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
@@ -158,8 +179,18 @@ $(EFBENCH): $(HARNESS_OBJS) $(RUNTIME_OBJS) $(WORKLOAD_OBJS) $(FOREIGN_LIBS)
 	$(CC) $(EF_CFLAGS) -o $@ $(HARNESS_OBJS) $(RUNTIME_OBJS) $(WORKLOAD_OBJS) \
 		-L$(BUILD)/lib -lefubench -Wl,-rpath,'$$ORIGIN/lib' $(LDLIBS)
 
-# Unit tests link the harness and runtimes (not the driver's main).
+# The summary of result files (scripts/summarize, make figures): efbench's
+# own CSV code and statistics.
+$(EFREPORT): $(OBJ)/harness/report.o $(OBJ)/harness/csv.o $(OBJ)/harness/stats.o
+	$(CC) $(EF_CFLAGS) -o $@ $^ -lm
+
+# Unit tests and efsetup link the harness and runtimes (not the driver's main).
 TEST_LINK := $(filter-out $(OBJ)/harness/efbench.o,$(HARNESS_OBJS)) $(RUNTIME_OBJS) $(WORKLOAD_OBJS)
+
+# One process's set-up and call, for scripts/setup-bench (hyperfine).
+$(EFSETUP): $(OBJ)/harness/setup.o $(TEST_LINK) $(FOREIGN_LIBS)
+	$(CC) $(EF_CFLAGS) -o $@ $< $(TEST_LINK) \
+		-L$(BUILD)/lib -lefubench -Wl,-rpath,'$$ORIGIN/lib' $(LDLIBS)
 $(BUILD)/tests/test_%: $(OBJ)/tests/unit/test_%.o $(TEST_LINK) $(OBJ)/tests/unit/check.o $(FOREIGN_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(EF_CFLAGS) -o $@ $< $(OBJ)/tests/unit/check.o $(TEST_LINK) \

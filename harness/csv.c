@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -87,4 +88,81 @@ int ef_csv_write(int fd, ef_csv_row *r)
 		left -= (size_t)n;
 	}
 	return 0;
+}
+
+void ef_csv_reader_init(ef_csv_reader *r, const char *data, size_t len)
+{
+	memset(r, 0, sizeof *r);
+	r->p = data;
+	r->end = data + len;
+	r->next_line = 1;
+}
+
+void ef_csv_reader_free(ef_csv_reader *r)
+{
+	free(r->buf);
+	r->buf = NULL;
+}
+
+/* Fields are unquoted into r->buf, each NUL-ended; at most the rest of
+ * the file plus one NUL per field, so it never needs more than that. */
+int ef_csv_read(ef_csv_reader *r, char **fields, unsigned max)
+{
+	size_t need = (size_t)(r->end - r->p) * 2 + 2, len = 0;
+	size_t starts[256];
+	unsigned n = 0;
+
+	if (r->p >= r->end)
+		return 0;
+	if (need > r->cap) {
+		char *b = realloc(r->buf, need);
+		if (!b)
+			return -1;
+		r->buf = b;
+		r->cap = need;
+	}
+	r->line = r->next_line;
+	for (;;) {
+		if (n < sizeof starts / sizeof *starts)
+			starts[n] = len;
+		n++;
+		if (r->p < r->end && *r->p == '"') {
+			r->p++;
+			for (;;) {
+				if (r->p >= r->end)
+					return -1;
+				if (*r->p == '"') {
+					if (r->p + 1 < r->end && r->p[1] == '"') {
+						r->buf[len++] = '"';
+						r->p += 2;
+						continue;
+					}
+					r->p++;
+					break;
+				}
+				r->next_line += *r->p == '\n';
+				r->buf[len++] = *r->p++;
+			}
+			if (r->p < r->end && *r->p != ',' && *r->p != '\n' && *r->p != '\r')
+				return -1;
+		} else {
+			while (r->p < r->end && *r->p != ',' && *r->p != '\n' &&
+			       !(*r->p == '\r' && r->p + 1 < r->end && r->p[1] == '\n'))
+				r->buf[len++] = *r->p++;
+		}
+		r->buf[len++] = 0;
+		if (r->p < r->end && *r->p == ',') {
+			r->p++;
+			continue;
+		}
+		if (r->p < r->end && *r->p == '\r')
+			r->p++;
+		if (r->p < r->end && *r->p == '\n')
+			r->p++;
+		r->next_line++;
+		break;
+	}
+	for (unsigned i = 0; i < n && i < max && i < sizeof starts / sizeof *starts; i++)
+		fields[i] = r->buf + starts[i];
+	return (int)n;
 }

@@ -1,4 +1,5 @@
-/* csv.h: result rows, RFC 4180 quoting, one write(2) per row.
+/* csv.h: result rows, RFC 4180 quoting, one write(2) per row; and the
+ * reader that the report tool reads them back with.
  *
  * The file is created with O_EXCL, so an existing file is never
  * overwritten, and each row reaches the kernel in a single write as soon as
@@ -29,5 +30,22 @@ void ef_csv_u64(ef_csv_row *r, uint64_t v);
 void ef_csv_f64(ef_csv_row *r, double v);   /* NaN: empty field */
 /* Terminate the row and write it; -1 on error or overflow. */
 int ef_csv_write(int fd, ef_csv_row *r);
+
+/* Reading: the records of a file held in memory, one at a time. */
+typedef struct ef_csv_reader {
+	const char *p, *end;
+	unsigned line;          /* line on which the record last read starts */
+	unsigned next_line;
+	char *buf;              /* the record's unquoted fields, NUL-ended */
+	size_t cap;
+} ef_csv_reader;
+
+void ef_csv_reader_init(ef_csv_reader *r, const char *data, size_t len);
+/* Up to max fields of the next record into fields[] (valid until the next
+ * call); returns the record's field count (more than max: the rest are
+ * dropped), 0 at the end, -1 for a quote that is not closed or a quoted
+ * field followed by anything but a comma or line end. */
+int ef_csv_read(ef_csv_reader *r, char **fields, unsigned max);
+void ef_csv_reader_free(ef_csv_reader *r);
 
 #endif
