@@ -1,0 +1,30 @@
+# library_overhead.gp: what isolation costs the library workloads (hmac,
+# sodium, brotli) at each size: validate/unsafe, invoke/unsafe and
+# full/unsafe as grouped bars (ratio of medians) with their 95% bootstrap
+# intervals as error bars; one panel per host and target.
+name = "library_overhead"
+height = 2.4
+load "plots/common.gp"
+sel = v("w", "hmac sodium brotli")
+panels = query(overheads, v("q", "panels") . sel)
+ratios = "validate/unsafe invoke/unsafe full/unsafe"
+if (words(panels) == 0) { eval nothing("library overheads") } else {
+set multiplot layout words(panels), 1
+set style fill solid 0.8 border -1
+set boxwidth 0.25
+set xtics rotate by 30 right font ",8"
+set ylabel "ratio to unsafe"
+set yrange [0.9:*]
+set offsets 0, 0, graph 0.2, 0
+set lmargin 12
+set key top left horizontal
+do for [p in panels] {
+	here = sel . v("h", host_of(p)) . v("t", target_of(p))
+	set title sprintf("%s (%s)", target_of(p), host_of(p))
+	plot 1 with lines lc rgb "#888888" dt 2 notitle, \
+		rows(overheads, v("q", "bars") . here) using 1:(NaN):xtic(2) notitle, \
+		for [i = 1:words(ratios)] rows(overheads, v("q", "bars") . here . v("r", word(ratios, i))) \
+		using ($1 + (i - 2) * 0.26):3:4:5:(0.25) with boxerrorbars lc i title word(ratios, i)
+}
+unset multiplot
+}
