@@ -4,6 +4,7 @@
 #include "clock.h"
 
 #include <gnu/libc-version.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -107,6 +108,34 @@ static void put_turbo(FILE *out)
 						  : "unknown");
 }
 
+/* What scripts/node-setup applied (the summary line of its state file),
+ * and the CPUs this process may run on. */
+static void put_node_setup(FILE *out)
+{
+	const char *path = getenv("EFBENCH_NODE_STATE");
+	char line[512], cpus[256] = "";
+	FILE *f = fopen(path ? path : "/run/efbench-node-state", "r");
+	int found = 0, n = 0;
+	cpu_set_t set;
+
+	while (f && !found && fgets(line, sizeof line, f))
+		if (!strncmp(line, "# summary: ", 11)) {
+			line[strcspn(line, "\n")] = 0;
+			ef_meta_put(out, "node_setup", line + 11);
+			found = 1;
+		}
+	if (f)
+		fclose(f);
+	if (!found)
+		ef_meta_put(out, "node_setup", "not applied (scripts/node-setup)");
+	if (!sched_getaffinity(0, sizeof set, &set)) {
+		for (int c = 0; c < CPU_SETSIZE && n >= 0 && (size_t)n < sizeof cpus; c++)
+			if (CPU_ISSET(c, &set))
+				n += snprintf(cpus + n, sizeof cpus - (size_t)n, "%s%d", n ? "," : "", c);
+		ef_meta_put(out, "cpus_allowed", cpus);
+	}
+}
+
 void ef_meta_begin(FILE *out, const char *run_id, const ef_host_facts *f,
 		   int argc, char **argv)
 {
@@ -140,6 +169,7 @@ void ef_meta_begin(FILE *out, const char *run_id, const ef_host_facts *f,
 	put_turbo(out);
 	put_file(out, "smt_active", "/sys/devices/system/cpu/smt/active");
 	put_file(out, "aslr", "/proc/sys/kernel/randomize_va_space");
+	put_node_setup(out);
 	ef_meta_put(out, "clock_source", clk->source);
 	snprintf(buf, sizeof buf, "%.0f", clk->tsc_hz);
 	ef_meta_put(out, "tsc_hz", buf);
