@@ -16,6 +16,21 @@ cd "$tmp" || exit 1
 pass() { echo "PASS report/$1"; }
 fail() { echo "FAIL report/$1: $2"; }
 
+# usage_errors NAME SCRIPT ARGS...: each ARGS (split on spaces) is refused
+# with exit 2 and one line.
+usage_errors() {
+	name=$1 script=$2; shift 2
+	for args in "$@"; do
+		# shellcheck disable=SC2086
+		"$script" $args >/dev/null 2>err.txt
+		if [ $? -ne 2 ] || [ "$(wc -l < err.txt)" -ne 1 ]; then
+			fail "$name" "'$args': $(cat err.txt)"
+			return
+		fi
+	done
+	pass "$name"
+}
+
 HEAD=run_id,host,cpu_model,target,policy,mode,workload,benchmark,parameter,iterations,value,unit,repetition,status,message
 # row HOST TARGET POLICY MODE BENCH PARAM VALUE [UNIT]
 row() { echo "r,$1,\"CPU, model\",$2,$3,$4,w,$5,$6,10,$7,${8:-ns},0,ok,"; }
@@ -134,15 +149,7 @@ if command -v hyperfine >/dev/null 2>&1; then
 	else
 		fail setup_bench "$(tail -n 2 err.txt)"
 	fi
-	for args in "--runs 0" "--runs many" "--frobnicate" "--out setup.csv"; do
-		# shellcheck disable=SC2086
-		"$TOP/scripts/setup-bench" $args >/dev/null 2>err.txt
-		if [ $? -ne 2 ] || [ "$(wc -l < err.txt)" -ne 1 ]; then
-			fail "setup_bench_usage" "'$args': $(cat err.txt)"
-			continue 2
-		fi
-	done
-	pass setup_bench_usage
+	usage_errors setup_bench_usage "$TOP/scripts/setup-bench" "--runs 0" "--runs many" "--frobnicate" "--out setup.csv"
 else
 	echo "SKIP report/setup_bench: hyperfine is not installed (make deps)"
 fi
@@ -186,12 +193,4 @@ if "$TOP/scripts/node-setup" --shield 2-3 2>err.txt &&
 else
 	fail node_setup_apply "$(cat err.txt)"
 fi
-for args in "--restore" "--shield 9-12" "--shield x" "--bogus"; do
-	# shellcheck disable=SC2086
-	"$TOP/scripts/node-setup" $args >/dev/null 2>err.txt
-	if [ $? -ne 2 ]; then
-		fail node_setup_usage "'$args' did not exit 2: $(cat err.txt)"
-		continue 2
-	fi
-done
-pass node_setup_usage
+usage_errors node_setup_usage "$TOP/scripts/node-setup" "--restore" "--shield 9-12" "--shield x" "--bogus"
