@@ -181,7 +181,7 @@ $(EFBENCH): $(HARNESS_OBJS) $(RUNTIME_OBJS) $(WORKLOAD_OBJS) $(FOREIGN_LIBS)
 
 # The summary of result files (scripts/summarize, make figures): efbench's
 # own CSV code and statistics.
-$(EFREPORT): $(OBJ)/harness/report.o $(OBJ)/harness/csv.o $(OBJ)/harness/stats.o
+$(EFREPORT): $(OBJ)/harness/report.o $(OBJ)/harness/results.o $(OBJ)/harness/csv.o $(OBJ)/harness/stats.o
 	$(CC) $(EF_CFLAGS) -o $@ $^ -lm
 
 # Unit tests and efsetup link the harness and runtimes (not the driver's main).
