@@ -117,3 +117,51 @@ double ef_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
 	free(tmp);
 	return r;
 }
+
+struct ranked {
+	double v;
+	int in_b;
+};
+
+static int by_value(const void *x, const void *y)
+{
+	double a = ((const struct ranked *)x)->v, b = ((const struct ranked *)y)->v;
+	return (a > b) - (a < b);
+}
+
+double ef_mann_whitney_greater(const double *a, size_t na, const double *b,
+			       size_t nb)
+{
+	size_t n = na + nb;
+	struct ranked *r;
+	double rank_sum_b = 0, ties = 0, u, mean, var, z;
+
+	if (!na || !nb || !(r = malloc(n * sizeof *r)))
+		return 1;
+	for (size_t i = 0; i < na; i++)
+		r[i] = (struct ranked){ a[i], 0 };
+	for (size_t i = 0; i < nb; i++)
+		r[na + i] = (struct ranked){ b[i], 1 };
+	qsort(r, n, sizeof *r, by_value);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && r[j].v == r[i].v)
+			j++;
+		/* ranks i+1 .. j share their mean */
+		double t = (double)(j - i), mid = (double)(i + 1 + j) / 2;
+		for (size_t k = i; k < j; k++)
+			if (r[k].in_b)
+				rank_sum_b += mid;
+		ties += t * t * t - t;
+		i = j;
+	}
+	free(r);
+	u = rank_sum_b - (double)nb * (double)(nb + 1) / 2;
+	mean = (double)na * (double)nb / 2;
+	var = (double)na * (double)nb / 12 *
+	      ((double)(n + 1) - ties / ((double)n * (double)(n - 1)));
+	if (var <= 0)
+		return 1;
+	z = (u - mean - 0.5) / sqrt(var);
+	return 0.5 * erfc(z / sqrt(2));
+}

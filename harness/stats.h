@@ -37,4 +37,11 @@ int ef_stats_compute(double *v, size_t n, ef_stats *out);
 double ef_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
 		   double *lo, double *hi);
 
+/* Mann-Whitney U test, one-sided: the p-value of "b tends to be larger
+ * than a" (b stochastically greater), from the normal approximation with
+ * the tie correction and a continuity correction; 1 when every value is
+ * equal or a sample is empty.  Values need not be sorted. */
+double ef_mann_whitney_greater(const double *a, size_t na, const double *b,
+			       size_t nb);
+
 #endif
