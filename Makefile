@@ -72,13 +72,14 @@ WORKLOAD_OBJS := $(foreach w,$(WORKLOADS),$(foreach m,$(MODES),$(OBJ)/workloads/
 EFBENCH       := $(BUILD)/efbench
 EFREPORT      := $(BUILD)/efreport
 EFSETUP       := $(BUILD)/efsetup
+EFCOMPARE     := $(BUILD)/efcompare
 
 ifeq ($(QUICK),1)
 BENCH_FLAGS ?= --repetitions 5 --min-time 0.01
 endif
 
-.PHONY: all bench test deps clean figures plots setup-bench
-all: $(EFBENCH) $(EFREPORT) $(EFSETUP) $(PMP_FIRMWARE)
+.PHONY: all bench test deps clean figures plots setup-bench check-regress baselines
+all: $(EFBENCH) $(EFREPORT) $(EFSETUP) $(EFCOMPARE) $(PMP_FIRMWARE)
 
 deps:
 	@scripts/install-deps
@@ -89,7 +90,7 @@ bench: deps
 	$(EFBENCH) $(BENCH_FLAGS)
 
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
+	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(PMP_KNOB)
 	@scripts/run-tests
 
 # Every figure and table, from the example results committed under
@@ -104,6 +105,19 @@ plots: deps
 	@test -n "$(RESULTS)" || { echo "make plots: say which results: make plots RESULTS='results/x.csv ...'" >&2; exit 2; }
 	@$(MAKE) --no-print-directory $(EFREPORT)
 	scripts/plots -o $(PLOTS) $(RESULTS)
+
+# Did CANDIDATE get slower than BASELINE?  A Markdown report; exit status 1
+# when something regressed (scripts/check-regress, build/efcompare --help).
+check-regress:
+	@test -n "$(BASELINE)" && test -n "$(CANDIDATE)" || { echo "make check-regress: say which: make check-regress BASELINE=a.csv CANDIDATE=b.csv" >&2; exit 2; }
+	@$(MAKE) --no-print-directory $(EFCOMPARE)
+	@scripts/check-regress $(REGRESS_FLAGS) $(BASELINE) $(CANDIDATE)
+
+# The instruction-count baselines make test checks against, written anew
+# (when a change is meant to cost more; commit them with it).
+baselines: deps
+	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(PMP_KNOB)
+	scripts/refresh-baselines
 
 # Process start-up, set-up and one call per target and mode, timed by
 # hyperfine (results/<host>-<UTC time>-setup.csv).
@@ -182,6 +196,10 @@ $(EFBENCH): $(HARNESS_OBJS) $(RUNTIME_OBJS) $(WORKLOAD_OBJS) $(FOREIGN_LIBS)
 # The summary of result files (scripts/summarize, make figures): efbench's
 # own CSV code and statistics.
 $(EFREPORT): $(OBJ)/harness/report.o $(OBJ)/harness/results.o $(OBJ)/harness/csv.o $(OBJ)/harness/stats.o
+	$(CC) $(EF_CFLAGS) -o $@ $^ -lm
+
+# The regression check (scripts/check-regress, make check-regress).
+$(EFCOMPARE): $(OBJ)/harness/compare.o $(OBJ)/harness/results.o $(OBJ)/harness/csv.o $(OBJ)/harness/stats.o
 	$(CC) $(EF_CFLAGS) -o $@ $^ -lm
 
 # Unit tests and efsetup link the harness and runtimes (not the driver's main).
@@ -354,6 +372,17 @@ $(BUILD)/pmp/%/bench.elf: $(PMP_HOST_OBJS) $(BUILD)/pmp/%/board.o $(BUILD)/pmp/%
 		$(PMP_BENCH_OBJS) targets/pmp/fw.ld
 	$(RVCC) $(RV_LDFLAGS) $(PMP_LD_$*) -o $@ $(PMP_HOST_OBJS) $(BUILD)/pmp/$*/board.o \
 		$(BUILD)/pmp/$*/bench.o $(PMP_BENCH_OBJS)
+
+# A test knob (tests/regress): the virt firmware with PMP_GATE_PAD more
+# instructions in every gate call, which the regression check must flag.
+PMP_GATE_PAD ?= 8
+PMP_KNOB := $(BUILD)/pmp/virt/bench-gatepad.elf
+$(BUILD)/pmp/obj/targets/pmp/start-gatepad.o: targets/pmp/start.S
+	@mkdir -p $(@D)
+	$(RVCC) $(RV_CFLAGS) -DEF_GATE_PAD=$(PMP_GATE_PAD) -c $< -o $@
+$(PMP_KNOB): $(BUILD)/pmp/obj/targets/pmp/start-gatepad.o $(BUILD)/pmp/obj/targets/pmp/pmp.o \
+		$(BUILD)/pmp/virt/board.o $(BUILD)/pmp/virt/bench.o $(PMP_BENCH_OBJS) targets/pmp/fw.ld
+	$(RVCC) $(RV_LDFLAGS) $(PMP_LD_virt) -o $@ $(filter %.o,$^)
 
 # The firmware's objects are prerequisites of pattern rules only: keep them.
 .SECONDARY: $(PMP_HOST_OBJS) $(PMP_BENCH_OBJS) $(SODIUM_OBJS) $(BROTLI_OBJS) $(PMP_SHIM) \

@@ -42,12 +42,20 @@ static int on_path(const char *cmd)
 	return 0;
 }
 
+/* build/pmp/<board>/bench.elf, or the variant EFBENCH_PMP_FIRMWARE names
+ * there (the regression tests' bench-gatepad.elf). */
+static const char *firmware_name(void)
+{
+	const char *name = getenv("EFBENCH_PMP_FIRMWARE");
+	return name && *name && !strchr(name, '/') ? name : "bench.elf";
+}
+
 const char *ef_firmware_unavailable(const char *board)
 {
 	static char why[PATH_MAX + 128];
-	char fw[PATH_MAX], rel[64];
+	char fw[PATH_MAX], rel[300];
 
-	snprintf(rel, sizeof rel, "pmp/%s/bench.elf", board);
+	snprintf(rel, sizeof rel, "pmp/%s/%s", board, firmware_name());
 	if (!on_path("qemu-system-riscv32"))
 		return "qemu-system-riscv32 is not installed (make deps installs it)";
 	if (build_path(fw, sizeof fw, rel) || access(fw, R_OK)) {
@@ -106,13 +114,13 @@ static int parse(char *line, ef_fw_row *r)
 
 int ef_firmware_run(const char *board, ef_fw_result *out, char *err, size_t errlen)
 {
-	char script[PATH_MAX], fw[PATH_MAX], rel[64], cmd[3 * PATH_MAX], line[512];
+	char script[PATH_MAX], fw[PATH_MAX], rel[300], cmd[3 * PATH_MAX], line[512];
 	unsigned cap = 0, errors = 0;
 	FILE *p;
 	int status;
 
 	memset(out, 0, sizeof *out);
-	snprintf(rel, sizeof rel, "pmp/%s/bench.elf", board);
+	snprintf(rel, sizeof rel, "pmp/%s/%s", board, firmware_name());
 	if (build_path(script, sizeof script, "../scripts/pmp-run") ||
 	    build_path(fw, sizeof fw, rel)) {
 		snprintf(err, errlen, "cannot locate the firmware");

@@ -8,6 +8,10 @@
  *                                    unsafe mode's; prints host, CPU and the
  *                                    rows' policy, tab-separated
  *   efsetup --meta RUN_ID            the sidecar's opening lines
+ *   efsetup --count K TARGET MODE ID the set-up, one untimed iteration, then
+ *                                    K iterations in ef_runner_run_lowered,
+ *                                    which scripts/count-host has callgrind
+ *                                    count (--toggle-collect)
  * Exit status: 0 done, 1 the set-up, call or check failed, 2 bad usage or a
  * target this machine cannot run. */
 #include "meta.h"
@@ -15,6 +19,7 @@
 #include "runner.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int usage_error(const char *fmt, const char *arg)
@@ -32,6 +37,7 @@ int main(int argc, char **argv)
 	ef_group *g;
 	char err[256] = "";
 	int check = 0, mode = -1, n;
+	unsigned long long count = 0;
 	void *ctx;
 	uint64_t got, want;
 
@@ -43,8 +49,15 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && !strcmp(argv[1], "--check"))
 		check = 1, argv++, argc--;
+	else if (argc > 2 && !strcmp(argv[1], "--count")) {
+		char *end;
+		count = strtoull(argv[2], &end, 10);
+		if (*end || !count)
+			return usage_error("--count: '%s' is not a positive count", argv[2]);
+		argv += 2, argc -= 2;
+	}
 	if (argc != 4)
-		return usage_error("usage: efsetup [--check] TARGET MODE ID%s", "");
+		return usage_error("usage: efsetup [--check | --count K] TARGET MODE ID%s", "");
 	t = ef_target_find(argv[1]);
 	if (!t)
 		return usage_error("unknown target '%s'", argv[1]);
@@ -67,6 +80,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	b->run(ctx, 1);
+	if (count)
+		ef_runner_run_lowered(b, ctx, count, 64);
 	got = b->result(ctx);
 	if (b->fault && b->fault(ctx, err, sizeof err)) {
 		fprintf(stderr, "efsetup: %s: the call failed: %s\n", argv[3], err);

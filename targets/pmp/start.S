@@ -18,6 +18,9 @@
  * host continues after the call with a0 = a1 = 0.  A trap from
  * M-mode is a host bug: the firmware reports it and exits.
  */
+#ifndef EF_GATE_PAD
+#define EF_GATE_PAD 0
+#endif
 	.section .text.start, "ax"
 	.globl _start
 _start:
@@ -134,6 +137,11 @@ ef_pmp_gate:
 	li s10, 0
 	li s11, 0
 	la tp, __foreign_tls
+	/* A test knob: EF_GATE_PAD more instructions in every call, which
+	 * the regression check must flag (tests/regress). */
+	.rept EF_GATE_PAD
+	nop
+	.endr
 	mret
 	.size ef_pmp_gate, . - ef_pmp_gate
 

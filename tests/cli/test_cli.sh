@@ -5,12 +5,8 @@
 # Prints PASS/FAIL lines for scripts/run-tests.
 set -u
 EFBENCH=${EFBENCH:-$(pwd)/build/efbench}
-tmp=$(mktemp -d /tmp/efbench-cli-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 1
-
-pass() { echo "PASS cli/$1"; }
-fail() { echo "FAIL cli/$1: $2"; }
+SUITE=cli
+. "$(dirname "$0")/common.sh"
 
 # A CSV is valid when every record has the header's field count and the file
 # ends with a newline (no partial row).  Prints the number of data rows.

@@ -6,15 +6,10 @@
 # scripts/node-setup applying and restoring settings on a fake /sys.
 # Prints PASS/FAIL/SKIP lines for scripts/run-tests.
 set -u
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
+SUITE=report
+. "$(dirname "$0")/common.sh"
 EFREPORT=$TOP/build/efreport
 EFBENCH=$TOP/build/efbench
-tmp=$(mktemp -d /tmp/efbench-report-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 1
-
-pass() { echo "PASS report/$1"; }
-fail() { echo "FAIL report/$1: $2"; }
 
 # usage_errors NAME SCRIPT ARGS...: each ARGS (split on spaces) is refused
 # with exit 2 and one line.

@@ -115,8 +115,7 @@ for board in virt opentitan; do
 
 	[ -x build/efbench ] || continue
 	out=$(mktemp -d)
-	build/efbench --target "pmp-$board" --filter ubench/invoke_args/0 \
-		--out "$out/pmp.csv" > "$out/stdout" 2> "$out/stderr"
+	build/efbench --target "pmp-$board" --out "$out/pmp.csv" > "$out/stdout" 2> "$out/stderr"
 	rc=$?
 	want=$(awk -F, '/^row,invoke,warm,ubench,invoke_args,0,/ && $10 == 0 { print $8 }' "$a")
 	if why=$(python3 - "$out/pmp.csv" "$want" "pmp-$board" 2>&1 <<'PY'
@@ -129,7 +128,8 @@ if need - seen:
     sys.exit('missing %s' % sorted(need - seen))
 if any(r['unit'] != 'instructions' or r['target'] != sys.argv[3] or r['status'] != 'ok' for r in rows):
     sys.exit('a row with another unit, target or status')
-warm = [float(r['value']) for r in rows if (r['mode'], r['policy']) == ('invoke', 'warm')]
+warm = [float(r['value']) for r in rows if (r['mode'], r['policy']) == ('invoke', 'warm')
+        and (r['workload'], r['benchmark'], r['parameter']) == ('ubench', 'invoke_args', '0')]
 if abs(warm[0] - float(sys.argv[2])) > 1e-6:
     sys.exit('invoke warm %s, firmware printed %s' % (warm[0], sys.argv[2]))
 PY
@@ -138,6 +138,33 @@ PY
 	else
 		echo "FAIL pmp efbench --target pmp-$board: exit $rc: $why $(tail -n 2 "$out/stderr")"
 		failed=1
+	fi
+	# Exact counts against the committed baseline (scripts/refresh-baselines
+	# when a change is meant to cost more).
+	base=results/baselines/pmp-$board.csv
+	if build/efcompare --brief "$base" "$out/pmp.csv" > "$out/check.md" 2>&1; then
+		echo "PASS pmp $board: every count within 0.1% of $base"
+	else
+		echo "FAIL pmp $board: counts against $base:"
+		grep -e regressed -e efcompare "$out/check.md" | head -n 8
+		echo "# if the change is meant to cost more: scripts/refresh-baselines"
+		failed=1
+	fi
+	# The knob: the same firmware with PMP_GATE_PAD (8) more instructions
+	# in every gate call must be flagged, at invoke_args/0 by those 8.
+	if [ "$board" = virt ] && [ -f build/pmp/virt/bench-gatepad.elf ]; then
+		EFBENCH_PMP_FIRMWARE=bench-gatepad.elf build/efbench --target pmp-virt \
+			--out "$out/knob.csv" > /dev/null 2> "$out/stderr"
+		build/efcompare "$base" "$out/knob.csv" > "$out/knob.md" 2>&1
+		rc=$?
+		line=$(grep -F '| pmp-virt ubench/invoke_args/0 | invoke (warm) |' "$out/knob.md")
+		delta=$(echo "$line" | awk -F'|' '{ split($4, b, " "); split($5, c, " "); print c[1] - b[1] }')
+		if [ $rc -eq 1 ] && echo "$line" | grep -q regressed && [ "$delta" = 8 ]; then
+			echo "PASS pmp a gate 8 instructions longer is flagged ($(grep -c regressed "$out/knob.md") series regressed)"
+		else
+			echo "FAIL pmp gate knob: exit $rc, invoke_args/0: $line"
+			failed=1
+		fi
 	fi
 	rm -rf "$out"
 done
