@@ -104,10 +104,7 @@ static void compare_raw(const ef_series *b, const ef_series *c)
 	char mode[40];
 	finding *f;
 
-	snprintf(mode, sizeof mode, "%s%s%s%s", ef_mode_names[c->mode],
-		 strcmp(c->key[EF_COL_POLICY], "none") ? " (" : "",
-		 strcmp(c->key[EF_COL_POLICY], "none") ? c->key[EF_COL_POLICY] : "",
-		 strcmp(c->key[EF_COL_POLICY], "none") ? ")" : "");
+	ef_series_label(c, ef_mode_names[c->mode], mode, sizeof mode);
 	f = add(c, mode);
 	f->base = counts(c) ? b->v[0] : b->st.median;   /* v is sorted */
 	f->cand = counts(c) ? c->v[0] : c->st.median;
@@ -148,7 +145,7 @@ static void compare_ratios(const ef_results *base, const ef_results *cand,
 {
 	for (unsigned k = 0; k < EF_NOVERHEADS; k++) {
 		ef_ratio rb, rc;
-		char name[40];
+		char ratio[24], name[40];
 		finding *f;
 
 		if (!ef_overhead_of(cand, c, k, &rc) || !ef_overhead_of(base, b, k, &rb))
@@ -159,11 +156,9 @@ static void compare_ratios(const ef_results *base, const ef_results *cand,
 			rb.value = b->v[0] / ef_results_partner(base, b, ef_overheads[k].den)->v[0];
 			rc.lo = rc.hi = rb.lo = rb.hi = NAN;
 		}
-		snprintf(name, sizeof name, "%s/%s%s%s%s", ef_mode_names[ef_overheads[k].num],
-			 ef_mode_names[ef_overheads[k].den],
-			 strcmp(c->key[EF_COL_POLICY], "none") ? " (" : "",
-			 strcmp(c->key[EF_COL_POLICY], "none") ? c->key[EF_COL_POLICY] : "",
-			 strcmp(c->key[EF_COL_POLICY], "none") ? ")" : "");
+		snprintf(ratio, sizeof ratio, "%s/%s", ef_mode_names[ef_overheads[k].num],
+			 ef_mode_names[ef_overheads[k].den]);
+		ef_series_label(c, ratio, name, sizeof name);
 		f = add(c, name);
 		f->base = rb.value;
 		f->cand = rc.value;

@@ -139,11 +139,6 @@ static int same_column(const ef_series *a, const ef_series *b)
 	       !strcmp(a->key[EF_COL_POLICY], b->key[EF_COL_POLICY]);
 }
 
-static int same_row(const ef_series *a, const ef_series *b)
-{
-	return ef_same_benchmark(a, b);
-}
-
 static void cell(char *buf, size_t len, double v, double lo, double hi, const char *fmt)
 {
 	int n = snprintf(buf, len, fmt, v);
@@ -177,17 +172,18 @@ static void write_markdown(FILE *f, const char *const *inputs, int ninputs)
 		fprintf(f, "\n## %s, target %s (%s)\n\n%s per iteration\n\n| benchmark |",
 			head->key[EF_COL_HOST], head->key[EF_COL_TARGET], head->key[EF_COL_CPU],
 			head->key[EF_COL_UNIT]);
-		for (size_t c = 0; c < ncols; c++)
-			fprintf(f, " %s%s%s%s |", ef_mode_names[R.s[cols[c]].mode],
-				strcmp(R.s[cols[c]].key[EF_COL_POLICY], "none") ? " (" : "",
-				strcmp(R.s[cols[c]].key[EF_COL_POLICY], "none") ? R.s[cols[c]].key[EF_COL_POLICY] : "",
-				strcmp(R.s[cols[c]].key[EF_COL_POLICY], "none") ? ")" : "");
+		for (size_t c = 0; c < ncols; c++) {
+			char label[64];
+			ef_series_label(&R.s[cols[c]], ef_mode_names[R.s[cols[c]].mode],
+					label, sizeof label);
+			fprintf(f, " %s |", label);
+		}
 		fputs("\n|---|", f);
 		for (size_t c = 0; c < ncols; c++)
 			fputs("---:|", f);
 		fputc('\n', f);
 		for (size_t i = sec; i < R.n; i++) {
-			if (!same_section(&R.s[i], head) || !first_of(i, same_row))
+			if (!same_section(&R.s[i], head) || !first_of(i, ef_same_benchmark))
 				continue;
 			fprintf(f, "| %s/%s/%llu |", R.s[i].key[EF_COL_WORKLOAD], R.s[i].key[EF_COL_BENCH],
 				R.s[i].param);
@@ -195,7 +191,7 @@ static void write_markdown(FILE *f, const char *const *inputs, int ninputs)
 				const ef_series *x = NULL;
 				char buf[96] = "–";
 				for (size_t k = sec; k < R.n && !x; k++)
-					if (same_row(&R.s[k], &R.s[i]) && same_column(&R.s[k], &R.s[cols[c]]))
+					if (ef_same_benchmark(&R.s[k], &R.s[i]) && same_column(&R.s[k], &R.s[cols[c]]))
 						x = &R.s[k];
 				if (x)
 					cell(buf, sizeof buf, x->st.median, x->st.ci_lo, x->st.ci_hi, "%.4g");

@@ -243,6 +243,14 @@ int ef_overhead_of(const ef_results *R, const ef_series *num, unsigned k, ef_rat
 }
 
 
+void ef_series_label(const ef_series *s, const char *what, char *buf, size_t len)
+{
+	if (strcmp(s->key[EF_COL_POLICY], "none"))
+		snprintf(buf, len, "%s (%s)", what, s->key[EF_COL_POLICY]);
+	else
+		snprintf(buf, len, "%s", what);
+}
+
 void ef_results_finish(ef_results *R)
 {
 	for (size_t i = 0; i < R->n; i++)

@@ -48,6 +48,10 @@ int ef_same_benchmark(const ef_series *a, const ef_series *b);
 const ef_series *ef_results_partner(const ef_results *r, const ef_series *s,
 				    unsigned mode);
 
+/* "WHAT (policy)" into buf, or just WHAT for policy none: how reports name
+ * a mode or ratio of s. */
+void ef_series_label(const ef_series *s, const char *what, char *buf, size_t len);
+
 /* The overheads DESIGN.md reports, numerator's median over denominator's. */
 #define EF_NOVERHEADS 4
 typedef struct ef_overhead { unsigned num, den; } ef_overhead;

@@ -4,15 +4,21 @@
 
 #define EF_MAX_ITERS (1ull << 40)
 
+/* Lower this (noinline) function's stack by `offset` bytes before it calls
+ * the benchmark: the pad is written, so it cannot be optimized away. */
+#define EF_LOWER_STACK(offset) do {                                    \
+		volatile char *pad_ = __builtin_alloca(offset);        \
+		pad_[0] = 0;                                            \
+		__asm__ volatile("" : : "r"(pad_) : "memory");         \
+	} while (0)
+
 /* Run with the host stack lowered by `offset` bytes; returns ticks. */
 static __attribute__((noinline)) uint64_t
 timed_run(const ef_bench *b, void *ctx, uint64_t iters, unsigned offset)
 {
-	volatile char *pad = __builtin_alloca(offset);
 	uint64_t t0, t1;
 
-	pad[0] = 0;
-	__asm__ volatile("" : : "r"(pad) : "memory");
+	EF_LOWER_STACK(offset);
 	t0 = ef_clock_now();
 	b->run(ctx, iters);
 	t1 = ef_clock_now();
@@ -56,10 +62,7 @@ __attribute__((noinline)) void
 ef_runner_run_lowered(const ef_bench *b, void *ctx, uint64_t iters,
 		      unsigned host_offset)
 {
-	volatile char *pad = __builtin_alloca(host_offset);
-
-	pad[0] = 0;
-	__asm__ volatile("" : : "r"(pad) : "memory");
+	EF_LOWER_STACK(host_offset);
 	b->run(ctx, iters);
 }
 
