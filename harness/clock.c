@@ -2,7 +2,6 @@
 #include "clock.h"
 
 #include <stdio.h>
-
 #include <time.h>
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>

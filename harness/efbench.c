@@ -1,7 +1,8 @@
 /* efbench.c: the driver.  Builds the plan from the command line, checks
  * each benchmark's result in every mode against unsafe mode, times it with
- * Google Benchmark (gbench.h) or the native runner, writes one CSV row per sample as it completes, and
- * prints a summary. */
+ * Google Benchmark (gbench.h) or the native runner, writes one CSV row per
+ * sample (the native runner: as each completes; Google Benchmark: after a
+ * benchmark's last repetition), and prints a summary. */
 #include "clock.h"
 #include "csv.h"
 #include "firmware.h"
