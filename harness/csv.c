@@ -1,4 +1,5 @@
 /* csv.c: see csv.h. */
+#define _GNU_SOURCE
 #include "csv.h"
 
 #include <errno.h>
@@ -10,15 +11,97 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Write all of buf at the end of fd; on failure, cut fd back to where it
+ * ended, so that it never holds part of buf.  -1 with errno set. */
+static int append_whole(int fd, const char *buf, size_t len)
+{
+	off_t start = lseek(fd, 0, SEEK_END);
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int saved = n < 0 ? errno : ENOSPC;
+			if (start >= 0 && ftruncate(fd, start) == 0)
+				lseek(fd, start, SEEK_SET);
+			errno = saved;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void create_error(const char *path, int e, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s: %s", path,
+		 e == EEXIST ? "exists; refusing to overwrite" : strerror(e));
+}
+
+/* The folder part of path, for O_TMPFILE. */
+static void folder_of(const char *path, char *dir, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		snprintf(dir, len, ".");
+	else if (slash == path)
+		snprintf(dir, len, "/");
+	else
+		snprintf(dir, len, "%.*s", (int)(slash - path), path);
+}
+
+int ef_csv_create_with(const char *path, const char *head, size_t len,
+		       char *err, size_t errlen)
+{
+	char dir[4096], proc[64];
+	int fd, e;
+
+	if (strlen(path) >= sizeof dir) {
+		snprintf(err, errlen, "%.60s...: the name is longer than %zu bytes",
+			 path, sizeof dir - 1);
+		return -1;
+	}
+	/* An unnamed file, filled, then given its name only if the name is
+	 * free: the name never shows a file without its first lines. */
+	folder_of(path, dir, sizeof dir);
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_APPEND | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+		if (append_whole(fd, head, len)) {
+			e = errno;
+			close(fd);
+			create_error(path, e, err, errlen);
+			return -1;
+		}
+		if (!linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW))
+			return fd;
+		e = errno;
+		close(fd);
+		if (e == EEXIST) {
+			create_error(path, e, err, errlen);
+			return -1;
+		}
+	}
+	/* No O_TMPFILE (NFS, older kernels) or no /proc: create, then write. */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0 || append_whole(fd, head, len)) {
+		e = errno;
+		if (fd >= 0) {
+			close(fd);
+			unlink(path);
+		}
+		create_error(path, e, err, errlen);
+		return -1;
+	}
+	return fd;
+}
+
 int ef_csv_create(const char *path, char *err, size_t errlen)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC,
-		      0644);
-	if (fd < 0)
-		snprintf(err, errlen, "%s: %s", path,
-			 errno == EEXIST ? "exists; refusing to overwrite"
-					 : strerror(errno));
-	return fd;
+	return ef_csv_create_with(path, "", 0, err, errlen);
 }
 
 void ef_csv_begin(ef_csv_row *r)
@@ -70,24 +153,19 @@ void ef_csv_f64(ef_csv_row *r, double v)
 	ef_csv_str(r, b);
 }
 
-int ef_csv_write(int fd, ef_csv_row *r)
+int ef_csv_end(ef_csv_row *r)
 {
-	const char *p = r->buf;
-	size_t left;
-
 	put(r, '\n');
-	if (r->overflow)
+	if (r->overflow) {
+		errno = EOVERFLOW;
 		return -1;
-	for (left = r->len; left;) {
-		ssize_t n = write(fd, p, left);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		left -= (size_t)n;
 	}
 	return 0;
+}
+
+int ef_csv_write(int fd, ef_csv_row *r)
+{
+	return ef_csv_end(r) ? -1 : append_whole(fd, r->buf, r->len);
 }
 
 void ef_csv_reader_init(ef_csv_reader *r, const char *data, size_t len)

@@ -1,10 +1,10 @@
 /* csv.h: result rows, RFC 4180 quoting, one write(2) per row; and the
  * reader that the report tool reads them back with.
  *
- * The file is created with O_EXCL, so an existing file is never
- * overwritten, and each row reaches the kernel in a single write as soon as
- * it is complete: an interrupted run leaves every finished row and no
- * partial one. */
+ * A file is created only where none exists, so an existing file is never
+ * overwritten, and each row reaches the kernel as soon as it is complete,
+ * whole or not at all: an interrupted run, or one whose disk fills up,
+ * leaves every finished row and no partial one. */
 #ifndef EF_CSV_H
 #define EF_CSV_H
 
@@ -20,15 +20,24 @@ typedef struct ef_csv_row {
 	int overflow;
 } ef_csv_row;
 
-/* Create path for writing; -1 with a message in err when it exists or
- * cannot be created. */
+/* Create path for appending, holding the len bytes of head from the
+ * moment it has its name (where the file system can: O_TMPFILE); -1 with a
+ * message in err when it exists or cannot be created or written. */
+int ef_csv_create_with(const char *path, const char *head, size_t len,
+		       char *err, size_t errlen);
+/* The same, empty. */
 int ef_csv_create(const char *path, char *err, size_t errlen);
 
 void ef_csv_begin(ef_csv_row *r);
 void ef_csv_str(ef_csv_row *r, const char *s);
 void ef_csv_u64(ef_csv_row *r, uint64_t v);
 void ef_csv_f64(ef_csv_row *r, double v);   /* NaN: empty field */
-/* Terminate the row and write it; -1 on error or overflow. */
+/* Terminate the row: r->buf holds r->len bytes ending in a newline; -1
+ * (errno EOVERFLOW) when it did not fit. */
+int ef_csv_end(ef_csv_row *r);
+/* Terminate the row and write it whole; -1 with errno set on overflow
+ * (EOVERFLOW) or a failed write, after which the file ends where it did
+ * before (a disk that fills up never leaves part of a row). */
 int ef_csv_write(int fd, ef_csv_row *r);
 
 /* Reading: the records of a file held in memory, one at a time. */
