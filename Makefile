@@ -219,9 +219,12 @@ ifeq ($(PMP),1)
 # zicsr extension for the assembler, the plain name for picolibc's multilib.
 # -mno-relax: the gate clears gp, so nothing may address relative to it.
 MODES_ALL := unsafe validate invoke full
+# Host buffers aligned to 64 bytes, not pages: opentitan's host heap is
+# 32 KiB (ef_mode.h, EF_HOST_BUFFER_ALIGN).
 RV_CFLAGS := -march=rv32imac_zicsr -mabi=ilp32 -mno-relax -mcmodel=medany \
 	-O2 -g -std=gnu11 -Wall -Wextra -ffunction-sections -fdata-sections \
-	-fno-common --specs=picolibc.specs -DEF_DEFAULT_SIZES_FROM_LINKER
+	-fno-common --specs=picolibc.specs -DEF_DEFAULT_SIZES_FROM_LINKER \
+	-DEF_HOST_BUFFER_ALIGN=64
 RV_LDFLAGS := -march=rv32imac -mabi=ilp32 --specs=picolibc.specs -nostartfiles \
 	-T targets/pmp/fw.ld -Wl,--no-warn-rwx-segments -Wl,--gc-sections
 RV_LIBDIR := /usr/lib/picolibc/riscv64-unknown-elf/lib/rv32imac/ilp32

@@ -148,14 +148,23 @@ static inline void efm_close(ef_domain *d)
 #endif
 }
 
-/* Memory the foreign side reads or writes: host heap in unsafe mode. */
+/* Memory the foreign side reads or writes: host heap in unsafe mode, at
+ * the start of a page (EF_HOST_BUFFER_ALIGN), so that where earlier
+ * allocations (the harness's own) left the heap cannot move a buffer
+ * across an alignment that the library's vector loops take more or fewer
+ * instructions by.  The firmware's boards have too little RAM for pages
+ * and ask for less. */
+#ifndef EF_HOST_BUFFER_ALIGN
+#define EF_HOST_BUFFER_ALIGN 4096
+#endif
 static inline void *efm_alloc(ef_domain *d, size_t bytes)
 {
 #if EF_DOMAIN
 	return ef_heap_alloc(d, bytes, 16);
 #else
+	const size_t a = EF_HOST_BUFFER_ALIGN;
 	(void)d;
-	return malloc(bytes ? bytes : 1);
+	return aligned_alloc(a, bytes ? (bytes + a - 1) / a * a : a);
 #endif
 }
 
