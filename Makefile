@@ -20,7 +20,7 @@ MPK := 1
 MODES += invoke full
 endif
 
-HARNESS   := clock csv digest efbench firmware meta options plan registry runner selfbench stats summary
+HARNESS   := child clock csv digest efbench firmware meta options plan registry runner selfbench stats summary
 RUNTIME   := targets/common/domain targets/common/validate targets/mock/mock
 WORKLOADS := ubench hmac sodium brotli
 
@@ -40,6 +40,7 @@ MPK_NEEDED_brotli  := -lbrotlienc -lbrotlidec
 MPK_NEEDED_mpktest := -lefmpktest -lefubench -lsodium -lbrotlienc -lbrotlidec
 FOREIGN_LIBS += $(BUILD)/lib/libefheap.so $(BUILD)/lib/libefmpktest.so \
 	$(MPK_SETS:%=$(BUILD)/lib/libefstub-%.so)
+MPK_SUITE := $(BUILD)/tests/test_mpk $(BUILD)/tests/test_modes
 UNIT_TESTS += $(BUILD)/tests/test_mpk
 endif
 
@@ -79,7 +80,9 @@ BENCH_FLAGS ?= --repetitions 5 --min-time 0.01
 endif
 
 .PHONY: all bench test deps clean figures plots setup-bench check-regress baselines
-all: $(EFBENCH) $(EFREPORT) $(EFSETUP) $(EFCOMPARE) $(PMP_FIRMWARE)
+# The mpk suite is part of every build: efbench runs it before writing mpk
+# rows, and scripts/mpk-vm boots it (with test_modes) in the test VM.
+all: $(EFBENCH) $(EFREPORT) $(EFSETUP) $(EFCOMPARE) $(PMP_FIRMWARE) $(MPK_SUITE)
 
 deps:
 	@scripts/install-deps

@@ -2,7 +2,15 @@
  * each benchmark's result in every mode against unsafe mode, times it with
  * Google Benchmark (gbench.h) or the native runner, writes one CSV row per
  * sample (the native runner: as each completes; Google Benchmark: after a
- * benchmark's last repetition), and prints a summary. */
+ * benchmark's last repetition), and prints a summary.
+ *
+ * Whatever ends a run, its files say how complete they are: the CSV holds
+ * whole rows only, and the sidecar, written with status=running before the
+ * first sample, gets its final status (complete, interrupted by which
+ * signal, or failed and why) and row count when the run ends; a run killed
+ * outright (SIGKILL) leaves status=running. */
+#define _GNU_SOURCE
+#include "child.h"
 #include "clock.h"
 #include "csv.h"
 #include "firmware.h"
@@ -18,7 +26,9 @@
 #endif
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,34 +41,120 @@
 /* Iterations run once before timing to compare each mode with unsafe. */
 #define EF_CHECK_ITERS 7
 
-static volatile sig_atomic_t interrupted;
+/* Exit statuses (--help lists them): a failed write outranks a signal,
+ * which outranks error rows. */
+enum { EXIT_OK = 0, EXIT_ERROR_ROWS = 1, EXIT_USAGE = 2, EXIT_WRITE_FAILED = 3 };
+
+/* stop: end the run at the next sample (a signal, or results that cannot
+ * be written); interrupted: the signal, if one stopped it. */
+static volatile sig_atomic_t stop, interrupted;
+/* The sidecar and the rows written so far, for the last words of a run
+ * ended at once by a second signal. */
+static int meta_fd = -1;
+static volatile sig_atomic_t rows_so_far;
+
+/* Async-signal-safe: "key=" and a decimal number and a newline. */
+static size_t put_number(char *buf, const char *key, unsigned long v)
+{
+	char digits[24];
+	size_t n = 0, k = 0;
+
+	while (*key)
+		buf[n++] = *key++;
+	do
+		digits[k++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	while (k)
+		buf[n++] = digits[--k];
+	buf[n++] = '\n';
+	return n;
+}
 
 static void on_signal(int sig)
 {
-	interrupted = sig;
+	char tail[160];
+	size_t n;
+
+	if (!interrupted) {
+		interrupted = sig;
+		stop = 1;
+		return;
+	}
+	/* A second signal: the user will not wait for the current sample (or
+	 * a foreign call that hangs).  The sidecar says so; rows not yet
+	 * written (Google Benchmark's, until its last repetition) are lost. */
+	if (meta_fd >= 0) {
+		static const char said[] = "status=interrupted\nstatus_reason=a second "
+			"signal ended the run at once\n";
+		memcpy(tail, said, sizeof said - 1);
+		n = sizeof said - 1;
+		n += put_number(tail + n, "rows=", (unsigned long)rows_so_far);
+		n += put_number(tail + n, "exit_status=", 128ul + (unsigned long)sig);
+		if (write(meta_fd, tail, n) < 0)
+			_exit(128 + sig);
+	}
+	_exit(128 + sig);
 }
 
 /* Ctrl-C may land while foreign code runs: under the mpk runtime the
- * handler needs its entry stub (ef_mpk_sigaction) to run at all. */
-static void catch_signal(int sig)
+ * handler needs its entry stub (ef_mpk_sigaction) to run at all.  Installed
+ * before anything else, so that no signal finds the default action.  A
+ * signal ignored by whoever started efbench stays ignored: `nohup make
+ * bench` must survive the ssh session that started it. */
+static void catch_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART }, was;
+
 	sigemptyset(&sa.sa_mask);
+	for (unsigned i = 0; i < EF_COUNT(sigs); i++) {
+		if (!sigaction(sigs[i], NULL, &was) && was.sa_handler == SIG_IGN)
+			continue;
 #ifdef EF_HAVE_MPK
-	ef_mpk_sigaction(sig, &sa, NULL);
+		ef_mpk_sigaction(sigs[i], &sa, NULL);
 #else
-	sigaction(sig, &sa, NULL);
+		sigaction(sigs[i], &sa, NULL);
 #endif
+	}
+	/* A closed pipe on stdout, or a file-size limit, is a failed write
+	 * that efbench reports, not a death that leaves no status. */
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);
+}
+
+/* Signals held while the sidecar's last lines are written. */
+static void hold_signals(int hold)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(hold ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
 }
 
 typedef struct ef_run {
 	char id[200];
 	ef_host_facts facts;
 	int fd;
+	const char *out;        /* the CSV's path */
 	unsigned rows, errors;
+	int write_errno;        /* a row could not be written: why (0: none) */
 	const ef_options *opt;
 	int gbench;             /* Google Benchmark times the samples */
 } ef_run;
+
+/* A row that cannot be written (disk full, I/O error, file-size limit)
+ * ends the run: the CSV keeps every row before it, whole. */
+static void write_failed(ef_run *r)
+{
+	if (!r->write_errno) {
+		r->write_errno = errno ? errno : EIO;
+		fprintf(stderr, "efbench: cannot write %s: %s; stopping (it holds "
+			"every row before this one)\n", r->out, strerror(r->write_errno));
+	}
+	stop = 1;
+}
 
 static const char *const columns[] = {
 	"run_id", "host", "cpu_model", "target", "policy", "mode", "workload",
@@ -66,21 +162,13 @@ static const char *const columns[] = {
 	"status", "message",
 };
 
-static void die_io(const ef_run *r)
+/* The CSV's first line, terminated. */
+static void header_row(ef_csv_row *row)
 {
-	fprintf(stderr, "efbench: cannot write results: %s\n", strerror(errno));
-	close(r->fd);
-	exit(1);
-}
-
-static void write_header(ef_run *r)
-{
-	ef_csv_row row;
-	ef_csv_begin(&row);
+	ef_csv_begin(row);
 	for (unsigned i = 0; i < EF_COUNT(columns); i++)
-		ef_csv_str(&row, columns[i]);
-	if (ef_csv_write(r->fd, &row))
-		die_io(r);
+		ef_csv_str(row, columns[i]);
+	ef_csv_end(row);
 }
 
 /* One row: a sample (status ok) or an error (value empty, message set).
@@ -112,9 +200,14 @@ static void write_row_as(ef_run *r, const ef_group *g, unsigned mode,
 		ef_csv_u64(&row, (uint64_t)repetition);
 	ef_csv_str(&row, message ? "error" : "ok");
 	ef_csv_str(&row, message ? message : "");
-	if (ef_csv_write(r->fd, &row))
-		die_io(r);
+	if (r->write_errno)
+		return;
+	if (ef_csv_write(r->fd, &row)) {
+		write_failed(r);
+		return;
+	}
 	r->rows++;
+	rows_so_far = (sig_atomic_t)r->rows;
 	r->errors += message != NULL;
 }
 
@@ -180,7 +273,7 @@ static void measure(ef_run *r, ef_group *g, unsigned mode, uint64_t reference,
 {
 	const ef_bench *b = g->bench[mode];
 	ef_runner_config cfg = { r->opt->min_time_s * 1e9, r->opt->repetitions,
-				 &interrupted };
+				 &stop };
 	struct sample_sink sink = { r, g, mode, values };
 	char err[256] = "";
 	uint64_t got;
@@ -219,9 +312,11 @@ static void measure(ef_run *r, ef_group *g, unsigned mode, uint64_t reference,
 
 /* A firmware target's samples of one benchmark and mode: every row the
  * firmware printed for them (warm and cold), the target's policy (warm)
- * in the statistics.  The firmware checked each against unsafe mode. */
+ * in the statistics.  The firmware checked each against unsafe mode.
+ * partial: the firmware was stopped before its end, and a benchmark it
+ * had not reached is no error. */
 static void from_firmware(ef_run *r, ef_group *g, unsigned mode,
-			  const ef_fw_result *fw, double *values)
+			  const ef_fw_result *fw, double *values, int partial)
 {
 	const char *name = ef_mode_name(mode);
 	const char *stats_policy = mode == EF_MODE_UNSAFE || mode == EF_MODE_VALIDATE
@@ -245,10 +340,10 @@ static void from_firmware(ef_run *r, ef_group *g, unsigned mode,
 		if (!strcmp(x->policy, stats_policy) && n < cap)
 			values[n++] = x->value;
 	}
-	if (!n)
-		fail(r, g, mode, "the firmware printed no sample for it");
-	else
+	if (n)
 		finish(g, mode, values, n);
+	else if (!partial)
+		fail(r, g, mode, "the firmware printed no sample for it");
 }
 
 static void format_duration(char *buf, size_t len, double s)
@@ -264,8 +359,19 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* What a firmware stopped by a signal had measured: the rows of every
+ * benchmark of its target from group i on. */
+static void keep_partial(ef_run *r, ef_group *g, unsigned i, unsigned ngroups,
+			 unsigned modes, const ef_fw_result *fw, double *values)
+{
+	for (unsigned k = i; k < ngroups && g[k].target == g[i].target; k++)
+		for (unsigned m = 0; m < EF_MODE_COUNT; m++)
+			if (g[k].bench[m] && modes >> m & 1)
+				from_firmware(r, &g[k], m, fw, values, 1);
+}
+
 /* Check and time every selected mode of every group, with progress on
- * stderr, until done or interrupted. */
+ * stderr, until done or stopped. */
 static void run_all(ef_run *r, ef_group *g, unsigned ngroups, unsigned modes)
 {
 	double *values = malloc(r->opt->repetitions * sizeof *values);
@@ -284,17 +390,23 @@ static void run_all(ef_run *r, ef_group *g, unsigned ngroups, unsigned modes)
 		for (unsigned m = 0; m < EF_MODE_COUNT; m++)
 			total += g[i].bench[m] && modes >> m & 1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (unsigned i = 0; i < ngroups && !interrupted; i++) {
+	for (unsigned i = 0; i < ngroups && !stop; i++) {
 		uint64_t reference = 0;
 		char err[256] = "", msg[300];
 
 		if (g[i].target->board && g[i].target != fw_target) {
 			/* One firmware run gives every sample of the target. */
+			int rc;
 			fprintf(stderr, "efbench: %s: running every benchmark in the "
 				"firmware under QEMU\n", g[i].target->name);
 			ef_firmware_free(&fw);
 			fw_target = g[i].target;
-			if (ef_firmware_run(fw_target->board, &fw, fw_err, sizeof fw_err))
+			rc = ef_firmware_run(fw_target->board, &fw, &stop, fw_err, sizeof fw_err);
+			if (rc > 0) {
+				keep_partial(r, g, i, ngroups, modes, &fw, values);
+				break;
+			}
+			if (rc < 0)
 				snprintf(fw_msg, sizeof fw_msg, "%s", fw_err);
 			else
 				fw_msg[0] = 0;
@@ -311,7 +423,7 @@ static void run_all(ef_run *r, ef_group *g, unsigned ngroups, unsigned modes)
 		} else if (ef_bench_digest(g[i].bench[EF_MODE_UNSAFE], g[i].param,
 					   EF_CHECK_ITERS, &reference, err, sizeof err))
 			snprintf(msg, sizeof msg, "unsafe mode failed to set up: %s", err);
-		for (unsigned m = 0; m < EF_MODE_COUNT && !interrupted; m++) {
+		for (unsigned m = 0; m < EF_MODE_COUNT && !stop; m++) {
 			char elapsed[16], left[16];
 			double spent = seconds_since(&t0);
 
@@ -326,7 +438,7 @@ static void run_all(ef_run *r, ef_group *g, unsigned ngroups, unsigned modes)
 			if (err[0])
 				fail(r, &g[i], m, msg);
 			else if (g[i].target->board)
-				from_firmware(r, &g[i], m, &fw, values);
+				from_firmware(r, &g[i], m, &fw, values, 0);
 			else
 				measure(r, &g[i], m, reference, &rng, values);
 			done++;
@@ -358,13 +470,6 @@ static void scan_meta(FILE *meta, int strict)
 #endif
 }
 
-/* results/<host>-<UTC time>.csv, creating results/ if needed. */
-static void default_out(const ef_run *r, char *path, size_t len)
-{
-	mkdir("results", 0755);
-	snprintf(path, len, "results/%s.csv", r->id);
-}
-
 /* The sidecar: the CSV's name with .csv replaced by (or else + ) .meta. */
 static void sidecar_path(const char *csv, char *path, size_t len)
 {
@@ -372,6 +477,216 @@ static void sidecar_path(const char *csv, char *path, size_t len)
 	if (n > 4 && !strcmp(csv + n - 4, ".csv"))
 		n -= 4;
 	snprintf(path, len, "%.*s.meta", (int)n, csv);
+}
+
+/* What each target's own test suite said on this machine, for the
+ * sidecar (selftest_<target>=); NULL where none ran. */
+static char *selftest_said[32];
+
+struct suite_count {
+	unsigned passed, failed, skipped;
+	char first_failure[200];
+};
+
+static void count_line(void *arg, char *line)
+{
+	struct suite_count *c = arg;
+
+	if (!strncmp(line, "PASS ", 5)) {
+		c->passed++;
+	} else if (!strncmp(line, "SKIP ", 5)) {
+		c->skipped++;
+	} else if (!strncmp(line, "FAIL ", 5)) {
+		if (!c->failed++)
+			snprintf(c->first_failure, sizeof c->first_failure, "%s", line + 5);
+	}
+}
+
+/* Run target t's suite; NULL when it passed, else why the target must not
+ * run here.  Its outcome goes into selftest_said[i] either way. */
+static const char *run_selftest(unsigned i)
+{
+	static char why[640];
+	const ef_target *t = &ef_targets[i];
+	struct suite_count c = { 0 };
+	char path[PATH_MAX], err[256] = "", said[96];
+	char *argv[2] = { path, NULL };
+	struct timespec t0, t1;
+	enum ef_child_end end;
+	int status = 0;
+	double secs;
+
+	if (ef_beside_exe(path, sizeof path, t->selftest) || access(path, X_OK)) {
+		snprintf(why, sizeof why, "its test suite, build/%s, is missing "
+			 "(make all builds it)", t->selftest);
+		selftest_said[i] = strdup(why);
+		return why;
+	}
+	fprintf(stderr, "efbench: %s: running its test suite (build/%s) before "
+		"any of its rows is written\n", t->name, t->selftest);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	end = ef_child_run(argv, 1, 600, &stop, count_line, &c, &status, err, sizeof err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	snprintf(said, sizeof said, "%u passed, %u failed, %u skipped in %.1f s",
+		 c.passed, c.failed, c.skipped, secs);
+	if (end == EF_CHILD_EXITED && !status && !c.failed && c.passed) {
+		char ok[120];
+		snprintf(ok, sizeof ok, "passed: %s", said);
+		selftest_said[i] = strdup(ok);
+		return NULL;
+	}
+	if (c.failed)
+		snprintf(why, sizeof why, "its test suite failed on this machine "
+			 "(%s), first: %s", said, c.first_failure);
+	else if (end == EF_CHILD_FAILED)
+		snprintf(why, sizeof why, "its test suite could not run: %s", err);
+	else if (end == EF_CHILD_STOPPED)
+		snprintf(why, sizeof why, "its test suite was interrupted (%s)", said);
+	else if (end == EF_CHILD_TIMED_OUT)
+		snprintf(why, sizeof why, "its test suite did not finish in 600 s (%s)", said);
+	else if (end == EF_CHILD_SIGNALED)
+		snprintf(why, sizeof why, "its test suite was killed by signal %d (%s)",
+			 status, said);
+	else
+		snprintf(why, sizeof why, "its test suite exited with status %d (%s)",
+			 status, said);
+	selftest_said[i] = strdup(why);
+	return why;
+}
+
+/* Targets with a suite of their own keep their place in *mask only when it
+ * passes; one asked for by name whose suite fails is an error. */
+static int run_selftests(unsigned *mask, unsigned asked, int skip, char *err, size_t errlen)
+{
+	for (unsigned i = 0; i < ef_ntargets && i < EF_COUNT(selftest_said) && !stop; i++) {
+		const char *why;
+
+		if (!(*mask >> i & 1) || !ef_targets[i].selftest)
+			continue;
+		if (skip) {
+			selftest_said[i] = strdup("not run (--skip-selftest): its rows are "
+						  "unvouched for on this machine");
+			continue;
+		}
+		if (!(why = run_selftest(i)))
+			continue;
+		if (asked >> i & 1) {
+			snprintf(err, errlen, "--target: %s: %s", ef_targets[i].name, why);
+			return -1;
+		}
+		fprintf(stderr, "efbench: skipping target %s: %s\n", ef_targets[i].name, why);
+		*mask &= ~(1u << i);
+	}
+	return 0;
+}
+
+/* The sidecar's lines known before the first sample, into a buffer. */
+static char *sidecar_head(const ef_run *r, unsigned targets, int argc, char **argv,
+			  size_t *len)
+{
+	const ef_options *o = r->opt;
+	char *buf = NULL;
+	FILE *m = open_memstream(&buf, len);
+
+	if (!m)
+		return NULL;
+	ef_meta_begin(m, r->id, &r->facts, argc, argv);
+	fprintf(m, "seed=%" PRIu64 "\nrepetitions=%u\nmin_time_s=%.17g\nfilter=%s\n",
+		o->seed, o->repetitions, o->min_time_s, o->filter ? o->filter : "");
+#ifdef EF_HAVE_GBENCH
+	if (r->gbench) {
+		fprintf(m, "runner=gbench %s (Google Benchmark; its clock: "
+			"std::chrono::steady_clock)\n", ef_gbench_version());
+		ef_meta_put(m, "gbench_flags", ef_gbench_flags());
+	} else
+#endif
+		fprintf(m, "runner=native\n");
+	for (unsigned i = 0; i < ef_ntargets; i++) {
+		const ef_target *t = &ef_targets[i];
+		const char *why = t->unavailable ? t->unavailable() : NULL;
+		char key[64];
+
+		if (!why && i < EF_COUNT(selftest_said) && selftest_said[i] &&
+		    strncmp(selftest_said[i], "passed", 6) &&
+		    strncmp(selftest_said[i], "not run", 7))
+			why = selftest_said[i];
+		fprintf(m, "target_%s=%s\n", t->name,
+			why ? why : targets >> i & 1 ? "run" : "available, not asked for");
+		fprintf(m, "policy_%s=%s\n", t->name, t->policy());
+		if (i < EF_COUNT(selftest_said) && selftest_said[i]) {
+			snprintf(key, sizeof key, "selftest_%s", t->name);
+			ef_meta_put(m, key, selftest_said[i]);
+		}
+		if (t->board && targets >> i & 1)
+			ef_meta_firmware_sources(m);
+	}
+	ef_meta_put(m, "status", "running");
+	if (fclose(m)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Create the CSV (with its header), the sidecar (with its opening lines)
+ * and Google Benchmark's file, each only where nothing exists; on failure
+ * none is left behind. */
+static int create_files(ef_run *r, const char *meta_path, unsigned targets,
+			int argc, char **argv, FILE **meta, char *err, size_t errlen)
+{
+	ef_csv_row header;
+	size_t len;
+	char *head;
+	int fd;
+
+	header_row(&header);
+	r->fd = ef_csv_create_with(r->out, header.buf, header.len, err, errlen);
+	if (r->fd < 0)
+		return -1;
+	head = sidecar_head(r, targets, argc, argv, &len);
+	fd = head ? ef_csv_create_with(meta_path, head, len, err, errlen) : -1;
+	free(head);
+	if (fd < 0 || !(*meta = fdopen(fd, "a"))) {
+		if (!head)
+			snprintf(err, errlen, "out of memory");
+		if (fd >= 0)
+			close(fd);
+		goto undo_csv;
+	}
+	/* Room for the last lines, so that a disk that fills up during the
+	 * run cannot keep the sidecar from saying so. */
+	fallocate(fd, FALLOC_FL_KEEP_SIZE, (off_t)len, 16384);
+#ifdef EF_HAVE_GBENCH
+	if (r->gbench && ef_gbench_open_out(err, errlen)) {
+		fclose(*meta);
+		unlink(meta_path);
+		goto undo_csv;
+	}
+#endif
+	meta_fd = fd;
+	return 0;
+undo_csv:
+	close(r->fd);
+	unlink(r->out);
+	return -1;
+}
+
+/* The sidecar's last lines; -1 when they could not all be written. */
+static int finish_sidecar(FILE *meta, const ef_run *r, int strict_scan,
+			  const char *status, const char *reason, int exit_status)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+
+	scan_meta(meta, strict_scan);
+	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	fprintf(meta, "finished_utc=%s\nrows=%u\nerror_rows=%u\n", stamp, r->rows,
+		r->errors);
+	if (reason)
+		ef_meta_put(meta, "status_reason", reason);
+	fprintf(meta, "exit_status=%d\nstatus=%s\n", exit_status, status);
+	return fflush(meta) || fsync(fileno(meta)) ? -1 : 0;
 }
 
 static void list(const ef_group *g, unsigned n, unsigned modes)
@@ -419,7 +734,7 @@ static void report_skipped(unsigned asked)
 }
 
 /* Google Benchmark where this build has it, unless --runner native; its
- * flags checked (and handed over) before any file is created. */
+ * flags checked before any file is created. */
 static int choose_runner(const ef_options *o, char *err, size_t errlen)
 {
 	if (o->icount && o->runner == EF_RUNNER_GBENCH) {
@@ -466,24 +781,93 @@ static int check_modes(unsigned targets, unsigned asked, char *err, size_t errle
 	return 0;
 }
 
+/* Once the command line is known to be good: the targets' own suites,
+ * which may leave some out; then the plan without them. */
+static int vouch_for_targets(const ef_options *o, unsigned *targets, unsigned modes,
+			     ef_group **groups, int *ngroups, char *err, size_t errlen)
+{
+	unsigned before = *targets;
+
+	if (run_selftests(targets, o->targets, o->skip_selftest, err, errlen))
+		return -1;
+	if (stop || *targets == before)
+		return 0;
+	if (!*targets) {
+		snprintf(err, errlen, "no target can run on this machine");
+		return -1;
+	}
+	if (check_modes(*targets, o->modes, err, errlen))
+		return -1;
+	ef_plan_free(*groups, (unsigned)*ngroups);
+	*ngroups = ef_plan_build(*targets, modes, o->filter, groups, err, errlen);
+	return *ngroups < 0 ? -1 : 0;
+}
+
+/* The run id: host, UTC start time and process id, so that runs started in
+ * the same second on one machine never share it; and, without --out, the
+ * CSV's name: results/<run id>.csv. */
+static int name_run(ef_run *r, char *out, size_t len, char *err, size_t errlen)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+
+	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", gmtime(&now));
+	snprintf(r->id, sizeof r->id, "%s-%s-%ld", r->facts.host, stamp, (long)getpid());
+	if (r->opt->out) {
+		if (strlen(r->opt->out) >= len - 8) {
+			snprintf(err, errlen, "--out: the name is longer than %zu bytes", len - 9);
+			return -1;
+		}
+		snprintf(out, len, "%s", r->opt->out);
+		return 0;
+	}
+	if (mkdir("results", 0755) && errno != EEXIST) {
+		snprintf(err, errlen, "results/: cannot create the folder for the "
+			 "results: %s (or say where with --out)", strerror(errno));
+		return -1;
+	}
+	snprintf(out, len, "results/%s.csv", r->id);
+	return 0;
+}
+
+/* A run's exit status and its sidecar status and reason. */
+static int outcome(const ef_run *r, const char **status, char *reason, size_t len)
+{
+	if (r->write_errno) {
+		*status = "failed";
+		snprintf(reason, len, "cannot write %s: %s", r->out, strerror(r->write_errno));
+		return EXIT_WRITE_FAILED;
+	}
+	if (interrupted) {
+		const char *name = sigabbrev_np(interrupted);
+		*status = "interrupted";
+		snprintf(reason, len, "SIG%s", name ? name : "?");
+		return 128 + interrupted;
+	}
+	*status = "complete";
+	reason[0] = 0;
+	return r->errors ? EXIT_ERROR_ROWS : EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	ef_options opt;
 	ef_run run = { .fd = -1, .opt = &opt };
-	char err[512] = "", out[1024], meta_path[1100], stamp[32];
+	char err[800] = "", out[PATH_MAX], meta_path[PATH_MAX], reason[300];
+	const char *status;
 	unsigned targets, modes;
 	ef_group *groups;
-	int ngroups;
-	FILE *meta;
-	time_t now = time(NULL);
+	int ngroups, rc;
+	FILE *meta = NULL;
 
+	catch_signals();
 	if (ef_options_parse(argc, argv, &opt, err, sizeof err)) {
 		fprintf(stderr, "efbench: %s\n", err);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (opt.help) {
 		ef_options_usage(argv[0]);
-		return 0;
+		return EXIT_OK;
 	}
 #ifdef EF_HAVE_MPK
 	ef_mpk_set_policy(opt.foreign_read_host ? EF_MPK_HOST_READ : EF_MPK_STRICT);
@@ -492,93 +876,90 @@ int main(int argc, char **argv)
 	targets = usable_targets(opt.targets, err, sizeof err);
 	if (!targets || check_modes(targets, opt.modes, err, sizeof err)) {
 		fprintf(stderr, "efbench: %s\n", err);
-		return 2;
+		return EXIT_USAGE;
 	}
 	modes = opt.modes ? opt.modes : ~0u;
 	ngroups = ef_plan_build(targets, modes, opt.filter, &groups, err, sizeof err);
 	if (ngroups < 0) {
 		fprintf(stderr, "efbench: %s\n", err);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (opt.list) {
 		report_skipped(opt.targets);
 		list(groups, (unsigned)ngroups, modes);
-		return 0;
+		return EXIT_OK;
 	}
 	run.gbench = choose_runner(&opt, err, sizeof err);
 	if (run.gbench < 0) {
 		fprintf(stderr, "efbench: %s\n", err);
-		return 2;
+		return EXIT_USAGE;
 	}
-
-	ef_host_facts_read(&run.facts);
-	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", gmtime(&now));
-	snprintf(run.id, sizeof run.id, "%s-%s", run.facts.host, stamp);
-	if (opt.out)
-		snprintf(out, sizeof out, "%s", opt.out);
-	else
-		default_out(&run, out, sizeof out);
-	sidecar_path(out, meta_path, sizeof meta_path);
-	run.fd = ef_csv_create(out, err, sizeof err);
-	if (run.fd < 0) {
-		fprintf(stderr, "efbench: --out: %s\n", err);
-		return 2;
+	if (vouch_for_targets(&opt, &targets, modes, &groups, &ngroups, err, sizeof err)) {
+		fprintf(stderr, "efbench: %s\n", err);
+		return EXIT_USAGE;
 	}
-	{
-		int mfd = ef_csv_create(meta_path, err, sizeof err);
-		if (mfd < 0 || !(meta = fdopen(mfd, "w"))) {
-			fprintf(stderr, "efbench: sidecar: %s\n", err);
-			unlink(out);
-			return 2;
-		}
-	}
+	if (stop)       /* a signal before anything was written */
+		return 128 + interrupted;
 	/* Google Benchmark times with steady_clock: clock_gettime. */
 	ef_clock_init(!opt.monotonic && !run.gbench);
 	if (opt.icount)
 		ef_clock_counts_instructions();
-	ef_meta_begin(meta, run.id, &run.facts, argc, argv);
-	fprintf(meta, "seed=%" PRIu64 "\nrepetitions=%u\nmin_time_s=%g\nfilter=%s\n",
-		opt.seed, opt.repetitions, opt.min_time_s, opt.filter ? opt.filter : "");
-#ifdef EF_HAVE_GBENCH
-	if (run.gbench)
-		fprintf(meta, "runner=gbench %s (Google Benchmark; its clock: "
-			"std::chrono::steady_clock)\n", ef_gbench_version());
-	else
-#endif
-		fprintf(meta, "runner=native\n");
-	for (unsigned i = 0; i < ef_ntargets; i++) {
-		const char *why = ef_targets[i].unavailable ? ef_targets[i].unavailable() : NULL;
-		fprintf(meta, "target_%s=%s\n", ef_targets[i].name,
-			why ? why : targets >> i & 1 ? "run" : "available, not asked for");
-		fprintf(meta, "policy_%s=%s\n", ef_targets[i].name, ef_targets[i].policy());
+	ef_host_facts_read(&run.facts);
+	if (name_run(&run, out, sizeof out, err, sizeof err)) {
+		fprintf(stderr, "efbench: %s\n", err);
+		return EXIT_USAGE;
 	}
-	fflush(meta);
+	run.out = out;
+	sidecar_path(out, meta_path, sizeof meta_path);
+#ifdef EF_HAVE_GBENCH
+	if (run.gbench && ef_gbench_out_path() &&
+	    (!strcmp(ef_gbench_out_path(), out) || !strcmp(ef_gbench_out_path(), meta_path))) {
+		fprintf(stderr, "efbench: --benchmark_out: %s is where the run's own "
+			"results go\n", ef_gbench_out_path());
+		return EXIT_USAGE;
+	}
+#endif
+	if (stop)       /* a signal before anything was written */
+		return 128 + interrupted;
+	if (create_files(&run, meta_path, targets, argc, argv, &meta, err, sizeof err)) {
+		fprintf(stderr, "efbench: %s%s\n", opt.out ? "--out: " : "", err);
+		return EXIT_USAGE;
+	}
 
-	catch_signal(SIGINT);
-	catch_signal(SIGTERM);
-	write_header(&run);
 	report_skipped(opt.targets);
 	fprintf(stderr, "efbench: writing %s\n", out);
 	run_all(&run, groups, (unsigned)ngroups, modes);
 
 #ifdef EF_HAVE_GBENCH
-	if (run.gbench)
-		ef_gbench_finish();
+	if (run.gbench && ef_gbench_finish() && !run.write_errno) {
+		run.write_errno = EIO;
+		fprintf(stderr, "efbench: --benchmark_out: writing %s failed\n",
+			ef_gbench_out_path());
+	}
 #endif
 	ef_summary_print(stdout, groups, (unsigned)ngroups);
-	scan_meta(meta, opt.strict_scan);
-	now = time(NULL);
-	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-	fprintf(meta, "finished_utc=%s\nrows=%u\nerror_rows=%u\nstatus=%s\n", stamp,
-		run.rows, run.errors, interrupted ? "interrupted" : "complete");
+	if (fsync(run.fd) && !run.write_errno && errno != EINVAL)
+		write_failed(&run);
+	rc = outcome(&run, &status, reason, sizeof reason);
+	hold_signals(1);
+	if (finish_sidecar(meta, &run, opt.strict_scan, status, reason[0] ? reason : NULL, rc)) {
+		fprintf(stderr, "efbench: cannot write the sidecar %s: %s\n", meta_path,
+			strerror(errno));
+		rc = EXIT_WRITE_FAILED;
+	}
 	fclose(meta);
+	meta_fd = -1;
+	hold_signals(0);
 	close(run.fd);
 	printf("\nresults: %s (%u rows, %u errors)\nmetadata: %s\n", out,
 	       run.rows, run.errors, meta_path);
+	fflush(stdout);
 	ef_plan_free(groups, (unsigned)ngroups);
-	if (interrupted) {
-		fprintf(stderr, "efbench: interrupted; %s holds every finished row\n", out);
-		return 130;
-	}
-	return run.errors ? 1 : 0;
+	if (interrupted && !run.write_errno)
+		fprintf(stderr, "efbench: interrupted (%s); %s holds every finished row\n",
+			reason, out);
+	else if (rc == EXIT_WRITE_FAILED)
+		fprintf(stderr, "efbench: the results are incomplete: %s holds %u rows; "
+			"%s says why\n", out, run.rows, meta_path);
+	return rc;
 }

@@ -1,45 +1,50 @@
 /* firmware.c: see firmware.h. */
 #include "firmware.h"
+#include "child.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-/* efbench lives in the build directory; the firmware under build/pmp, the
- * runner script in scripts/ beside it. */
-static int build_path(char *buf, size_t len, const char *rel)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	char *slash;
-
-	if (n <= 0)
-		return -1;
-	exe[n] = 0;
-	slash = strrchr(exe, '/');
-	if (!slash)
-		return -1;
-	*slash = 0;
-	return snprintf(buf, len, "%s/%s", exe, rel) < (int)len ? 0 : -1;
-}
-
-static int on_path(const char *cmd)
+/* The command's path, or NULL; into buf. */
+static const char *on_path(const char *cmd, char *buf, size_t len)
 {
 	const char *path = getenv("PATH");
-	char buf[PATH_MAX];
 
 	while (path && *path) {
 		size_t n = strcspn(path, ":");
-		if (snprintf(buf, sizeof buf, "%.*s/%s", (int)n, path, cmd) < (int)sizeof buf &&
+		if (snprintf(buf, len, "%.*s/%s", (int)n, path, cmd) < (int)len &&
 		    !access(buf, X_OK))
-			return 1;
+			return buf;
 		path += n + (path[n] == ':');
 	}
-	return 0;
+	return NULL;
+}
+
+/* Why cmd cannot be run: not on PATH though installed, or not installed. */
+static const char *missing_command(const char *cmd)
+{
+	static const char *const system_dirs[] = {
+		"/usr/local/bin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/sbin",
+	};
+	static char why[PATH_MAX + 128];
+	char buf[PATH_MAX];
+
+	if (on_path(cmd, buf, sizeof buf))
+		return NULL;
+	for (unsigned i = 0; i < sizeof system_dirs / sizeof *system_dirs; i++) {
+		snprintf(buf, sizeof buf, "%s/%s", system_dirs[i], cmd);
+		if (!access(buf, X_OK)) {
+			snprintf(why, sizeof why, "%s is installed in %s, which is not "
+				 "on PATH", cmd, system_dirs[i]);
+			return why;
+		}
+	}
+	snprintf(why, sizeof why, "%s is not installed (make deps installs it)", cmd);
+	return why;
 }
 
 /* build/pmp/<board>/bench.elf, or the variant EFBENCH_PMP_FIRMWARE names
@@ -56,15 +61,17 @@ const char *ef_firmware_unavailable(const char *board)
 	char fw[PATH_MAX], rel[300];
 
 	snprintf(rel, sizeof rel, "pmp/%s/%s", board, firmware_name());
-	if (!on_path("qemu-system-riscv32"))
-		return "qemu-system-riscv32 is not installed (make deps installs it)";
-	if (build_path(fw, sizeof fw, rel) || access(fw, R_OK)) {
+	const char *why_not = missing_command("qemu-system-riscv32");
+
+	if (why_not)
+		return why_not;
+	if (ef_beside_exe(fw, sizeof fw, rel) || access(fw, R_OK)) {
 		snprintf(why, sizeof why, "no benchmark firmware for the %s board "
 			 "(build/%s): make builds it where riscv64-unknown-elf-gcc "
 			 "and picolibc are installed", board, rel);
 		return why;
 	}
-	if (build_path(fw, sizeof fw, "../scripts/pmp-run") || access(fw, X_OK))
+	if (ef_beside_exe(fw, sizeof fw, "../scripts/pmp-run") || access(fw, X_OK))
 		return "scripts/pmp-run is not beside the build directory";
 	return NULL;
 }
@@ -112,51 +119,77 @@ static int parse(char *line, ef_fw_row *r)
 	return strcmp(f[8], "instructions") ? -1 : 1;
 }
 
-int ef_firmware_run(const char *board, ef_fw_result *out, char *err, size_t errlen)
+struct collect {
+	ef_fw_result *out;
+	unsigned cap, errors;
+	int oom;
+};
+
+static void on_line(void *arg, char *line)
 {
-	char script[PATH_MAX], fw[PATH_MAX], rel[300], cmd[3 * PATH_MAX], line[512];
-	unsigned cap = 0, errors = 0;
-	FILE *p;
-	int status;
+	struct collect *c = arg;
+	ef_fw_row r;
+
+	if (parse(line, &r) <= 0 || c->oom)
+		return;
+	if (c->out->n == c->cap) {
+		ef_fw_row *nr = realloc(c->out->rows, (c->cap = c->cap * 2 + 64) * sizeof *nr);
+		if (!nr) {
+			free((char *)r.message);
+			c->oom = 1;
+			return;
+		}
+		c->out->rows = nr;
+	}
+	c->errors += r.message != NULL && !r.skip;
+	c->out->rows[c->out->n++] = r;
+}
+
+int ef_firmware_run(const char *board, ef_fw_result *out,
+		    volatile sig_atomic_t *stop, char *err, size_t errlen)
+{
+	char script[PATH_MAX], fw[PATH_MAX], rel[300], *argv[4];
+	struct collect c = { out, 0, 0, 0 };
+	enum ef_child_end end;
+	int status = 0;
 
 	memset(out, 0, sizeof *out);
 	snprintf(rel, sizeof rel, "pmp/%s/%s", board, firmware_name());
-	if (build_path(script, sizeof script, "../scripts/pmp-run") ||
-	    build_path(fw, sizeof fw, rel)) {
+	if (ef_beside_exe(script, sizeof script, "../scripts/pmp-run") ||
+	    ef_beside_exe(fw, sizeof fw, rel)) {
 		snprintf(err, errlen, "cannot locate the firmware");
 		return -1;
 	}
-	snprintf(cmd, sizeof cmd, "'%s' '%s' '%s'", script, board, fw);
-	p = popen(cmd, "r");
-	if (!p) {
-		snprintf(err, errlen, "cannot run %s: %s", script, strerror(errno));
+	argv[0] = script;
+	argv[1] = (char *)board;
+	argv[2] = fw;
+	argv[3] = NULL;
+	/* pmp-run limits QEMU's CPU time itself, which a loaded machine does
+	 * not stretch; no wall-clock limit here. */
+	end = ef_child_run(argv, 0, 0, stop, on_line, &c, &status, err, errlen);
+	if (c.oom) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	while (fgets(line, sizeof line, p)) {
-		ef_fw_row r;
-		int k = parse(line, &r);
-		if (k <= 0)
-			continue;
-		if (out->n == cap) {
-			ef_fw_row *nr = realloc(out->rows, (cap = cap * 2 + 64) * sizeof *nr);
-			if (!nr) {
-				pclose(p);
-				snprintf(err, errlen, "out of memory");
-				return -1;
-			}
-			out->rows = nr;
+	switch (end) {
+	case EF_CHILD_STOPPED:
+		return 1;
+	case EF_CHILD_FAILED:
+		return -1;
+	case EF_CHILD_SIGNALED:
+		snprintf(err, errlen, "the %s firmware's runner was killed by signal %d "
+			 "after %u lines", board, status, out->n);
+		return -1;
+	default:
+		if (status && !c.errors) {
+			snprintf(err, errlen, "the %s firmware failed (status %d%s) after %u "
+				 "lines", board, status, status == 124 ?
+				 ": it ran past its CPU-time limit, EFBENCH_PMP_TIMEOUT" : "",
+				 out->n);
+			return -1;
 		}
-		errors += r.message != NULL && !r.skip;
-		out->rows[out->n++] = r;
+		return 0;
 	}
-	status = pclose(p);
-	if (status == -1 || !WIFEXITED(status) ||
-	    (WEXITSTATUS(status) && !errors)) {
-		snprintf(err, errlen, "the %s firmware failed (status %d) after %u "
-			 "lines", board, WIFEXITED(status) ? WEXITSTATUS(status) : -1, out->n);
-		return -1;
-	}
-	return 0;
 }
 
 void ef_firmware_free(ef_fw_result *r)

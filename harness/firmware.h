@@ -5,6 +5,7 @@
 #ifndef EF_FIRMWARE_H
 #define EF_FIRMWARE_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,10 +26,12 @@ typedef struct ef_fw_result {
 /* NULL when the firmware for `board` can run here, else why not. */
 const char *ef_firmware_unavailable(const char *board);
 
-/* Run the board's benchmark firmware and collect its lines.  0, or -1 with
- * err set (the firmware could not run or exited with a status its error
- * lines do not explain). */
-int ef_firmware_run(const char *board, ef_fw_result *out, char *err, size_t errlen);
+/* Run the board's benchmark firmware and collect its lines.  0; 1 when
+ * *stop was set while it ran (QEMU is ended; out holds the lines it had
+ * printed); or -1 with err set (the firmware could not run or exited with a
+ * status its error lines do not explain). */
+int ef_firmware_run(const char *board, ef_fw_result *out,
+		    volatile sig_atomic_t *stop, char *err, size_t errlen);
 void ef_firmware_free(ef_fw_result *r);
 
 #endif

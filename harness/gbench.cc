@@ -6,6 +6,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <fcntl.h>
 #include <unistd.h>
@@ -28,10 +29,21 @@ struct Measurement {
 };
 
 // The --benchmark_out file: one reporter for the whole run, its context
-// written before the first benchmark and its closing after the last.
+// written before the first benchmark and its closing after the last.  The
+// file is created only once the run is sure to start, and never over an
+// existing one.
+std::string out_path, out_format = "json";
+// The flags Google Benchmark was handed, for the sidecar.
+std::string handed;
 std::ofstream out_file;
 std::unique_ptr<benchmark::BenchmarkReporter> file_reporter;
 bool context_written;
+
+// What a repetition that ran after efbench was asked to stop carries: its
+// batch was not run (a Google Benchmark run cannot be left early without
+// an error, and one repetition in error with a different iteration count
+// aborts its statistics), so it is no sample.
+const char kStopped[] = "efbench: stopped";
 
 class SampleReporter : public benchmark::BenchmarkReporter {
 public:
@@ -50,9 +62,18 @@ public:
 	// runs that stopped with an error are not samples.
 	void ReportRuns(const std::vector<Run> &runs) override
 	{
+		std::vector<Run> kept;
+		bool stopped = false;
+
 		for (const Run &r : runs) {
-			if (r.run_type != Run::RT_Iteration || r.error_occurred ||
-			    r.iterations <= 0 || r.repetition_index < 0)
+			if (r.report_label == kStopped) {
+				stopped = true;
+				continue;
+			}
+			if (r.run_type != Run::RT_Iteration)
+				continue;
+			kept.push_back(r);
+			if (r.error_occurred || r.iterations <= 0 || r.repetition_index < 0)
 				continue;
 			unsigned rep = (unsigned)r.repetition_index;
 			if (rep >= m_->cfg->repetitions)
@@ -61,8 +82,10 @@ public:
 				      r.real_accumulated_time * 1e9 / (double)r.iterations);
 			m_->samples++;
 		}
+		// Aggregates over empty batches would be wrong: the file gets the
+		// real repetitions alone when the run was stopped.
 		if (file_reporter)
-			file_reporter->ReportRuns(runs);
+			file_reporter->ReportRuns(stopped ? kept : runs);
 	}
 
 private:
@@ -74,13 +97,24 @@ private:
 void body(benchmark::State &state, Measurement *m)
 {
 	if (m->cfg->stop && *m->cfg->stop) {
-		state.SkipWithError("interrupted");
+		state.SetLabel(kStopped);
+		while (state.KeepRunningBatch(state.max_iterations)) {
+		}
 		return;
 	}
 	unsigned host_offset = ef_runner_draw_offsets(m->bench, m->ctx, m->rng);
 	uint64_t n = (uint64_t)state.max_iterations;
 	while (state.KeepRunningBatch(state.max_iterations))
 		ef_runner_run_lowered(m->bench, m->ctx, n, host_offset);
+}
+
+// Seconds as Google Benchmark parses them: every digit efbench was given
+// (std::to_string would print 1e-7 as 0.000000).
+std::string seconds(double s)
+{
+	char buf[32];
+	std::snprintf(buf, sizeof buf, "%.17g", s);
+	return buf;
 }
 
 bool starts_with(const char *s, const char *prefix)
@@ -106,21 +140,22 @@ extern "C" int ef_gbench_init(double min_time_s, unsigned repetitions,
 {
 	std::vector<std::string> args = {
 		"efbench",
-		"--benchmark_min_time=" + std::to_string(min_time_s),
-		"--benchmark_min_warmup_time=" + std::to_string(min_time_s),
+		"--benchmark_min_time=" + seconds(min_time_s),
+		"--benchmark_min_warmup_time=" + seconds(min_time_s),
 		"--benchmark_repetitions=" + std::to_string(repetitions),
 	};
-	std::string out, format = "json";
 
 	for (unsigned i = 0; i < nflags; i++) {
 		const char *f = flags[i];
 		if (starts_with(f, "--benchmark_out_format="))
-			format = f + std::strlen("--benchmark_out_format=");
+			out_format = f + std::strlen("--benchmark_out_format=");
 		else if (starts_with(f, "--benchmark_out="))
-			out = f + std::strlen("--benchmark_out=");
+			out_path = f + std::strlen("--benchmark_out=");
 		else
 			args.push_back(f);
 	}
+	for (size_t i = 1; i < args.size(); i++)
+		handed += (i > 1 ? " " : "") + args[i];
 	std::vector<char *> argv;
 	for (std::string &a : args)
 		argv.push_back(&a[0]);
@@ -145,27 +180,56 @@ extern "C" int ef_gbench_init(double min_time_s, unsigned repetitions,
 			      "Benchmark %s takes (see its --help)", argv[1], EF_GBENCH_VERSION);
 		return -1;
 	}
-	if (format != "json" && format != "console") {
+	if (out_format != "json" && out_format != "console") {
 		std::snprintf(err, errlen, "--benchmark_out_format: '%s' is not json or "
-			      "console (efbench writes the CSV itself)", format.c_str());
+			      "console (efbench writes the CSV itself)", out_format.c_str());
 		return -1;
 	}
-	if (!out.empty()) {
-		if (format == "json")
-			file_reporter.reset(new benchmark::JSONReporter);
-		else
-			file_reporter.reset(new benchmark::ConsoleReporter(
-				benchmark::ConsoleReporter::OO_Tabular));
-		out_file.open(out, std::ios::out | std::ios::trunc);
-		if (!out_file) {
-			std::snprintf(err, errlen, "--benchmark_out: cannot create '%s'",
-				      out.c_str());
-			file_reporter.reset();
-			return -1;
-		}
-		file_reporter->SetOutputStream(&out_file);
-		file_reporter->SetErrorStream(&out_file);
+	if (!out_path.empty() && access(out_path.c_str(), F_OK) == 0) {
+		std::snprintf(err, errlen, "--benchmark_out: %s exists; refusing to "
+			      "overwrite", out_path.c_str());
+		return -1;
 	}
+	return 0;
+}
+
+extern "C" const char *ef_gbench_flags(void)
+{
+	return handed.c_str();
+}
+
+extern "C" const char *ef_gbench_out_path(void)
+{
+	return out_path.empty() ? nullptr : out_path.c_str();
+}
+
+extern "C" int ef_gbench_open_out(char *err, size_t errlen)
+{
+	if (out_path.empty())
+		return 0;
+	int fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		std::snprintf(err, errlen, "--benchmark_out: %s: %s", out_path.c_str(),
+			      errno == EEXIST ? "exists; refusing to overwrite"
+					      : std::strerror(errno));
+		return -1;
+	}
+	close(fd);      // created empty and ours: the stream may open it
+	if (out_format == "json")
+		file_reporter.reset(new benchmark::JSONReporter);
+	else
+		file_reporter.reset(new benchmark::ConsoleReporter(
+			benchmark::ConsoleReporter::OO_Tabular));
+	out_file.open(out_path, std::ios::out | std::ios::trunc);
+	if (!out_file) {
+		std::snprintf(err, errlen, "--benchmark_out: cannot open '%s'",
+			      out_path.c_str());
+		file_reporter.reset();
+		unlink(out_path.c_str());
+		return -1;
+	}
+	file_reporter->SetOutputStream(&out_file);
+	file_reporter->SetErrorStream(&out_file);
 	return 0;
 }
 
@@ -183,12 +247,13 @@ extern "C" unsigned ef_gbench_measure(const char *name, const ef_bench *b,
 	return m.samples;
 }
 
-extern "C" void ef_gbench_finish(void)
+extern "C" int ef_gbench_finish(void)
 {
-	if (file_reporter) {
-		if (context_written)
-			file_reporter->Finalize();
-		file_reporter.reset();
-		out_file.close();
-	}
+	if (!file_reporter)
+		return 0;
+	if (context_written)
+		file_reporter->Finalize();
+	file_reporter.reset();
+	out_file.close();
+	return out_file.fail() ? -1 : 0;
 }

@@ -21,9 +21,17 @@ const char *ef_gbench_version(void);
  * efbench's --min-time (also its warm-up) and the --benchmark_* flags the
  * user gave, which it parses (the later wins).  --benchmark_out and
  * --benchmark_out_format are the shim's: one file for the whole run.
- * -1 with a one-line message for a flag Google Benchmark did not take. */
+ * -1 with a one-line message for a flag Google Benchmark did not take, or
+ * a --benchmark_out file that exists.  Creates no file. */
 int ef_gbench_init(double min_time_s, unsigned repetitions,
 		   char *const *flags, unsigned nflags, char *err, size_t errlen);
+/* The flags Google Benchmark was handed, as one line. */
+const char *ef_gbench_flags(void);
+/* The --benchmark_out file's name, or NULL. */
+const char *ef_gbench_out_path(void);
+/* Create the --benchmark_out file, if any, where none exists; -1 with a
+ * message when it cannot be. */
+int ef_gbench_open_out(char *err, size_t errlen);
 
 /* Measure one prepared benchmark under the name `name`; as
  * ef_runner_measure.  Samples beyond cfg->repetitions are dropped. */
@@ -31,8 +39,8 @@ unsigned ef_gbench_measure(const char *name, const ef_bench *b, void *ctx,
 			   const ef_runner_config *cfg, uint64_t *rng,
 			   ef_sample_fn on_sample, void *arg);
 
-/* Close the --benchmark_out file, if any. */
-void ef_gbench_finish(void);
+/* Close the --benchmark_out file, if any; -1 when writing it failed. */
+int ef_gbench_finish(void);
 
 #ifdef __cplusplus
 }

@@ -1,10 +1,15 @@
 /* meta.c: see meta.h. */
 #define _GNU_SOURCE
 #include "meta.h"
+#include "child.h"
 #include "clock.h"
+
+#include <brotli/encode.h>
+#include <sodium.h>
 
 #include <gnu/libc-version.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -136,6 +141,66 @@ static void put_node_setup(FILE *out)
 	}
 }
 
+/* A stable, anonymous name of this machine: /etc/machine-id hashed, so
+ * that two machines with one host name are never taken for one. */
+static void put_machine_id(FILE *out)
+{
+	static const char *const paths[] = { "/etc/machine-id", "/var/lib/dbus/machine-id" };
+	char line[128], hex[17];
+
+	for (unsigned i = 0; i < sizeof paths / sizeof *paths; i++) {
+		read_line(paths[i], line, sizeof line);
+		if (strcmp(line, "unknown") && line[0]) {
+			uint64_t h = 0xcbf29ce484222325ull;
+			for (const char *c = line; *c; c++)
+				h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
+			snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
+			ef_meta_put(out, "machine_id", hex);
+			return;
+		}
+	}
+	ef_meta_put(out, "machine_id", "unknown");
+}
+
+/* The versions of the libraries the workloads isolate, as loaded. */
+static void put_library_versions(FILE *out)
+{
+	char buf[32];
+	uint32_t v = BrotliEncoderVersion();
+
+	ef_meta_put(out, "libsodium", sodium_version_string());
+	snprintf(buf, sizeof buf, "%u.%u.%u", v >> 24, v >> 12 & 0xfff, v & 0xfff);
+	ef_meta_put(out, "brotli", buf);
+}
+
+void ef_meta_firmware_sources(FILE *out)
+{
+	static const char *const trees[] = { "libsodium", "brotli" };
+	static int done;
+	char path[4096], line[512], key[64];
+
+	if (done++)
+		return;
+	for (unsigned i = 0; i < sizeof trees / sizeof *trees; i++) {
+		snprintf(key, sizeof key, "pmp_source_%s", trees[i]);
+		snprintf(line, sizeof line, "src/%s/.ready", trees[i]);
+		if (!ef_beside_exe(path, sizeof path, line)) {
+			read_line(path, line, sizeof line);
+			if (strcmp(line, "unknown")) {
+				ef_meta_put(out, key, line);
+				continue;
+			}
+		}
+		snprintf(line, sizeof line, "src/%s.missing", trees[i]);
+		if (!ef_beside_exe(path, sizeof path, line))
+			read_line(path, line, sizeof line);
+		else
+			snprintf(line, sizeof line, "unknown");
+		snprintf(path, sizeof path, "none, the firmware runs without it: %s", line);
+		ef_meta_put(out, key, path);
+	}
+}
+
 void ef_meta_begin(FILE *out, const char *run_id, const ef_host_facts *f,
 		   int argc, char **argv)
 {
@@ -155,6 +220,7 @@ void ef_meta_begin(FILE *out, const char *run_id, const ef_host_facts *f,
 	ef_meta_put(out, "compiler", "gcc " __VERSION__);
 	ef_meta_put(out, "cflags", EF_CFLAGS);
 	ef_meta_put(out, "host", f->host);
+	put_machine_id(out);
 	ef_meta_put(out, "cpu_model", f->cpu_model);
 	snprintf(buf, sizeof buf, "%ld", sysconf(_SC_NPROCESSORS_ONLN));
 	ef_meta_put(out, "cpus_online", buf);
@@ -164,6 +230,7 @@ void ef_meta_begin(FILE *out, const char *run_id, const ef_host_facts *f,
 		ef_meta_put(out, "kernel", buf);
 	}
 	ef_meta_put(out, "libc", gnu_get_libc_version());
+	put_library_versions(out);
 	put_cpu_features(out);
 	put_file(out, "governor", "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
 	put_turbo(out);

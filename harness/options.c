@@ -26,13 +26,14 @@ void ef_options_usage(const char *argv0)
 	       "  --mode LIST           unsafe,validate,invoke,full (default: all the target has)\n"
 	       "  --filter LIST         benchmark ids to run, comma-separated: a pattern with\n"
 	       "                        * ? [ ] must match the whole id (ubench/invoke_args/*),\n"
-	       "                        any other matches as a substring (utf8)\n"
+	       "                        any other matches as a substring (utf8); every\n"
+	       "                        pattern must match something; may be repeated\n"
 	       "  --repetitions N       samples per benchmark and mode (default %d)\n"
 	       "  --min-time SECONDS    minimum duration of one sample (default %g)\n"
 	       "  --seed N              seed of the stack-offset generator (default %d)\n"
 	       "  --out FILE            CSV to create; never overwritten; the sidecar is\n"
 	       "                        FILE with .csv replaced by .meta\n"
-	       "                        (default: results/<host>-<UTC time>.csv)\n"
+	       "                        (default: results/<host>-<UTC time>-<pid>.csv)\n"
 	       "  --clock WHICH         native runner: tsc (default, where invariant),\n"
 	       "                        monotonic (clock_gettime), or icount: the TSC\n"
 	       "                        under QEMU -icount shift=0, where a virtual ns is\n"
@@ -51,10 +52,23 @@ void ef_options_usage(const char *argv0)
 	       "  --strict-scan         mpk: refuse a library set whose code holds the bytes\n"
 	       "                        of wrpkru or xrstor anywhere (every hit is listed in\n"
 	       "                        the sidecar as mpk_scan_<set>_<n>, refused or not)\n"
+	       "  --skip-selftest       do not run a target's own test suite first (mpk:\n"
+	       "                        build/tests/test_mpk must pass here before any mpk\n"
+	       "                        row is written); the sidecar says it was skipped\n"
 	       "  --help                this text\n"
 	       "\n"
-	       "Exit status: 0 all benchmarks ran, 1 some produced error rows, 2 bad usage,\n"
-	       "130 interrupted (the CSV keeps every finished row).\n",
+	       "The sidecar's status says how complete the CSV is: running (until the end;\n"
+	       "left by a run that was killed), complete, interrupted, or failed.\n"
+	       "Exit status:\n"
+	       "  0    every benchmark ran\n"
+	       "  1    some benchmarks produced error rows (set-up failed, a result differed\n"
+	       "       from unsafe mode's, foreign code faulted); the rest ran\n"
+	       "  2    bad usage, or an output file exists: nothing was written\n"
+	       "  3    the results could not all be written (disk full, I/O error): the CSV\n"
+	       "       holds every row before the failure, whole, and the sidecar says why\n"
+	       "  128+N  stopped by signal N: 129 SIGHUP, 130 SIGINT (Ctrl-C), 143 SIGTERM;\n"
+	       "       the CSV keeps every finished row (a second signal ends the run at\n"
+	       "       once, losing the samples not yet written)\n",
 	       EF_DEFAULT_REPETITIONS, EF_DEFAULT_MIN_TIME_S, EF_DEFAULT_SEED);
 }
 
@@ -132,6 +146,24 @@ static int parse_reps(const char *flag, const char *s, unsigned *out,
 	return 0;
 }
 
+/* Every --filter counts: their lists joined. */
+static int add_filter(ef_options *o, const char *list, char *err, size_t errlen)
+{
+	size_t had = o->filter ? strlen(o->filter) + 1 : 0;
+	char *joined = malloc(had + strlen(list) + 1);
+
+	if (!joined) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (had)
+		memcpy(joined, o->filter, had - 1), joined[had - 1] = ',';
+	strcpy(joined + had, list);
+	free((char *)o->filter);
+	o->filter = joined;
+	return 0;
+}
+
 /* Seconds; Google Benchmark's newer spelling "0.5s" is taken too. */
 static int parse_min_time(const char *flag, const char *s, double *out,
 			  char *err, size_t errlen)
@@ -193,7 +225,7 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 {
 	enum { O_LIST = 256, O_TARGET, O_MODE, O_FILTER, O_REPS, O_MINTIME,
 	       O_SEED, O_OUT, O_CLOCK, O_FOREIGN_READ, O_STRICT_SCAN, O_RUNNER,
-	       O_HELP };
+	       O_SKIP_SELFTEST, O_HELP };
 	static const struct option longopts[] = {
 		{ "list", no_argument, 0, O_LIST },
 		{ "target", required_argument, 0, O_TARGET },
@@ -207,6 +239,7 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 		{ "foreign-read", required_argument, 0, O_FOREIGN_READ },
 		{ "strict-scan", no_argument, 0, O_STRICT_SCAN },
 		{ "runner", required_argument, 0, O_RUNNER },
+		{ "skip-selftest", no_argument, 0, O_SKIP_SELFTEST },
 		{ "help", no_argument, 0, O_HELP },
 		{ 0, 0, 0, 0 },
 	};
@@ -249,9 +282,9 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 				goto fail;
 			break;
 		case O_FILTER:
-			if (each_item(optarg, "--filter", err, errlen, NULL, NULL))
+			if (each_item(optarg, "--filter", err, errlen, NULL, NULL) ||
+			    add_filter(o, optarg, err, errlen))
 				goto fail;
-			o->filter = optarg;
 			break;
 		case O_REPS:
 			if (parse_reps("--repetitions", optarg, &o->repetitions, err, errlen))
@@ -293,6 +326,9 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 		case O_STRICT_SCAN:
 			o->strict_scan = 1;
 			break;
+		case O_SKIP_SELFTEST:
+			o->skip_selftest = 1;
+			break;
 		case O_RUNNER:
 			if (strcmp(optarg, "gbench") && strcmp(optarg, "native")) {
 				snprintf(err, errlen, "--runner: '%s' is not gbench or native", optarg);
@@ -319,7 +355,7 @@ fail:
 	return -1;
 }
 
-static int match_one(const char *pattern, size_t len, const char *id)
+int ef_filter_match_one(const char *pattern, size_t len, const char *id)
 {
 	char p[256];
 
@@ -338,7 +374,7 @@ int ef_filter_match(const char *patterns, const char *id)
 		return 1;
 	for (const char *p = patterns;;) {
 		size_t len = strcspn(p, ",");
-		if (len && match_one(p, len, id))
+		if (len && ef_filter_match_one(p, len, id))
 			return 1;
 		if (!p[len])
 			return 0;

@@ -15,15 +15,16 @@ typedef struct ef_options {
 	int help, list;
 	unsigned targets;        /* bit i: ef_targets[i]; 0 = every available */
 	unsigned modes;          /* bit (1 << ef_mode); 0 = every mode */
-	const char *filter;      /* comma-separated patterns, NULL = all */
+	const char *filter;      /* comma-separated patterns of every --filter, NULL = all */
 	unsigned repetitions;
 	double min_time_s;
 	uint64_t seed;
-	const char *out;         /* NULL: results/<host>-<UTC time>.csv */
+	const char *out;         /* NULL: results/<run id>.csv */
 	int monotonic;           /* clock_gettime instead of the TSC */
 	int icount;              /* the TSC counts instructions (QEMU -icount) */
 	int foreign_read_host;   /* mpk: foreign code may read host memory */
 	int strict_scan;         /* mpk: refuse sets holding wrpkru/xrstor bytes */
+	int skip_selftest;       /* write rows of a target whose own suite did not run */
 	enum ef_runner_kind { EF_RUNNER_DEFAULT, EF_RUNNER_GBENCH, EF_RUNNER_NATIVE } runner;
 	/* --benchmark_* flags for Google Benchmark, in the order given. */
 	char *gbench_flags[EF_MAX_GBENCH_FLAGS];
@@ -38,5 +39,7 @@ void ef_options_usage(const char *argv0);
  * shell wildcards (* ? [) is matched against the whole id, any other
  * pattern as a substring. */
 int ef_filter_match(const char *patterns, const char *id);
+/* The same for the one pattern of len bytes at pattern. */
+int ef_filter_match_one(const char *pattern, size_t len, const char *id);
 
 #endif

@@ -69,6 +69,20 @@ int ef_plan_build(unsigned target_mask, unsigned mode_mask, const char *filter,
 		free(g);
 		return -1;
 	}
+	/* A pattern that matches nothing is a typo, not a wish for less. */
+	for (const char *p = filter; p && *p;) {
+		size_t len = strcspn(p, ",");
+		unsigned k = 0;
+		while (k < n && !ef_filter_match_one(p, len, g[k].id))
+			k++;
+		if (k == n) {
+			snprintf(err, errlen, "--filter: '%.*s' matches no benchmark of the "
+				 "selected targets (see --list)", (int)len, p);
+			free(g);
+			return -1;
+		}
+		p += len + (p[len] == ',');
+	}
 	*out = g;
 	return (int)n;
 }

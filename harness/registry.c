@@ -69,7 +69,7 @@ const ef_target ef_targets[] = {
 #ifdef EF_HAVE_MPK
 	{ .name = "mpk", .policy = mpk_policy, .workloads = mpk_workloads,
 	  .nworkloads = EF_COUNT(mpk_workloads), .unavailable = ef_mpk_unavailable,
-	  .unit = ef_clock_unit },
+	  .unit = ef_clock_unit, .selftest = "tests/test_mpk" },
 #endif
 	{ .name = "pmp-virt", .policy = pmp_policy, .workloads = pmp_workloads,
 	  .nworkloads = EF_COUNT(pmp_workloads), .unavailable = pmp_virt_unavailable,

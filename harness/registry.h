@@ -20,6 +20,12 @@ typedef struct ef_target {
 	 * QEMU board (harness/firmware.h), which runs the same workload
 	 * sources; the workloads above then only name the benchmarks. */
 	const char *board;
+	/* Non-NULL: the target's own test suite (a path in the build folder,
+	 * run with no arguments, printing PASS/FAIL/SKIP lines), which must
+	 * pass on this machine before efbench writes a row of the target: its
+	 * runtime has been tested where its hardware is emulated, and must
+	 * prove itself where it is real. */
+	const char *selftest;
 } ef_target;
 
 extern const ef_target ef_targets[];

@@ -1,7 +1,8 @@
 #!/bin/sh
 # test_cli.sh: efbench's command line as a user meets it: every malformed
 # flag is one line and exit 2; an existing file is never overwritten; a run
-# writes valid CSV and a sidecar; Ctrl-C keeps every finished row.
+# writes valid CSV and a sidecar.  (Signals: test_interrupt.sh; a full
+# disk: test_disk.sh.)
 # Prints PASS/FAIL lines for scripts/run-tests.
 set -u
 EFBENCH=${EFBENCH:-$(pwd)/build/efbench}
@@ -84,6 +85,9 @@ expect_usage_error gbench_value_bad --benchmark_min_warmup_time=soon
 expect_usage_error gbench_out_format_csv --benchmark_out=x.csv --benchmark_out_format=csv
 expect_usage_error gbench_repetitions_zero --benchmark_repetitions=0
 expect_usage_error gbench_min_time_text --benchmark_min_time=soon
+expect_usage_error filter_item_no_match --filter ubench/upgrade/1,no_such_benchmark
+expect_usage_error filter_second_no_match --filter ubench/upgrade/1 --filter no_such_benchmark
+expect_usage_error out_too_long --out "$(printf '%05000d' 0).csv"
 # Without protection keys the mpk target says why it cannot run, and a run
 # of everything goes on without it.
 if "$EFBENCH" --target mpk --list >/dev/null 2>err.txt; then
@@ -143,16 +147,104 @@ else
 	fail never_overwrites "exit $rc: $(cat err.txt)"
 fi
 
-# Default output: results/<host>-<UTC time>.csv and .meta.
-"$EFBENCH" --target host --filter ubench/upgrade/8 --mode validate --repetitions 2 \
-	--min-time 0.001 >out.txt 2>err.txt
-rc=$?
+# Default output: results/<host>-<UTC time>-<pid>.csv and .meta; three
+# runs started in the same second each get their own files and run id.
+for i in 1 2 3; do
+	"$EFBENCH" --target host --filter ubench/upgrade/8 --mode validate --repetitions 2 \
+		--min-time 0.001 >out$i.txt 2>err$i.txt &
+done
+wait
 made=$(ls results/*.csv 2>/dev/null | wc -l)
-if [ $rc -eq 0 ] && [ "$made" -eq 1 ] && ls results/*.meta >/dev/null 2>&1 &&
-   ls results | grep -Eq "^$(hostname)-[0-9]{8}T[0-9]{6}Z\.csv$"; then
-	pass default_output
+ids=$(cat results/*.meta 2>/dev/null | grep '^run_id=' | sort -u | wc -l)
+if [ "$made" -eq 3 ] && [ "$(ls results/*.meta | wc -l)" -eq 3 ] && [ "$ids" -eq 3 ] &&
+   [ "$(ls results | grep -Ec "^$(hostname)-[0-9]{8}T[0-9]{6}Z-[0-9]+\.csv$")" -eq 3 ] &&
+   ! grep -l . err1.txt err2.txt err3.txt | xargs grep -l 'exists' >/dev/null 2>&1; then
+	pass default_output_three_at_once
 else
-	fail default_output "exit $rc, files: $(ls results 2>&1)"
+	fail default_output_three_at_once "$made CSVs, $ids run ids: $(ls results 2>&1 | tr '\n' ' ') $(cat err1.txt err2.txt err3.txt | grep -v '^\[' | head -n 2)"
+fi
+rm -rf results
+
+# Where results/ cannot be made, the message names it, not --out.
+touch results
+"$EFBENCH" --target host --filter ubench/upgrade/8 --repetitions 2 --min-time 0.001 >/dev/null 2>err.txt
+rc=$?
+if [ $rc -eq 2 ] && [ "$(wc -l < err.txt)" -eq 1 ] && grep -q '^efbench: results' err.txt &&
+   ! grep -q -- '--out:' err.txt; then
+	pass no_results_folder
+else
+	fail no_results_folder "exit $rc: $(cat err.txt)"
+fi
+rm -f results
+
+# --filter given twice: both count.
+n=$("$EFBENCH" --list --target host --filter ubench/upgrade/1 --filter ubench/upgrade/8 | wc -l)
+[ "$n" -eq 2 ] && pass filter_twice || fail filter_twice "$n benchmarks listed, want 2"
+
+# A long --out is used whole, never cut (1,500 bytes of folders).
+long=$(python3 -c 'print("/".join(["d" * 99] * 15))')
+mkdir -p "$long"
+"$EFBENCH" --target host --filter ubench/upgrade/1 --mode unsafe --repetitions 2 \
+	--min-time 0.001 --out "$long/long.csv" >/dev/null 2>err.txt
+rc=$?
+if [ $rc -eq 0 ] && [ -s "$long/long.csv" ] && [ -s "$long/long.meta" ]; then
+	pass long_out_path
+else
+	fail long_out_path "exit $rc: $(tail -n 1 err.txt)"
+fi
+
+# --benchmark_out never overwrites: an existing file (here a results CSV)
+# is refused before anything is written, and so is a run refused for its
+# --out after it: the JSON file it names is not created.
+printf 'precious\n' > keep.json
+"$EFBENCH" --target host --filter ubench/upgrade/1 --out bo.csv --benchmark_out=keep.json \
+	>/dev/null 2>err.txt
+rc1=$?
+"$EFBENCH" --target host --filter ubench/upgrade/1 --out run.csv --benchmark_out=run.csv \
+	>/dev/null 2>err2.txt
+rc2=$?
+"$EFBENCH" --target host --filter ubench/upgrade/1 --out run.csv --benchmark_out=new.json \
+	>/dev/null 2>err3.txt
+rc3=$?
+if [ $rc1 -eq 2 ] && [ "$(cat keep.json)" = precious ] && [ ! -e bo.csv ] &&
+   [ $rc2 -eq 2 ] && cmp -s run.csv before.csv && [ $rc3 -eq 2 ] && [ ! -e new.json ] &&
+   grep -q 'keep.json exists' err.txt; then
+	pass gbench_out_never_overwrites
+else
+	fail gbench_out_never_overwrites "exits $rc1 $rc2 $rc3, keep.json starts '$(head -c 20 keep.json)': $(head -n 1 err.txt) $(head -n 1 err2.txt) $(head -n 1 err3.txt)"
+fi
+
+# --min-time below a microsecond reaches Google Benchmark as given, not
+# rounded to 0 (std::to_string's six decimals); the sidecar says what it
+# was handed.
+"$EFBENCH" --target host --filter ubench/upgrade/1 --mode unsafe --repetitions 3 \
+	--min-time 4e-7 --out tiny.csv >/dev/null 2>err.txt
+if grep -q '^min_time_s=3.9999999999999998e-07$' tiny.meta &&
+   grep -q '^gbench_flags=--benchmark_min_time=3.9999999999999998e-07 --benchmark_min_warmup_time=3.9999999999999998e-07 ' tiny.meta; then
+	pass tiny_min_time
+else
+	fail tiny_min_time "$(grep -e min_time -e gbench_flags tiny.meta) $(tail -n 1 err.txt)"
+fi
+
+# A target's missing command: installed but off PATH is said so.
+if [ -x /usr/bin/qemu-system-riscv32 ]; then
+	PATH=/nonexistent "$EFBENCH" --target pmp-virt --list >/dev/null 2>err.txt
+	if grep -q 'qemu-system-riscv32 is installed in /usr/bin, which is not on PATH' err.txt; then
+		pass off_path_not_missing
+	else
+		fail off_path_not_missing "$(cat err.txt)"
+	fi
+fi
+
+# make all builds the mpk suite and test_modes, which efbench and
+# scripts/mpk-vm (--results too) need.
+if [ "$(uname -m)" = x86_64 ]; then
+	if make -n -C "$TOP" all BUILD="$tmp/b" 2>/dev/null | grep -q "$tmp/b/tests/test_mpk " &&
+	   make -n -C "$TOP" all BUILD="$tmp/b" 2>/dev/null | grep -q "$tmp/b/tests/test_modes "; then
+		pass make_all_builds_the_mpk_suite
+	else
+		fail make_all_builds_the_mpk_suite "make -n all builds no tests/test_mpk or test_modes"
+	fi
 fi
 
 # Google Benchmark, the default runner where the build has it: the same
@@ -180,26 +272,6 @@ if [ "$(csv_rows native.csv 2>&1)" = 4 ] && grep -q '^runner=native$' native.met
 	pass native_runner
 else
 	fail native_runner "$(tail -n 1 err.txt)"
-fi
-
-# Ctrl-C: exit 130, every finished row kept, valid CSV, sidecar says so.
-# The native runner writes each sample as it is taken; Google Benchmark
-# hands over a benchmark's samples after its last repetition.
-"$EFBENCH" --runner native --filter ubench/invoke_args --repetitions 1000 --min-time 0.02 \
-	--out int.csv >/dev/null 2>err.txt &
-pid=$!
-n=0
-while [ "$(cat int.csv 2>/dev/null | wc -l)" -lt 6 ] && [ $n -lt 200 ]; do
-	sleep 0.05; n=$((n + 1))
-done
-kill -INT $pid
-wait $pid
-rc=$?
-rows=$(csv_rows int.csv 2>&1)
-if [ $rc -eq 130 ] && [ "$rows" -ge 5 ] 2>/dev/null && grep -q '^status=interrupted$' int.meta; then
-	pass interrupt_keeps_rows
-else
-	fail interrupt_keeps_rows "exit $rc, rows '$rows'"
 fi
 
 # Every benchmark in every mode this machine has: no error row, and the
