@@ -48,6 +48,61 @@ static void upgrade_table(void)
 	ef_domain_close(&d);
 }
 
+/* Every region kind, at its exact borders: a range one byte before either
+ * end, or one byte past, is refused; one that touches an end from inside
+ * is accepted.  Kinds: the domain's own memory (its stack at the low end,
+ * its heap at the high end), a read-only region and a read-write one added
+ * inside host arrays (so that the bytes around them are host memory). */
+static void upgrade_borders(void)
+{
+	static const unsigned char host_ro[96];
+	static unsigned char host_rw[96];
+	ef_ref r = { 0 };
+
+	if (!open_domain())
+		return;
+	CHECK(ef_domain_add_region(&d, host_ro + 16, 64, EF_READ) == EF_OK);
+	CHECK(ef_domain_add_region(&d, host_rw + 16, 64, EF_READ | EF_WRITE) == EF_OK);
+	const struct {
+		const char *kind;
+		const unsigned char *lo, *hi;
+		unsigned access;
+	} regions[] = {
+		{ "domain memory", d.stack_lo, d.heap_hi, EF_READ | EF_WRITE },
+		{ "read-only region", host_ro + 16, host_ro + 80, EF_READ },
+		{ "read-write region", host_rw + 16, host_rw + 80, EF_READ | EF_WRITE },
+	};
+	for (unsigned i = 0; i < sizeof regions / sizeof *regions; i++) {
+		const unsigned char *lo = regions[i].lo, *hi = regions[i].hi;
+		const size_t n = (size_t)(hi - lo);
+		const unsigned a = regions[i].access;
+		const struct {
+			const char *what;
+			const unsigned char *p;
+			size_t size;
+			ef_status want;
+		} cases[] = {
+			{ "the whole region", lo, n, EF_OK },
+			{ "its first byte", lo, 1, EF_OK },
+			{ "its last byte", hi - 1, 1, EF_OK },
+			{ "the byte before it", lo - 1, 1, EF_E_BOUNDS },
+			{ "from the byte before it", lo - 1, 2, EF_E_BOUNDS },
+			{ "the whole region from the byte before", lo - 1, n, EF_E_BOUNDS },
+			{ "the byte after it", hi, 1, EF_E_BOUNDS },
+			{ "its last byte and the next", hi - 1, 2, EF_E_BOUNDS },
+			{ "the whole region and the next byte", lo, n + 1, EF_E_BOUNDS },
+			{ "one byte more on both sides", lo - 1, n + 2, EF_E_BOUNDS },
+		};
+		for (unsigned k = 0; k < sizeof cases / sizeof *cases; k++) {
+			ef_status s = ef_upgrade(&d, cases[k].p, cases[k].size, 1, a, &r);
+			CHECK_MSG(s == cases[k].want, "%s, %s (size %zu): %s, want %s",
+				  regions[i].kind, cases[k].what, cases[k].size,
+				  ef_strerror(s), ef_strerror(cases[k].want));
+		}
+	}
+	ef_domain_close(&d);
+}
+
 static void typed_upgrades(void)
 {
 	ef_ref r = { 0 };
@@ -187,6 +242,7 @@ static void callbacks(void)
 
 static const ef_test tests[] = {
 	{ "domain/upgrade_table", upgrade_table },
+	{ "domain/upgrade_borders", upgrade_borders },
 	{ "domain/typed_upgrades", typed_upgrades },
 	{ "domain/heap_reuses_and_coalesces", heap_reuses_and_coalesces },
 	{ "domain/stack_marks", stack_marks },
