@@ -177,6 +177,62 @@ static void test_callbacks(void)
 	ef_pmp_close(&d);
 }
 
+/* The PMP entries, read back. */
+struct pmp_state { uint32_t cfg0, addr[4]; };
+static struct pmp_state pmp_read(void)
+{
+	struct pmp_state p;
+	__asm__ volatile("csrr %0, pmpcfg0" : "=r"(p.cfg0));
+	__asm__ volatile("csrr %0, pmpaddr0" : "=r"(p.addr[0]));
+	__asm__ volatile("csrr %0, pmpaddr1" : "=r"(p.addr[1]));
+	__asm__ volatile("csrr %0, pmpaddr2" : "=r"(p.addr[2]));
+	__asm__ volatile("csrr %0, pmpaddr3" : "=r"(p.addr[3]));
+	return p;
+}
+
+/* What a host that programs the PMP for its own purposes between calls
+ * might leave: the entries still enabled (with none at all, QEMU refuses
+ * the gate's mret itself) but granting nothing, so U-mode can touch
+ * nothing.  Through pmpcfg0, whose writes QEMU's TLB notices (it may keep
+ * translations across writes of pmpaddr alone). */
+static void pmp_deny_all(void)
+{
+	const uint32_t tor_only = 0x08u << 8 | 0x08u << 24;
+	__asm__ volatile("csrw pmpcfg0, %0" : : "r"(tor_only) : "memory");
+}
+
+/* Cold mode writes the entries before every call: with their permissions
+ * taken away after a call, the next one still runs, and leaves them as they
+ * were.  Warm mode writes them only when told that they changed: the same
+ * change ends its next call with an instruction access fault (so it is
+ * what the cold check sees undone). */
+static void test_cold_rearms_every_call(void)
+{
+	struct pmp_state armed, after;
+	uint32_t a, b;
+
+	ef_pmp_set_cold(1);
+	a = CALL(efpt_count);
+	armed = pmp_read();
+	CHECK(armed.cfg0 != 0);
+	pmp_deny_all();
+	b = CALL(efpt_count);
+	CHECK(ef_pmp_fault.faulted == 0 && b == a + 1);
+	after = pmp_read();
+	CHECK(!memcmp(&after, &armed, sizeof armed));
+	pmp_deny_all();
+	CHECK(CALL(efpt_count) == a + 2 && ef_pmp_fault.faulted == 0);
+
+	ef_pmp_set_cold(0);
+	CHECK(CALL(efpt_count) == a + 3);
+	pmp_deny_all();
+	CHECK(CALL(efpt_count) == 0);
+	CHECK(ef_pmp_fault.faulted == 1 && ef_pmp_fault.mcause == 1 &&
+	      ef_pmp_fault.mtval == (uint32_t)(uintptr_t)efpt_count);
+	ef_pmp_set_cold(0);     /* the entries changed: write them again */
+	CHECK(CALL(efpt_count) == a + 4 && ef_pmp_fault.faulted == 0);
+}
+
 /* Instructions per round trip of an empty function: direct, warm, cold. */
 #define ROUNDS 1000
 static void test_round_trip_budget(void)
@@ -224,6 +280,7 @@ int main(void)
 	run("foreign jump into host code traps (mcause 1)", test_foreign_jump_to_host_code_traps);
 	run("foreign ecall outside the springboard ends the call", test_foreign_ecall_traps);
 	run("foreign code calls host callbacks, which run as the host", test_callbacks);
+	run("cold mode rewrites changed PMP entries before every call; warm does not", test_cold_rearms_every_call);
 	run("warm round trip within 100 instructions of a direct call", test_round_trip_budget);
 	return (int)failures;
 }
