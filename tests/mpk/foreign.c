@@ -51,6 +51,20 @@ __asm__(".globl efmt_clobber\n"
 	"	ret\n"
 	".size efmt_clobber, . - efmt_clobber\n");
 
+__asm__(".globl efmt_regs\n"
+	".type efmt_regs, @function\n"
+	"efmt_regs:\n"
+	"	mov %rax, 0(%rdi)\n mov %rbx, 8(%rdi)\n mov %rbp, 16(%rdi)\n"
+	"	mov %r10, 24(%rdi)\n mov %r11, 32(%rdi)\n mov %r12, 40(%rdi)\n"
+	"	mov %r13, 48(%rdi)\n mov %r14, 56(%rdi)\n mov %r15, 64(%rdi)\n"
+	"	mov %rsi, 72(%rdi)\n mov %rdx, 80(%rdi)\n mov %rcx, 88(%rdi)\n"
+	"	xor %ecx, %ecx\n"
+	"	rdpkru\n"
+	"	mov %rax, 96(%rdi)\n"
+	"	xor %eax, %eax\n"
+	"	ret\n"
+	".size efmt_regs, . - efmt_regs\n");
+
 uint64_t efmt_recurse(uint64_t n)
 {
 	volatile unsigned char frame[4096];

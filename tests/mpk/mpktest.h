@@ -25,6 +25,12 @@ float efmt_fhalf(float x);
 /* Overwrites every callee-saved register and returns: not ABI-conforming,
  * as hostile code need not be. */
 uint64_t efmt_clobber(void);
+/* Records what it finds in registers at entry, before touching any, in
+ * out[]: rax, rbx, rbp, r10, r11, r12, r13, r14, r15, then its arguments
+ * rsi, rdx, rcx, then (after) PKRU, at the places named below. */
+enum { EFMT_RAX, EFMT_RBX, EFMT_RBP, EFMT_R10, EFMT_R11, EFMT_R12, EFMT_R13,
+       EFMT_R14, EFMT_R15, EFMT_RSI, EFMT_RDX, EFMT_RCX, EFMT_PKRU, EFMT_NREGS };
+uint64_t efmt_regs(uint64_t *out, uint64_t b, uint64_t c, uint64_t d);
 /* Recursion with 4 KiB frames, n deep: overflows any small stack. */
 uint64_t efmt_recurse(uint64_t n);
 /* n rounds of a hash: foreign work long enough to be interrupted. */
