@@ -16,6 +16,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define EFUB_MAX_COUNT 64
 
@@ -129,29 +130,49 @@ static struct ub *open_ub(uint64_t param, char *err, size_t errlen)
 	return u;
 }
 
-/* The fault drill: with EFBENCH_UBENCH_FAULT=N in the environment,
- * invoke_args/N first has foreign code write a host variable, which an
- * isolating runtime stops (the domain faults); the harness must report
- * that benchmark as an error and go on.  Tests use it (scripts/mpk-vm). */
+/* Drills for the harness's own checks, through the environment:
+ *
+ *   EFBENCH_UBENCH_FAULT=N        invoke_args/N first has foreign code write
+ *                                 a host variable, which an isolating runtime
+ *                                 stops (the domain faults): the harness must
+ *                                 report that benchmark as an error and go on
+ *                                 (scripts/mpk-vm);
+ *   EFBENCH_UBENCH_DIFFER=MODE/N  invoke_args/N computes, in MODE only, one
+ *                                 more per iteration than it should: in any
+ *                                 mode but unsafe, the harness must refuse to
+ *                                 time it there (tests/cli/test_checks.sh). */
 static uint64_t drill_target;
-static void (*drill_next)(struct ub *u, uint64_t iters);
-static void loop_drill(struct ub *u, uint64_t iters)
+static void (*fault_next)(struct ub *u, uint64_t iters);
+static void (*differ_next)(struct ub *u, uint64_t iters);
+static void loop_fault(struct ub *u, uint64_t iters)
 {
 	EFM_INVOKE_VOID(&u->d, efub_store, &drill_target, iters);
-	drill_next(u, iters);
+	fault_next(u, iters);
+}
+static void loop_differ(struct ub *u, uint64_t iters)
+{
+	differ_next(u, iters);
+	u->digest += iters;
 }
 
 static void *setup_args(uint64_t n, char *err, size_t errlen)
 {
-	const char *drill = getenv("EFBENCH_UBENCH_FAULT");
+	const char *fault = getenv("EFBENCH_UBENCH_FAULT");
+	const char *differ = getenv("EFBENCH_UBENCH_DIFFER");
+	char here[64];
 	struct ub *u = open_ub(n, err, errlen);
 	if (!u)
 		return NULL;
 #define PICK_ARGS(k) if (n == k) u->loop = loop_args##k;
 	EFUB_ARITIES(PICK_ARGS)
-	if (drill && strtoull(drill, NULL, 10) == n && *drill) {
-		drill_next = u->loop;
-		u->loop = loop_drill;
+	if (fault && strtoull(fault, NULL, 10) == n && *fault) {
+		fault_next = u->loop;
+		u->loop = loop_fault;
+	}
+	snprintf(here, sizeof here, "%s/%llu", EF_MODE_NAME, (unsigned long long)n);
+	if (differ && !strcmp(differ, here)) {
+		differ_next = u->loop;
+		u->loop = loop_differ;
 	}
 	return u;
 }
