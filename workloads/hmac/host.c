@@ -6,6 +6,8 @@
  *                   changes every iteration), N / 512 updates of 512 bytes,
  *                   and the final; N = 4096 is CryptoLib's 8 updates.
  *
+ * The result digest folds every byte of each iteration's MAC.
+ *
  * Before any timing, set-up checks the RFC 4231 test cases 1-4, 6 and 7
  * (full-length HMAC-SHA-256 outputs) through the same calls in the same
  * mode; a wrong MAC fails set-up, which efbench reports as an error row.
@@ -151,14 +153,11 @@ static void run(void *ctx, uint64_t iters)
 		EFM_INVOKE(&h->d, crypto_auth_hmacsha256_final, h->st, h->mac);
 		s = efm_upgrade(&h->d, h->mac, crypto_auth_hmacsha256_BYTES, 1,
 				EF_READ, &r);
-		if (s) {
+		if (s)
 			acc += 0xbad0000000000000ull | (uint64_t)s;
-		} else {
-			const unsigned char *m = efm_get(&h->d, r);
-			uint64_t w;
-			memcpy(&w, m, sizeof w);
-			acc = acc * 31 + w;
-		}
+		else
+			acc = ef_fold_bytes(acc, efm_get(&h->d, r),
+					    crypto_auth_hmacsha256_BYTES);
 	}
 	h->digest = acc;
 }
