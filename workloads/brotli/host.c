@@ -113,7 +113,8 @@ static void *setup(uint64_t n, char *err, size_t errlen)
 }
 
 /* Each iteration's compressed size, then the last compressed and
- * decompressed bytes in full: every mode must produce unsafe mode's. */
+ * decompressed bytes in full: every mode must produce unsafe mode's, and
+ * unsafe mode what tests/unit/test_workloads.c computes without this code. */
 static void run(void *ctx, uint64_t iters)
 {
 	struct br *b = ctx;

@@ -27,7 +27,8 @@
  * bytes' freshness) and, once per run, the last output in full (ciphertext,
  * opened message), so every mode must produce unsafe mode's bytes.  The
  * random bytes cannot equal unsafe mode's: what must agree is that every
- * call wrote 32 bytes unlike the previous call's.
+ * call wrote 32 bytes unlike the previous call's.  tests/unit/test_workloads.c
+ * computes the same digests without this code: change both together.
  */
 #include "../../harness/bench.h"
 #include "../../targets/ef_mode.h"

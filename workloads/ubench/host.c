@@ -8,7 +8,8 @@
  *                 functions
  *
  * Every iteration adds a non-zero outcome to one digest, which must equal
- * the unsafe mode's; a failed check changes the digest.
+ * the unsafe mode's; a failed check changes the digest.  Each outcome is
+ * also stated, and summed, in tests/unit/test_workloads.c.
  */
 #include "ubench.h"
 #include "../../harness/bench.h"
