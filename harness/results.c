@@ -235,9 +235,15 @@ int ef_overhead_of(const ef_results *R, const ef_series *num, unsigned k, ef_rat
 {
 	const ef_series *den = ef_results_partner(R, num, ef_overheads[k].den);
 
+	static ef_boot boot_num, boot_den;
+
 	if (num->mode != ef_overheads[k].num || !den)
 		return 0;
-	out->value = ef_ratio_ci(num->v, num->n, den->v, den->n, &out->lo, &out->hi);
+	out->value = num->st.median / den->st.median;
+	if (ef_boot_compute(&boot_num, num->v, num->n, num->mode) ||
+	    ef_boot_compute(&boot_den, den->v, den->n, den->mode))
+		boot_num.have = 0;
+	ef_boot_ratio_ci(&boot_num, &boot_den, &out->lo, &out->hi);
 	out->difference = num->st.median - den->st.median;
 	return 1;
 }

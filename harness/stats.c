@@ -1,9 +1,9 @@
 /* stats.c: see stats.h. */
 #include "stats.h"
-#include "bench.h"
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 double ef_quantile_sorted(const double *s, size_t n, double q)
 {
@@ -15,25 +15,21 @@ double ef_quantile_sorted(const double *s, size_t n, double q)
 	return s[i] + (h - (double)i) * (s[i + 1] - s[i]);
 }
 
-/* P(X <= k) for X ~ Binomial(n, 1/2). */
-static double binom_half_cdf(size_t n, size_t k)
-{
-	double sum = 0;
-	for (size_t i = 0; i <= k; i++)
-		sum += exp(lgamma((double)n + 1) - lgamma((double)i + 1) -
-			   lgamma((double)(n - i) + 1) - (double)n * log(2.0));
-	return sum;
-}
-
 int ef_median_ci_ranks(size_t n, double confidence, size_t *lo, size_t *hi)
 {
-	double tail = (1 - confidence) / 2;
+	double tail = (1 - confidence) / 2, cdf = 0;
+	double log_all = lgamma((double)n + 1), log_2n = (double)n * log(2.0);
 	size_t k = 0;
 
 	/* The interval [x(k), x(n+1-k)] misses the median with probability
-	 * 2 P(X <= k-1); take the largest k whose tail is small enough. */
-	while (k + 1 <= n / 2 && binom_half_cdf(n, k) <= tail)
+	 * 2 P(X <= k-1), X ~ Binomial(n, 1/2); take the largest k whose tail
+	 * is small enough.  cdf is P(X <= k), its terms added in order. */
+	while (k + 1 <= n / 2) {
+		cdf += exp(log_all - lgamma((double)k + 1) - lgamma((double)(n - k) + 1) - log_2n);
+		if (cdf > tail)
+			break;
 		k++;
+	}
 	if (k == 0)
 		return 0;
 	*lo = k;
@@ -67,55 +63,136 @@ int ef_stats_compute(double *v, size_t n, ef_stats *out)
 	return 0;
 }
 
-static double median_of(double *v, size_t n)
+uint64_t ef_boot_seed(uint64_t stream)
 {
-	qsort(v, n, sizeof *v, cmp_double);
-	return ef_quantile_sorted(v, n, 0.5);
+	uint64_t s = 0x5eed + stream;
+	return ef_splitmix64(&s);
 }
 
-/* The median of n values drawn with replacement from v, using tmp. */
-static double resampled_median(const double *v, size_t n, double *tmp, uint64_t *rng)
+static int is_sorted(const double *v, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		tmp[i] = v[ef_splitmix64(rng) % n];
-	return median_of(tmp, n);
+	for (size_t i = 1; i < n; i++)
+		if (v[i - 1] > v[i])
+			return 0;
+	return 1;
 }
 
-double ef_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
-		   double *lo, double *hi)
+/* The median of one resample of sorted[0..n): count how often each index
+ * is drawn, then walk the counts to the middle rank(s).  The arithmetic is
+ * ef_quantile_sorted's, so the result is the same to the bit. */
+static double resample_median(const double *sorted, size_t n, uint64_t *rng, uint32_t *count)
 {
-	size_t big = na > nb ? na : nb;
-	double *tmp = malloc((big + EF_BOOTSTRAP_RESAMPLES) * sizeof *tmp);
-	double *ratio = tmp ? tmp + big : NULL, r;
-	uint64_t rng = 0x5eed;
-	unsigned k = 0;
+	size_t rank = (n - 1) / 2, seen = 0, i = 0;
+	double a, b;
+
+	memset(count, 0, n * sizeof *count);
+	for (size_t j = 0; j < n; j += 2) {
+		size_t first, second;
+		ef_resample_pair(rng, n, &first, &second);
+		count[first]++;
+		if (j + 1 < n)
+			count[second]++;
+	}
+	while (seen + count[i] <= rank)
+		seen += count[i++];
+	a = sorted[i];
+	if (n % 2)
+		return a;
+	if (seen + count[i] == rank + 1)
+		while (!count[++i])
+			;
+	b = sorted[i];
+	return a + ((double)(n - 1) * 0.5 - (double)rank) * (b - a);
+}
+
+int ef_boot_compute(ef_boot *b, const double *v, size_t n, uint64_t stream)
+{
+	uint64_t rng = ef_boot_seed(stream);
+	double *copy = NULL;
+	uint32_t *count;
+
+	b->have = 0;
+	if (n < EF_CI_MIN_SAMPLES || n > UINT32_MAX)
+		return 0;
+	if (!is_sorted(v, n)) {
+		if (!(copy = malloc(n * sizeof *copy)))
+			return -1;
+		memcpy(copy, v, n * sizeof *copy);
+		qsort(copy, n, sizeof *copy, cmp_double);
+		v = copy;
+	}
+	if (!(count = malloc(n * sizeof *count))) {
+		free(copy);
+		return -1;
+	}
+	for (unsigned i = 0; i < EF_BOOTSTRAP_RESAMPLES; i++)
+		b->median[i] = resample_median(v, n, &rng, count);
+	b->have = 1;
+	free(count);
+	free(copy);
+	return 0;
+}
+
+/* Reorders v so that v[k] is the value a sort would put there, the ones
+ * before it no greater and the ones after no smaller (Hoare's select). */
+static void select_kth(double *v, size_t n, size_t k)
+{
+	long lo = 0, hi = (long)n - 1, want = (long)k;
+
+	while (lo < hi) {
+		double pivot = v[lo + (hi - lo) / 2], t;
+		long i = lo, j = hi;
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				t = v[i], v[i] = v[j], v[j] = t;
+				i++;
+				j--;
+			}
+		}
+		if (want <= j)
+			hi = j;
+		else if (want >= i)
+			lo = i;
+		else
+			return;
+	}
+}
+
+/* ef_quantile_sorted(sort(v), n, q) without the sort. */
+static double quantile_unsorted(double *v, size_t n, double q)
+{
+	double h = (double)(n - 1) * q, next;
+	size_t i = (size_t)h;
+
+	select_kth(v, n, i);
+	if (i + 1 >= n)
+		return v[i];
+	next = v[i + 1];
+	for (size_t j = i + 2; j < n; j++)
+		if (v[j] < next)
+			next = v[j];
+	return v[i] + (h - (double)i) * (next - v[i]);
+}
+
+void ef_boot_ratio_ci(const ef_boot *a, const ef_boot *b, double *lo, double *hi)
+{
+	double ratio[EF_BOOTSTRAP_RESAMPLES];
+	size_t k = 0;
 
 	*lo = *hi = NAN;
-	if (!na || !nb || !tmp) {
-		free(tmp);
-		return NAN;
-	}
-	for (size_t i = 0; i < na; i++)
-		tmp[i] = a[i];
-	r = median_of(tmp, na);
-	for (size_t i = 0; i < nb; i++)
-		tmp[i] = b[i];
-	r /= median_of(tmp, nb);
-	if (na >= EF_CI_MIN_SAMPLES && nb >= EF_CI_MIN_SAMPLES) {
-		for (unsigned i = 0; i < EF_BOOTSTRAP_RESAMPLES; i++) {
-			double x = resampled_median(a, na, tmp, &rng);
-			double y = resampled_median(b, nb, tmp, &rng);
-			if (y != 0)
-				ratio[k++] = x / y;
-		}
-		if (k) {
-			qsort(ratio, k, sizeof *ratio, cmp_double);
-			*lo = ef_quantile_sorted(ratio, k, 0.025);
-			*hi = ef_quantile_sorted(ratio, k, 0.975);
-		}
-	}
-	free(tmp);
-	return r;
+	if (!a->have || !b->have)
+		return;
+	for (unsigned i = 0; i < EF_BOOTSTRAP_RESAMPLES; i++)
+		if (b->median[i] != 0)
+			ratio[k++] = a->median[i] / b->median[i];
+	if (!k)
+		return;
+	*lo = quantile_unsorted(ratio, k, 0.025);
+	*hi = quantile_unsorted(ratio, k, 0.975);
 }
 
 struct ranked {

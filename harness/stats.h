@@ -1,8 +1,11 @@
-/* stats.h: sample statistics for the summary and tests. */
+/* stats.h: sample statistics for the summary, the report tools and tests. */
 #ifndef EF_STATS_H
 #define EF_STATS_H
 
+#include "bench.h"
+
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct ef_stats {
 	size_t n;
@@ -18,7 +21,7 @@ double ef_quantile_sorted(const double *sorted, size_t n, double q);
 
 /* 1-based ranks (lo, hi) such that [x(lo), x(hi)] covers the median with
  * probability at least `confidence`, as narrow as possible; 0 when no
- * ranks do. */
+ * ranks do.  O(n): one pass over the binomial distribution's terms. */
 int ef_median_ci_ranks(size_t n, double confidence, size_t *lo, size_t *hi);
 
 /* Sorts v in place and fills out; returns -1 when n == 0. */
@@ -28,14 +31,47 @@ int ef_stats_compute(double *v, size_t n, ef_stats *out);
  * as for the median's own interval (ef_median_ci_ranks). */
 #define EF_CI_MIN_SAMPLES 6
 
-/* The ratio of medians median(a) / median(b), as an overhead of mode a over
- * mode b, with a 95% percentile-bootstrap confidence interval in [*lo, *hi]:
- * EF_BOOTSTRAP_RESAMPLES resamples of each sample, drawn with replacement
- * from a fixed seed, so one input always gives one interval.  NaN bounds
- * when either sample has fewer than EF_CI_MIN_SAMPLES values. */
+/* The overheads' intervals: a 95% percentile bootstrap of the ratio of
+ * medians.  Each sample is resampled EF_BOOTSTRAP_RESAMPLES times with
+ * replacement, once, and its resamples' medians serve every ratio it is
+ * part of; resample i of the numerator goes over resample i of the
+ * denominator. */
 #define EF_BOOTSTRAP_RESAMPLES 2000
-double ef_ratio_ci(const double *a, size_t na, const double *b, size_t nb,
-		   double *lo, double *hi);
+typedef struct ef_boot {
+	int have;       /* 0 under EF_CI_MIN_SAMPLES values: no interval */
+	double median[EF_BOOTSTRAP_RESAMPLES];
+} ef_boot;
+
+/* A resample of n values is n indices into them, sorted, drawn two at a
+ * time from one splitmix64 output: its low 32 bits, then its high 32
+ * bits, each times n over 2^32 (so n < 2^32); each resample starts on a
+ * new output.  Exposed so that a test can redo a resample the
+ * straightforward way. */
+static inline void ef_resample_pair(uint64_t *rng, size_t n, size_t *first, size_t *second)
+{
+	uint64_t x = ef_splitmix64(rng);
+	*first = (size_t)(((x & 0xffffffffu) * (uint64_t)n) >> 32);
+	*second = (size_t)(((x >> 32) * (uint64_t)n) >> 32);
+}
+
+/* The resamples of a sample drawn from stream s start from the state
+ * ef_splitmix64(0x5eed + s): scrambled, so that streams do not overlap.
+ * efbench's tools use the mode as the stream: a series' resamples depend
+ * only on its values and its mode, so one input always gives one interval,
+ * and the two sides of a ratio are drawn independently. */
+uint64_t ef_boot_seed(uint64_t stream);
+
+/* The medians of the resamples of v[0..n) (any order), each the same as
+ * sorting the resample and taking its median (ef_quantile_sorted at 0.5),
+ * without the sort: the median of a resample of sorted values is the value
+ * at the median of its indices, found by counting them (O(n) a resample).
+ * No interval (have 0) under EF_CI_MIN_SAMPLES or from 2^32 values on;
+ * -1 when memory runs out. */
+int ef_boot_compute(ef_boot *b, const double *v, size_t n, uint64_t stream);
+
+/* The 2.5th and 97.5th percentiles of the ratios of a's resample medians
+ * over b's (those with a non-zero denominator); NaN unless both have. */
+void ef_boot_ratio_ci(const ef_boot *a, const ef_boot *b, double *lo, double *hi);
 
 /* Mann-Whitney U test, one-sided: the p-value of "b tends to be larger
  * than a" (b stochastically greater), from the normal approximation with

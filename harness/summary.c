@@ -7,6 +7,7 @@
 #include "stats.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The budgets are in time: only targets timed in ns. */
@@ -119,15 +120,29 @@ static const struct overhead {
 	{ EF_MODE_FULL, EF_MODE_UNSAFE },
 };
 
+/* Mode m's resamples of x, drawn on first use: each mode's serve every
+ * ratio it is part of.  NULL when memory runs out (no interval then). */
+static const ef_boot *boot_of(const ef_group *x, unsigned m, ef_boot *boot, unsigned *drawn)
+{
+	if (!boot)
+		return NULL;
+	if (!(*drawn >> m & 1) && ef_boot_compute(&boot[m], x->samples[m], x->stats[m].n, m))
+		boot[m].have = 0;
+	*drawn |= 1u << m;
+	return &boot[m];
+}
+
 /* Per target, every benchmark's overheads with 95% bootstrap intervals
- * (ef_ratio_ci), for the pairs of modes the target has. */
+ * (ef_boot_ratio_ci), for the pairs of modes the target has. */
 static void print_overheads(FILE *out, const ef_group *g, unsigned n)
 {
 	const ef_target *target = NULL;
+	ef_boot *boot = malloc(EF_MODE_COUNT * sizeof *boot);
 	unsigned cols = 0;
 
 	for (unsigned i = 0; i < n; i++) {
 		const ef_group *x = &g[i];
+		unsigned drawn = 0;
 
 		if (x->target != target) {
 			unsigned modes = ef_target_modes(x->target);
@@ -156,14 +171,18 @@ static void print_overheads(FILE *out, const ef_group *g, unsigned n)
 		fprintf(out, "%-36s", x->id);
 		for (unsigned k = 0; k < EF_COUNT(overheads); k++) {
 			unsigned a = overheads[k].num, b = overheads[k].den;
+			const ef_boot *ba, *bb;
 			char cell[64] = "-";
-			double lo, hi, r;
+			double lo = NAN, hi = NAN, r;
 
 			if (!(cols >> k & 1))
 				continue;
 			if (have(x, a) && have(x, b) && x->samples[a] && x->samples[b]) {
-				r = ef_ratio_ci(x->samples[a], x->stats[a].n, x->samples[b],
-						x->stats[b].n, &lo, &hi);
+				r = x->stats[a].median / x->stats[b].median;
+				ba = boot_of(x, a, boot, &drawn);
+				bb = boot_of(x, b, boot, &drawn);
+				if (ba && bb)
+					ef_boot_ratio_ci(ba, bb, &lo, &hi);
 				if (isnan(lo))
 					snprintf(cell, sizeof cell, "%.3f", r);
 				else
@@ -173,6 +192,7 @@ static void print_overheads(FILE *out, const ef_group *g, unsigned n)
 		}
 		fputc('\n', out);
 	}
+	free(boot);
 }
 
 void ef_summary_print(FILE *out, const ef_group *g, unsigned n)

@@ -1,11 +1,18 @@
 /* test_stats.c: quantiles and the median's confidence interval against
  * values computed by hand and published tables; the overheads' bootstrap
- * interval against simulated runs of known overhead. */
+ * interval against simulated runs of known overhead; the fast ways of
+ * computing both against the straightforward ones, and their cost at
+ * 100,000 samples (the end-of-run summary's budget). */
 #include "check.h"
+#include "../../harness/plan.h"
 #include "../../harness/stats.h"
 #include "../../harness/runner.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 static int near(double a, double b) { return fabs(a - b) < 1e-9; }
 
@@ -87,6 +94,38 @@ static void lognormal(double *v, size_t n, double center, double sigma, uint64_t
 	}
 }
 
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return (a > b) - (a < b);
+}
+
+static double median_of_copy(const double *v, size_t n)
+{
+	double *c = malloc(n * sizeof *c), m;
+	memcpy(c, v, n * sizeof *c);
+	qsort(c, n, sizeof *c, cmp_double);
+	m = ef_quantile_sorted(c, n, 0.5);
+	free(c);
+	return m;
+}
+
+/* An overhead as the tools compute it: the ratio of the medians, and the
+ * interval from each side's resamples (streams as validate over unsafe). */
+static double ratio_ci(const double *a, size_t na, const double *b, size_t nb,
+		       double *lo, double *hi)
+{
+	static ef_boot ba, bb;
+
+	*lo = *hi = NAN;
+	if (!na || !nb)
+		return NAN;
+	CHECK(ef_boot_compute(&ba, a, na, EF_MODE_VALIDATE) == 0);
+	CHECK(ef_boot_compute(&bb, b, nb, EF_MODE_UNSAFE) == 0);
+	ef_boot_ratio_ci(&ba, &bb, lo, hi);
+	return median_of_copy(a, na) / median_of_copy(b, nb);
+}
+
 /* The overhead interval: the ratio of the medians, an interval around it
  * that narrows with more samples and is the same on every call, none for
  * samples too small, and a point for exact counts. */
@@ -96,17 +135,17 @@ static void ratio_ci_basics(void)
 	double c[6] = { 100, 100, 100, 100, 100, 100 }, d[6] = { 50, 50, 50, 50, 50, 50 };
 	double lo, hi, lo2, hi2, r;
 
-	r = ef_ratio_ci(a, 9, b, 6, &lo, &hi);
+	r = ratio_ci(a, 9, b, 6, &lo, &hi);
 	CHECK_MSG(near(r, 50 / 3.5), "ratio %g", r);
 	CHECK_MSG(lo < r && r < hi && lo > 0, "[%g,%g] around %g", lo, hi, r);
-	CHECK(near(ef_ratio_ci(a, 9, b, 6, &lo2, &hi2), r) && lo2 == lo && hi2 == hi);
+	CHECK(near(ratio_ci(a, 9, b, 6, &lo2, &hi2), r) && lo2 == lo && hi2 == hi);
 	/* a is unchanged (the interval works on copies). */
 	CHECK(a[0] == 30 && a[8] == 80);
-	r = ef_ratio_ci(c, 6, d, 6, &lo, &hi);
+	r = ratio_ci(c, 6, d, 6, &lo, &hi);
 	CHECK_MSG(near(r, 2) && near(lo, 2) && near(hi, 2), "%g [%g,%g]", r, lo, hi);
-	r = ef_ratio_ci(a, 5, b, 6, &lo, &hi);
+	r = ratio_ci(a, 5, b, 6, &lo, &hi);
 	CHECK_MSG(near(r, 30 / 3.5) && isnan(lo) && isnan(hi), "n=5: %g [%g,%g]", r, lo, hi);
-	CHECK(isnan(ef_ratio_ci(a, 0, b, 6, &lo, &hi)));
+	CHECK(isnan(ratio_ci(a, 0, b, 6, &lo, &hi)));
 }
 
 /* Coverage: over 200 simulated runs of 20 samples per mode, with a true
@@ -121,7 +160,7 @@ static void ratio_ci_coverage(void)
 	for (unsigned t = 0; t < trials; t++) {
 		lognormal(x, 20, 150, 0.1, &rng);
 		lognormal(y, 20, 100, 0.1, &rng);
-		ef_ratio_ci(x, 20, y, 20, &lo, &hi);
+		ratio_ci(x, 20, y, 20, &lo, &hi);
 		covered += lo <= 1.5 && 1.5 <= hi;
 	}
 	CHECK_MSG(covered >= trials * 9 / 10, "covered %u of %u", covered, trials);
@@ -130,7 +169,7 @@ static void ratio_ci_coverage(void)
 			size_t n = k ? 100 : 10;
 			lognormal(x, n, 150, 0.1, &rng);
 			lognormal(y, n, 100, 0.1, &rng);
-			ef_ratio_ci(x, n, y, n, &lo, &hi);
+			ratio_ci(x, n, y, n, &lo, &hi);
 			width[k] += hi - lo;
 		}
 	CHECK_MSG(width[1] < width[0] / 2, "mean width %g at n=10, %g at n=100",
@@ -166,6 +205,155 @@ static void mann_whitney(void)
 	CHECK_MSG(found >= 990, "a 10%% slowdown found in %u of 1000", found);
 }
 
+/* The old, straightforward median interval: each k's tail summed anew
+ * (quadratic in n), as the definition reads. */
+static int ranks_by_definition(size_t n, size_t *lo, size_t *hi)
+{
+	size_t k = 0;
+
+	for (;;) {
+		double cdf = 0;
+		if (k + 1 > n / 2)
+			break;
+		for (size_t i = 0; i <= k; i++)
+			cdf += exp(lgamma((double)n + 1) - lgamma((double)i + 1) -
+				   lgamma((double)(n - i) + 1) - (double)n * log(2.0));
+		if (cdf > 0.025)
+			break;
+		k++;
+	}
+	if (!k)
+		return 0;
+	*lo = k;
+	*hi = n + 1 - k;
+	return 1;
+}
+
+/* The one-pass ranks equal the definition's for every n up to 400; at a
+ * million samples they sit 1.96 standard deviations (980 ranks) from the
+ * middle, and come in milliseconds (the definition takes hours). */
+static void ranks_fast_and_exact(void)
+{
+	size_t lo = 0, hi = 0, lo2 = 0, hi2 = 0;
+	clock_t t;
+	double s;
+
+	for (size_t n = 1; n <= 400; n++) {
+		int a = ef_median_ci_ranks(n, 0.95, &lo, &hi), b = ranks_by_definition(n, &lo2, &hi2);
+		CHECK_MSG(a == b && (!a || (lo == lo2 && hi == hi2)),
+			  "n=%zu: (%zu,%zu), by definition (%zu,%zu)", n, lo, hi, lo2, hi2);
+	}
+	t = clock();
+	CHECK(ef_median_ci_ranks(1000000, 0.95, &lo, &hi));
+	s = (double)(clock() - t) / CLOCKS_PER_SEC;
+	CHECK_MSG(lo >= 499018 && lo <= 499022 && hi == 1000001 - lo, "n=1e6: (%zu,%zu)", lo, hi);
+	CHECK_MSG(s < 2, "ranks for n=1e6 took %.2f s", s);
+}
+
+/* The straightforward bootstrap: draw each resample, sort it, take its
+ * median. */
+static void boot_by_sorting(const double *v, size_t n, uint64_t stream, double *out)
+{
+	double *sorted = malloc(n * sizeof *sorted), *tmp = malloc(n * sizeof *tmp);
+	uint64_t rng = ef_boot_seed(stream);
+
+	memcpy(sorted, v, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, cmp_double);
+	for (unsigned r = 0; r < EF_BOOTSTRAP_RESAMPLES; r++) {
+		for (size_t i = 0; i < n; i += 2) {
+			size_t first, second;
+			ef_resample_pair(&rng, n, &first, &second);
+			tmp[i] = sorted[first];
+			if (i + 1 < n)
+				tmp[i + 1] = sorted[second];
+		}
+		qsort(tmp, n, sizeof *tmp, cmp_double);
+		out[r] = ef_quantile_sorted(tmp, n, 0.5);
+	}
+	free(tmp);
+	free(sorted);
+}
+
+/* Counting the drawn indices gives every resample's median to the bit,
+ * for odd and even sizes, distinct values, ties and one repeated value;
+ * and different streams give different resamples. */
+static void boot_same_as_sorting(void)
+{
+	static const size_t sizes[] = { 6, 7, 8, 9, 10, 11, 16, 17, 31, 32, 63, 64, 101 };
+	static ef_boot fast, other;
+	static double slow[EF_BOOTSTRAP_RESAMPLES];
+	double v[101], lo, hi;
+	uint64_t rng = 3;
+
+	for (unsigned shape = 0; shape < 3; shape++)
+		for (unsigned i = 0; i < EF_COUNT(sizes); i++) {
+			size_t n = sizes[i];
+			unsigned bad = 0;
+			lognormal(v, n, 100, 0.2, &rng);
+			for (size_t j = 0; j < n; j++)
+				v[j] = shape == 1 ? (double)(j % 3) : shape == 2 ? 7 : v[j];
+			CHECK(ef_boot_compute(&fast, v, n, shape + i) == 0 && fast.have);
+			boot_by_sorting(v, n, shape + i, slow);
+			for (unsigned r = 0; r < EF_BOOTSTRAP_RESAMPLES; r++)
+				bad += memcmp(&fast.median[r], &slow[r], sizeof slow[r]) != 0;
+			CHECK_MSG(!bad, "shape %u, n=%zu: %u of %u resample medians differ", shape, n,
+				  bad, EF_BOOTSTRAP_RESAMPLES);
+		}
+	lognormal(v, 20, 100, 0.2, &rng);
+	CHECK(ef_boot_compute(&fast, v, 20, 0) == 0 && ef_boot_compute(&other, v, 20, 1) == 0);
+	CHECK(memcmp(fast.median, other.median, sizeof fast.median) != 0);
+	/* The interval's percentiles, selected, equal those of the sorted ratios. */
+	for (unsigned r = 0; r < EF_BOOTSTRAP_RESAMPLES; r++)
+		slow[r] = fast.median[r] / other.median[r];
+	qsort(slow, EF_BOOTSTRAP_RESAMPLES, sizeof *slow, cmp_double);
+	ef_boot_ratio_ci(&fast, &other, &lo, &hi);
+	CHECK_MSG(lo == ef_quantile_sorted(slow, EF_BOOTSTRAP_RESAMPLES, 0.025) &&
+		  hi == ef_quantile_sorted(slow, EF_BOOTSTRAP_RESAMPLES, 0.975),
+		  "[%.17g, %.17g]", lo, hi);
+	CHECK(ef_boot_compute(&fast, v, EF_CI_MIN_SAMPLES - 1, 0) == 0 && !fast.have);
+}
+
+/* The end-of-run summary of one benchmark with 100,000 samples in each of
+ * four modes (the mpk target's): its budget is 1 s (DESIGN.md: the summary
+ * must not add minutes to a run); checked with five times that, for a
+ * loaded machine.  The time is printed for the record. */
+static void summary_of_100k_samples(void)
+{
+	enum { N = 100000 };
+	const ef_target *mpk = ef_target_find("mpk");
+	ef_group g;
+	uint64_t rng = 11;
+	FILE *sink = fopen("/dev/null", "w");
+	struct timespec t0, t1;
+	double s;
+
+	if (!mpk || !sink) {
+		ef_check_skip(!mpk ? "this build has no mpk target" : "no /dev/null");
+		if (sink)
+			fclose(sink);
+		return;
+	}
+	memset(&g, 0, sizeof g);
+	g.target = mpk;
+	g.workload = "ubench";
+	snprintf(g.id, sizeof g.id, "ubench/invoke_args/0");
+	for (unsigned m = 0; m < EF_MODE_COUNT; m++) {
+		g.samples[m] = malloc(N * sizeof *g.samples[m]);
+		lognormal(g.samples[m], N, 100 + 10 * m, 0.05, &rng);
+		CHECK(ef_stats_compute(g.samples[m], N, &g.stats[m]) == 0);
+		g.outcome[m] = EF_RAN;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ef_summary_print(sink, &g, 1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+	printf("# stats: the summary of 4 modes x 100,000 samples took %.2f s (budget 1 s)\n", s);
+	CHECK_MSG(s < 5, "the summary took %.2f s", s);
+	for (unsigned m = 0; m < EF_MODE_COUNT; m++)
+		free(g.samples[m]);
+	fclose(sink);
+}
+
 static const ef_test tests[] = {
 	{ "stats/quantiles_of_1_to_10", quantiles_of_1_to_10 },
 	{ "stats/odd_count_median", odd_count_median },
@@ -175,5 +363,8 @@ static const ef_test tests[] = {
 	{ "stats/ratio_ci_basics", ratio_ci_basics },
 	{ "stats/ratio_ci_coverage", ratio_ci_coverage },
 	{ "stats/mann_whitney", mann_whitney },
+	{ "stats/ranks_fast_and_exact", ranks_fast_and_exact },
+	{ "stats/boot_same_as_sorting", boot_same_as_sorting },
+	{ "stats/summary_of_100k_samples", summary_of_100k_samples },
 };
 EF_TEST_MAIN(tests)
