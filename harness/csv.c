@@ -179,56 +179,108 @@ void ef_csv_reader_init(ef_csv_reader *r, const char *data, size_t len)
 void ef_csv_reader_free(ef_csv_reader *r)
 {
 	free(r->buf);
+	free(r->starts);
+	free(r->fields);
 	r->buf = NULL;
+	r->starts = NULL;
+	r->fields = NULL;
 }
 
-/* Fields are unquoted into r->buf, each NUL-ended; at most the rest of
- * the file plus one NUL per field, so it never needs more than that. */
-int ef_csv_read(ef_csv_reader *r, char **fields, unsigned max)
+/* Room in buf for one more byte of unquoted text at len; -1 without. */
+static int reserve(ef_csv_reader *r, size_t len)
 {
-	size_t need = (size_t)(r->end - r->p) * 2 + 2, len = 0;
-	size_t starts[256];
+	size_t cap = r->cap ? 2 * r->cap : 256;
+	char *b;
+
+	if (len < r->cap)
+		return 0;
+	if (!(b = realloc(r->buf, cap)))
+		return -1;
+	r->buf = b;
+	r->cap = cap;
+	return 0;
+}
+
+static int append(ef_csv_reader *r, size_t *len, char c)
+{
+	if (reserve(r, *len))
+		return -1;
+	r->buf[(*len)++] = c;
+	return 0;
+}
+
+/* Room for field number n; -1 without. */
+static int reserve_field(ef_csv_reader *r, unsigned n)
+{
+	unsigned cap = r->nfields_cap ? 2 * r->nfields_cap : 32;
+	size_t *s;
+	char **f;
+
+	if (n < r->nfields_cap)
+		return 0;
+	if (!(s = realloc(r->starts, cap * sizeof *s)))
+		return -1;
+	r->starts = s;
+	if (!(f = realloc(r->fields, cap * sizeof *f)))
+		return -1;
+	r->fields = f;
+	r->nfields_cap = cap;
+	return 0;
+}
+
+/* A quoted field, from its opening quote: 0 when it closed, 1 when the
+ * data ended on the line it opened on (a cut record), -1 otherwise. */
+static int quoted(ef_csv_reader *r, size_t *len)
+{
+	unsigned opened = r->next_line;
+
+	for (r->p++;; r->p++) {
+		if (r->p >= r->end)
+			return r->next_line == opened ? 1 : -1;
+		if (*r->p == '"') {
+			if (r->p + 1 >= r->end || r->p[1] != '"') {
+				r->p++;
+				return 0;
+			}
+			r->p++;
+		}
+		r->next_line += *r->p == '\n';
+		if (append(r, len, *r->p))
+			return -1;
+	}
+}
+
+int ef_csv_read(ef_csv_reader *r, char ***fields)
+{
+	size_t len = 0;
 	unsigned n = 0;
 
 	if (r->p >= r->end)
 		return 0;
-	if (need > r->cap) {
-		char *b = realloc(r->buf, need);
-		if (!b)
-			return -1;
-		r->buf = b;
-		r->cap = need;
-	}
 	r->line = r->next_line;
+	r->cut = 0;
 	for (;;) {
-		if (n < sizeof starts / sizeof *starts)
-			starts[n] = len;
-		n++;
+		if (reserve_field(r, n))
+			return -1;
+		r->starts[n++] = len;
 		if (r->p < r->end && *r->p == '"') {
-			r->p++;
-			for (;;) {
-				if (r->p >= r->end)
-					return -1;
-				if (*r->p == '"') {
-					if (r->p + 1 < r->end && r->p[1] == '"') {
-						r->buf[len++] = '"';
-						r->p += 2;
-						continue;
-					}
-					r->p++;
-					break;
-				}
-				r->next_line += *r->p == '\n';
-				r->buf[len++] = *r->p++;
+			int q = quoted(r, &len);
+			if (q < 0)
+				return -1;
+			if (q > 0) {
+				r->cut = 1;
+				break;
 			}
 			if (r->p < r->end && *r->p != ',' && *r->p != '\n' && *r->p != '\r')
 				return -1;
 		} else {
 			while (r->p < r->end && *r->p != ',' && *r->p != '\n' &&
 			       !(*r->p == '\r' && r->p + 1 < r->end && r->p[1] == '\n'))
-				r->buf[len++] = *r->p++;
+				if (append(r, &len, *r->p++))
+					return -1;
 		}
-		r->buf[len++] = 0;
+		if (append(r, &len, 0))
+			return -1;
 		if (r->p < r->end && *r->p == ',') {
 			r->p++;
 			continue;
@@ -237,10 +289,17 @@ int ef_csv_read(ef_csv_reader *r, char **fields, unsigned max)
 			r->p++;
 		if (r->p < r->end && *r->p == '\n')
 			r->p++;
-		r->next_line++;
+		else if (r->p < r->end)
+			return -1;      /* a lone CR after a quoted field */
+		else
+			r->cut = 1;
 		break;
 	}
-	for (unsigned i = 0; i < n && i < max && i < sizeof starts / sizeof *starts; i++)
-		fields[i] = r->buf + starts[i];
+	if (append(r, &len, 0))
+		return -1;
+	r->next_line++;
+	for (unsigned i = 0; i < n; i++)
+		r->fields[i] = r->buf + r->starts[i];
+	*fields = r->fields;
 	return (int)n;
 }

@@ -45,16 +45,24 @@ typedef struct ef_csv_reader {
 	const char *p, *end;
 	unsigned line;          /* line on which the record last read starts */
 	unsigned next_line;
+	int cut;                /* the record last read ends without a line end */
 	char *buf;              /* the record's unquoted fields, NUL-ended */
 	size_t cap;
+	size_t *starts;         /* where each field starts in buf */
+	char **fields;          /* the same, as pointers, once buf stays put */
+	unsigned nfields_cap;
 } ef_csv_reader;
 
 void ef_csv_reader_init(ef_csv_reader *r, const char *data, size_t len);
-/* Up to max fields of the next record into fields[] (valid until the next
- * call); returns the record's field count (more than max: the rest are
- * dropped), 0 at the end, -1 for a quote that is not closed or a quoted
- * field followed by anything but a comma or line end. */
-int ef_csv_read(ef_csv_reader *r, char **fields, unsigned max);
+/* The next record's fields into *fields (valid until the next call);
+ * returns their count, 0 at the end, -1 for a quoted field followed by
+ * anything but a comma or line end, or for a quote still open at the end
+ * of the data after a line break (one not closed; a quote open on the last
+ * line is a cut record).  The last record of data that does not end in a
+ * line break sets cut: a row whose writing was cut short.  Memory grows
+ * with the longest record; ef_csv_reader_free releases it. */
+int ef_csv_read(ef_csv_reader *r, char ***fields);
 void ef_csv_reader_free(ef_csv_reader *r);
+
 
 #endif

@@ -124,25 +124,25 @@ int ef_mode_parse(const char *s)
 void ef_results_read(ef_results *R, const char *path)
 {
 	size_t len;
-	char *data = read_file(path, &len), *f[64], *g[EF_COL_COUNT];
+	char *data = read_file(path, &len), **f, *g[EF_COL_COUNT];
 	int col[EF_COL_COUNT], nhead, n;
 	ef_csv_reader r;
 
 	ef_csv_reader_init(&r, data, len);
-	nhead = ef_csv_read(&r, f, EF_COUNT(f));
+	nhead = ef_csv_read(&r, &f);
 	if (nhead <= 0)
 		ef_results_die("%s: %s: not an efbench CSV (see results/SCHEMA.md)", path,
 		    nhead ? "malformed header" : "empty file");
 	for (unsigned j = 0; j < EF_COL_COUNT; j++) {
 		col[j] = -1;
-		for (int i = 0; i < nhead && i < (int)EF_COUNT(f); i++)
+		for (int i = 0; i < nhead; i++)
 			if (!strcmp(f[i], ef_column_names[j]))
 				col[j] = i;
 		if (col[j] < 0)
 			ef_results_die("%s: no column '%s': not an efbench CSV (see results/SCHEMA.md)",
 			    path, ef_column_names[j]);
 	}
-	while ((n = ef_csv_read(&r, f, EF_COUNT(f))) != 0) {
+	while ((n = ef_csv_read(&r, &f)) != 0) {
 		unsigned long long param;
 		double value;
 		char *end;

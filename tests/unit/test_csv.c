@@ -1,5 +1,6 @@
 /* test_csv.c: quoting, the never-overwrite rule, and rows reaching the file
- * as soon as they are written. */
+ * as soon as they are written; the reader: RFC 4180 fields, records of any
+ * length and width, a last record cut short told from a malformed one. */
 #include "check.h"
 #include "../../harness/csv.h"
 
@@ -98,11 +99,89 @@ static void overflow_is_an_error(void)
 	CHECK(ef_csv_write(-1, &r) == -1);
 }
 
+/* Every record of data as "field|field|...;" with its line, cut flag and
+ * field count, or "ERROR@line" where the reader refuses. */
+static void read_all_records(const char *data, size_t len, char *out, size_t outlen)
+{
+	ef_csv_reader r;
+	char **f;
+	int n;
+	size_t used = 0;
+
+	out[0] = 0;
+	ef_csv_reader_init(&r, data, len);
+	while ((n = ef_csv_read(&r, &f)) != 0) {
+		if (n < 0) {
+			snprintf(out + used, outlen - used, "ERROR@%u", r.line);
+			break;
+		}
+		for (int i = 0; i < n; i++)
+			used += (size_t)snprintf(out + used, outlen - used, "%s%s", i ? "|" : "", f[i]);
+		used += (size_t)snprintf(out + used, outlen - used, "%s;", r.cut ? "(cut)" : "");
+	}
+	ef_csv_reader_free(&r);
+}
+
+static void reader_fields(void)
+{
+	static const struct { const char *in, *want; } cases[] = {
+		{ "a,b\n1,2\n", "a|b;1|2;" },
+		{ "a,\"b,c\",\"say \"\"hi\"\"\"\r\n", "a|b,c|say \"hi\";" },
+		{ "\"two\nlines\",x\ny\n", "two\nlines|x;y;" },
+		{ "a,,\n\n", "a||;;" },
+		/* the last record without its line end: cut short */
+		{ "a,b\n1,2", "a|b;1|2(cut);" },
+		{ "a,b\n1,\"2", "a|b;1|2(cut);" },
+		{ "a\n\"x\"\r", "a;x(cut);" },
+		/* a quote open across a line break to the end: never closed */
+		{ "a\n\"x\ny", "a;ERROR@2" },
+		{ "a\n\"x\"y\n", "a;ERROR@2" },
+		{ "a\n\"x\"\ry\n", "a;ERROR@2" },
+	};
+	char got[256];
+
+	for (unsigned i = 0; i < sizeof cases / sizeof *cases; i++) {
+		read_all_records(cases[i].in, strlen(cases[i].in), got, sizeof got);
+		CHECK_MSG(!strcmp(got, cases[i].want), "case %u: got <%s>, want <%s>", i, got,
+			  cases[i].want);
+	}
+}
+
+/* A record longer and wider than the reader's first buffers, and its
+ * line count across quoted line breaks. */
+static void reader_grows(void)
+{
+	enum { FIELDS = 1000, WIDE = 100000 };
+	size_t len = 0, cap = FIELDS * 8 + WIDE + 64;
+	char *data = malloc(cap), **f;
+	ef_csv_reader r;
+	int n;
+
+	for (int i = 0; i < FIELDS; i++)
+		len += (size_t)snprintf(data + len, cap - len, "%s\"%d\n\"", i ? "," : "", i);
+	data[len++] = '\n';
+	memset(data + len, 'x', WIDE);
+	len += WIDE;
+	data[len++] = '\n';
+	ef_csv_reader_init(&r, data, len);
+	n = ef_csv_read(&r, &f);
+	CHECK_MSG(n == FIELDS && !r.cut && !strcmp(f[0], "0\n") && !strcmp(f[FIELDS - 1], "999\n"),
+		  "%d fields", n);
+	n = ef_csv_read(&r, &f);
+	CHECK_MSG(n == 1 && strlen(f[0]) == WIDE && r.line == FIELDS + 2, "%d fields, line %u", n,
+		  r.line);
+	CHECK(ef_csv_read(&r, &f) == 0);
+	ef_csv_reader_free(&r);
+	free(data);
+}
+
 static const ef_test tests[] = {
 	{ "csv/quoting", quoting },
 	{ "csv/flushes_each_row", flushes_each_row },
 	{ "csv/never_overwrites", never_overwrites },
 	{ "csv/overflow_is_an_error", overflow_is_an_error },
+	{ "csv/reader_fields", reader_fields },
+	{ "csv/reader_grows", reader_grows },
 };
 
 int main(void)
