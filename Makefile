@@ -196,13 +196,13 @@ $(EFBENCH): $(HARNESS_OBJS) $(RUNTIME_OBJS) $(WORKLOAD_OBJS) $(FOREIGN_LIBS)
 	$(CC) $(EF_CFLAGS) -o $@ $(HARNESS_OBJS) $(RUNTIME_OBJS) $(WORKLOAD_OBJS) \
 		-L$(BUILD)/lib -lefubench -Wl,-rpath,'$$ORIGIN/lib' $(LDLIBS)
 
-# The summary of result files (scripts/summarize, make figures): efbench's
+# The summary of result files (scripts/plots, make figures) and the
+# regression check (scripts/check-regress, make check-regress): efbench's
 # own CSV code and statistics.
-$(EFREPORT): $(OBJ)/harness/report.o $(OBJ)/harness/results.o $(OBJ)/harness/csv.o $(OBJ)/harness/stats.o
+READER := results sidecar strmap csv stats
+$(EFREPORT): $(patsubst %,$(OBJ)/harness/%.o,efreport report $(READER))
 	$(CC) $(EF_CFLAGS) -o $@ $^ -lm
-
-# The regression check (scripts/check-regress, make check-regress).
-$(EFCOMPARE): $(OBJ)/harness/compare.o $(OBJ)/harness/results.o $(OBJ)/harness/csv.o $(OBJ)/harness/stats.o
+$(EFCOMPARE): $(patsubst %,$(OBJ)/harness/%.o,efcompare compare $(READER))
 	$(CC) $(EF_CFLAGS) -o $@ $^ -lm
 
 # Unit tests and efsetup link the harness and runtimes (not the driver's main).

@@ -1,42 +1,34 @@
-/* compare.c: efcompare, the regression check behind `make check-regress`.
- *
- *   efcompare [options] BASELINE.csv CANDIDATE.csv
+/* compare.c: the regression check (compare.h).
  *
  * Pairs each series of the candidate (target, policy, workload, benchmark,
  * parameter, mode) with the baseline's, whatever host ran either, and
  * judges:
- *   - wall-clock samples (ns, same host): regressed when a one-sided
- *     Mann-Whitney U test says the candidate is slower (p < --alpha), its
- *     median is more than --min-effect slower, and by more than --min-ns:
+ *   - wall-clock samples (ns), same host: regressed when a one-sided
+ *     Mann-Whitney U test says the candidate is slower (p < alpha), its
+ *     median is more than min_effect slower, and by more than min_ns:
  *     between two runs of one build, benchmarks of a few ns move by a
  *     cycle (a 10% step at 3 ns) from process to process, which samples
  *     within one run cannot show; changes that small are left to the
  *     instruction counts.  Samples from another host are shown, not judged;
  *   - instruction or cycle counts (exact under callgrind and on the PMP
  *     boards, near-exact under QEMU -icount, where a timer interrupt inside
- *     a sample adds the kernel's instructions): the smallest sample of each
- *     side, which interrupts can only raise; regressed when it grew by more
- *     than --tolerance;
- *   - overheads (validate/unsafe, invoke/unsafe, full/invoke, full/unsafe):
- *     regressed when the ratio grew by more than --min-effect (counts: by
- *     --tolerance) and, for wall-clock, the candidate's 95% bootstrap
- *     interval lies above the baseline's and the difference of the two
- *     medians grew by more than --min-ns.  Ratios mean something across
- *     machines, so a baseline from another host still guards the gate.
- * Prints a Markdown report and exits 1 when anything regressed, 0 when
- * nothing did, 2 on bad usage or input. */
+ *     a sample adds the kernel's instructions): the smallest sample of
+ *     each side, which interrupts can only raise;
+ *     regressed when it grew by more than tolerance;
+ *   - overheads (validate/unsafe, invoke/unsafe, full/invoke, full/unsafe,
+ *     each of series of one unit): regressed when the ratio
+ *     grew by more than min_effect (counts: by tolerance) and, for wall
+ *     clock, the candidate's 95% bootstrap interval lies above the
+ *     baseline's and the difference of the two medians grew by more than
+ *     min_ns.  Ratios mean something across machines, so a baseline from
+ *     another host still guards the gate. */
+#include "compare.h"
 #include "bench.h"
-#include "results.h"
 
 #include <math.h>
-#include <stdio.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define DEFAULT_ALPHA 0.01
-#define DEFAULT_MIN_EFFECT 0.07
-#define DEFAULT_TOLERANCE 0.001
-#define DEFAULT_MIN_NS 1.0
 
 enum verdict { REGRESSED, FASTER, SAME, NOT_JUDGED, NVERDICTS };
 static const char *const verdict_names[NVERDICTS] = {
@@ -44,258 +36,248 @@ static const char *const verdict_names[NVERDICTS] = {
 };
 
 typedef struct finding {
-	char what[200], mode[40];
+	const ef_series *b, *c;
+	int overhead;               /* -1: the samples themselves */
+	int other_machine;
 	double base, cand, change, p;   /* p: NaN where no test applies */
-	char base_txt[64], cand_txt[64];
+	const ef_ratio *rb, *rc;    /* overheads with intervals; NULL for counts */
 	enum verdict v;
 } finding;
 
-static finding *found;
-static size_t nfound, capfound;
-static double alpha = DEFAULT_ALPHA, min_effect = DEFAULT_MIN_EFFECT,
-	      tolerance = DEFAULT_TOLERANCE, min_ns = DEFAULT_MIN_NS;
+struct check {
+	const ef_compare_options *o;
+	finding *found;
+	size_t n, cap;
+};
 
 static int counts(const ef_series *s)
 {
 	return strcmp(s->key[EF_COL_UNIT], "ns") != 0;
 }
 
-/* The baseline's series with the candidate's key, on any host. */
-static const ef_series *match(const ef_results *base, const ef_series *c)
-{
-	static const int key[] = { EF_COL_TARGET, EF_COL_POLICY, EF_COL_WORKLOAD,
-				   EF_COL_BENCH };
-	for (size_t i = 0; i < base->n; i++) {
-		const ef_series *b = &base->s[i];
-		unsigned k;
-		if (b->mode != c->mode || b->param != c->param)
-			continue;
-		for (k = 0; k < EF_COUNT(key); k++)
-			if (strcmp(b->key[key[k]], c->key[key[k]]))
-				break;
-		if (k == EF_COUNT(key))
-			return b;
-	}
-	return NULL;
-}
-
-static finding *add(const ef_series *c, const char *mode)
+static finding *add(struct check *k, const ef_series *b, const ef_series *c, int overhead)
 {
 	finding *f;
-	if (nfound == capfound)
-		found = ef_xrealloc(found, (capfound = capfound ? 2 * capfound : 256) * sizeof *found);
-	f = &found[nfound++];
+	if (k->n == k->cap)
+		k->found = ef_xrealloc(k->found, (k->cap = k->cap ? 2 * k->cap : 256) * sizeof *f);
+	f = &k->found[k->n++];
 	memset(f, 0, sizeof *f);
-	snprintf(f->what, sizeof f->what, "%s %s/%s/%llu", c->key[EF_COL_TARGET],
-		 c->key[EF_COL_WORKLOAD], c->key[EF_COL_BENCH], c->param);
-	snprintf(f->mode, sizeof f->mode, "%s", mode);
+	f->b = b;
+	f->c = c;
+	f->overhead = overhead;
+	f->other_machine = strcmp(b->key[EF_COL_HOST], c->key[EF_COL_HOST]) != 0;
 	f->p = NAN;
 	return f;
 }
 
-static void judge_counts(finding *f)
+static void judge_counts(struct check *k, finding *f)
 {
-	f->v = f->change > tolerance ? REGRESSED : f->change < -tolerance ? FASTER : SAME;
+	f->v = f->change > k->o->tolerance ? REGRESSED
+	     : f->change < -k->o->tolerance ? FASTER : SAME;
 }
 
 /* One mode's samples, candidate against baseline. */
-static void compare_raw(const ef_series *b, const ef_series *c)
+static void compare_raw(struct check *k, const ef_series *b, const ef_series *c)
 {
-	char mode[40];
-	finding *f;
+	const ef_compare_options *o = k->o;
+	finding *f = add(k, b, c, -1);
 
-	ef_series_label(c, ef_mode_names[c->mode], mode, sizeof mode);
-	f = add(c, mode);
 	f->base = counts(c) ? b->v[0] : b->st.median;   /* v is sorted */
 	f->cand = counts(c) ? c->v[0] : c->st.median;
 	f->change = f->cand / f->base - 1;
-	snprintf(f->base_txt, sizeof f->base_txt, "%.4g %s%s", f->base, b->key[EF_COL_UNIT],
-		 counts(c) ? " (min)" : "");
-	snprintf(f->cand_txt, sizeof f->cand_txt, "%.4g %s%s", f->cand, c->key[EF_COL_UNIT],
-		 counts(c) ? " (min)" : "");
 	if (counts(c)) {
-		judge_counts(f);
+		judge_counts(k, f);
 		return;
 	}
-	if (strcmp(b->key[EF_COL_HOST], c->key[EF_COL_HOST])) {
+	if (f->other_machine) {
 		f->v = NOT_JUDGED;
 		return;
 	}
 	f->p = ef_mann_whitney_greater(b->v, b->n, c->v, c->n);
-	if (f->p < alpha && f->change > min_effect && f->cand - f->base > min_ns)
+	if (f->p < o->alpha && f->change > o->min_effect && f->cand - f->base > o->min_ns)
 		f->v = REGRESSED;
-	else if (ef_mann_whitney_greater(c->v, c->n, b->v, b->n) < alpha &&
-		 f->change < -min_effect && f->base - f->cand > min_ns)
+	else if (ef_mann_whitney_greater(c->v, c->n, b->v, b->n) < o->alpha &&
+		 f->change < -o->min_effect && f->base - f->cand > o->min_ns)
 		f->v = FASTER;
 	else
 		f->v = SAME;
 }
 
-static void ratio_text(char *buf, size_t len, const ef_ratio *r)
-{
-	if (isnan(r->lo))
-		snprintf(buf, len, "%.4f", r->value);
-	else
-		snprintf(buf, len, "%.4f [%.4f, %.4f]", r->value, r->lo, r->hi);
-}
-
 /* Each overhead the candidate series is the numerator of. */
-static void compare_ratios(const ef_results *base, const ef_results *cand,
+static void compare_ratios(struct check *k, const ef_results *base, const ef_results *cand,
 			   const ef_series *b, const ef_series *c)
 {
-	for (unsigned k = 0; k < EF_NOVERHEADS; k++) {
-		ef_ratio rb, rc;
-		char ratio[24], name[40];
+	const ef_compare_options *o = k->o;
+
+	for (unsigned j = 0; j < EF_NOVERHEADS; j++) {
+		const ef_ratio *rb = ef_series_overhead(b, j), *rc = ef_series_overhead(c, j);
 		finding *f;
 
-		if (!ef_overhead_of(cand, c, k, &rc) || !ef_overhead_of(base, b, k, &rb))
+		if (!rb || !rc)
 			continue;
+		f = add(k, b, c, (int)j);
 		if (counts(c)) {
 			/* Of the smallest samples, as for the raw counts. */
-			rc.value = c->v[0] / ef_results_partner(cand, c, ef_overheads[k].den)->v[0];
-			rb.value = b->v[0] / ef_results_partner(base, b, ef_overheads[k].den)->v[0];
-			rc.lo = rc.hi = rb.lo = rb.hi = NAN;
+			f->cand = c->v[0] / ef_results_partner(cand, c, ef_overheads[j].den)->v[0];
+			f->base = b->v[0] / ef_results_partner(base, b, ef_overheads[j].den)->v[0];
+			f->change = f->cand / f->base - 1;
+			judge_counts(k, f);
+			continue;
 		}
-		snprintf(ratio, sizeof ratio, "%s/%s", ef_mode_names[ef_overheads[k].num],
-			 ef_mode_names[ef_overheads[k].den]);
-		ef_series_label(c, ratio, name, sizeof name);
-		f = add(c, name);
-		f->base = rb.value;
-		f->cand = rc.value;
-		f->change = rc.value / rb.value - 1;
-		ratio_text(f->base_txt, sizeof f->base_txt, &rb);
-		ratio_text(f->cand_txt, sizeof f->cand_txt, &rc);
-		if (counts(c)) {
-			judge_counts(f);
-		} else if (f->change > min_effect && (isnan(rc.lo) || isnan(rb.hi) || rc.lo > rb.hi) &&
-			   rc.difference - rb.difference > min_ns) {
+		f->rb = rb;
+		f->rc = rc;
+		f->base = rb->value;
+		f->cand = rc->value;
+		f->change = rc->value / rb->value - 1;
+		if (f->change > o->min_effect && (isnan(rc->lo) || isnan(rb->hi) || rc->lo > rb->hi) &&
+		    rc->difference - rb->difference > o->min_ns)
 			f->v = REGRESSED;
-		} else if (f->change < -min_effect && (isnan(rc.hi) || isnan(rb.lo) || rc.hi < rb.lo) &&
-			   rb.difference - rc.difference > min_ns) {
+		else if (f->change < -o->min_effect && (isnan(rc->hi) || isnan(rb->lo) ||
+			 rc->hi < rb->lo) && rb->difference - rc->difference > o->min_ns)
 			f->v = FASTER;
-		} else {
+		else
 			f->v = SAME;
-		}
 	}
 }
 
+/* A total order, so the report never depends on the order of the rows:
+ * verdict, largest change first, then the names. */
 static int by_verdict(const void *x, const void *y)
 {
 	const finding *a = x, *b = y;
+	static const int key[] = { EF_COL_TARGET, EF_COL_WORKLOAD, EF_COL_BENCH, EF_COL_POLICY,
+				   EF_COL_HOST };
+	int c;
+
+	double ca = isnan(a->change) ? -INFINITY : a->change;
+	double cb = isnan(b->change) ? -INFINITY : b->change;
+
 	if (a->v != b->v)
 		return (int)a->v - (int)b->v;
-	return (b->change > a->change) - (b->change < a->change);
+	if (ca != cb)
+		return (cb > ca) - (cb < ca);
+	for (unsigned k = 0; k < EF_COUNT(key); k++)
+		if ((c = strcmp(a->b->key[key[k]], b->b->key[key[k]])))
+			return c;
+	if (a->b->param != b->b->param)
+		return (a->b->param > b->b->param) - (a->b->param < b->b->param);
+	if (a->b->mode != b->b->mode)
+		return (int)a->b->mode - (int)b->b->mode;
+	return a->overhead - b->overhead;
 }
 
-static double number_arg(const char *flag, const char *s, double lo, double hi)
+static void print_ratio(FILE *out, double v, const ef_ratio *r)
 {
-	char *end;
-	double v = s ? strtod(s, &end) : NAN;
-	if (!s || !*s || *end || !(v > lo) || !(v < hi))
-		ef_results_die("%s: '%s' is not a number in (%g, %g)", flag, s ? s : "", lo, hi);
-	return v;
+	if (!r || isnan(r->lo))
+		fprintf(out, "%.4f", v);
+	else
+		fprintf(out, "%.4f [%.4f, %.4f]", v, r->lo, r->hi);
 }
 
-static void usage(void)
+static void print_side(FILE *out, const finding *f, const ef_series *s, double v,
+		       const ef_ratio *r)
 {
-	printf("usage: efcompare [options] BASELINE.csv CANDIDATE.csv\n"
-	       "Compare two efbench result files benchmark by benchmark; print a Markdown\n"
-	       "report; exit 1 when anything regressed.\n"
-	       "  --alpha P        wall clock: Mann-Whitney U p-value below which a change\n"
-	       "                   counts (default %g)\n"
-	       "  --min-effect F   wall clock and overhead ratios: the smallest slowdown\n"
-	       "                   that counts, as a fraction (default %g: %g%%)\n"
-	       "  --min-ns N       wall clock: the smallest slowdown that counts, in ns\n"
-	       "                   (default %g); smaller ones are the counts' to catch\n"
-	       "  --tolerance F    instruction and cycle counts: the growth allowed, as a\n"
-	       "                   fraction (default %g: %g%%)\n"
-	       "  --brief          list only what changed\n"
-	       "Exit status: 0 nothing regressed, 1 something did, 2 bad usage or input.\n",
-	       DEFAULT_ALPHA, DEFAULT_MIN_EFFECT, DEFAULT_MIN_EFFECT * 100, DEFAULT_MIN_NS,
-	       DEFAULT_TOLERANCE, DEFAULT_TOLERANCE * 100);
+	fputc(' ', out);
+	if (f->overhead >= 0)
+		print_ratio(out, v, r);
+	else
+		fprintf(out, "%.4g %s%s", v, s->key[EF_COL_UNIT], counts(s) ? " (min)" : "");
+	if (f->other_machine && s == f->b)
+		fprintf(out, " on %s", s->key[EF_COL_HOST]);
+	fputs(" |", out);
 }
 
-int main(int argc, char **argv)
+static void print_finding(FILE *out, const finding *f)
 {
-	static ef_results base, cand;
-	const char *files[2];
-	int nfiles = 0, brief = 0;
-	size_t count[NVERDICTS] = { 0 }, missing = 0;
+	const ef_series *s = f->c;
 
-	ef_results_prog = "efcompare";
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			usage();
-			return 0;
-		} else if (!strcmp(argv[i], "--alpha")) {
-			alpha = number_arg("--alpha", i + 1 < argc ? argv[++i] : NULL, 0, 1);
-		} else if (!strcmp(argv[i], "--min-effect")) {
-			min_effect = number_arg("--min-effect", i + 1 < argc ? argv[++i] : NULL, 0, 10);
-		} else if (!strcmp(argv[i], "--min-ns")) {
-			min_ns = number_arg("--min-ns", i + 1 < argc ? argv[++i] : NULL, -1e-300, 1e12);
-		} else if (!strcmp(argv[i], "--tolerance")) {
-			tolerance = number_arg("--tolerance", i + 1 < argc ? argv[++i] : NULL, -1e-300, 10);
-		} else if (!strcmp(argv[i], "--brief")) {
-			brief = 1;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			ef_results_die("unknown option '%s' (see --help)", argv[i]);
-		} else if (nfiles < 2) {
-			files[nfiles++] = argv[i];
-		} else {
-			ef_results_die("more than two files (see --help)");
-		}
+	fprintf(out, "| %s %s/%s/%llu | ", s->key[EF_COL_TARGET], s->key[EF_COL_WORKLOAD],
+		s->key[EF_COL_BENCH], s->param);
+	if (f->overhead < 0) {
+		ef_print_label(out, s, ef_mode_names[s->mode]);
+	} else {
+		const ef_overhead *h = &ef_overheads[f->overhead];
+		size_t len = strlen(ef_mode_names[h->num]) + strlen(ef_mode_names[h->den]) + 2;
+		char *ratio = ef_xrealloc(NULL, len);
+		snprintf(ratio, len, "%s/%s", ef_mode_names[h->num], ef_mode_names[h->den]);
+		ef_print_label(out, s, ratio);
+		free(ratio);
 	}
-	if (nfiles != 2)
-		ef_results_die("need BASELINE.csv and CANDIDATE.csv (see --help)");
-	ef_results_read(&base, files[0]);
-	ef_results_read(&cand, files[1]);
-	if (!base.rows || !cand.rows)
-		ef_results_die("%s: no sample with status ok", base.rows ? files[1] : files[0]);
-	ef_results_finish(&base);
-	ef_results_finish(&cand);
-	for (size_t i = 0; i < cand.n; i++) {
-		const ef_series *b = match(&base, &cand.s[i]);
+	fputs(" |", out);
+	print_side(out, f, f->b, f->base, f->rb);
+	print_side(out, f, f->c, f->cand, f->rc);
+	fprintf(out, " %+.2f%% | ", f->change * 100);
+	if (isnan(f->p))
+		fputs("–", out);
+	else
+		fprintf(out, "%.2g", f->p);
+	fprintf(out, " | %s |\n", verdict_names[f->v]);
+}
+
+__attribute__((format(printf, 3, 4)))
+static int refuse(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	ef_one_line(err);
+	return EF_COMPARE_BAD_INPUT;
+}
+
+int ef_compare(const ef_results *base, const ef_results *cand, const char *base_name,
+	       const char *cand_name, const ef_compare_options *o, FILE *out, char *err,
+	       size_t errlen)
+{
+	struct check k = { o, NULL, 0, 0 };
+	size_t count[NVERDICTS] = { 0 }, missing = 0;
+	int status;
+
+	if (!base->rows || !cand->rows)
+		return refuse(err, errlen, "%s: no sample with status ok",
+			      base->rows ? cand_name : base_name);
+	for (size_t i = 0; i < cand->n; i++) {
+		const ef_series *c = &cand->s[i], *b = ef_results_any_host(base, c);
+
 		if (!b)
 			continue;
-		if (strcmp(b->key[EF_COL_UNIT], cand.s[i].key[EF_COL_UNIT]))
-			ef_results_die("%s: %s/%s/%llu %s is in %s, the baseline's in %s", files[1],
-				       cand.s[i].key[EF_COL_WORKLOAD], cand.s[i].key[EF_COL_BENCH],
-				       cand.s[i].param, ef_mode_names[cand.s[i].mode],
-				       cand.s[i].key[EF_COL_UNIT], b->key[EF_COL_UNIT]);
-		compare_raw(b, &cand.s[i]);
-		compare_ratios(&base, &cand, b, &cand.s[i]);
+		if (strcmp(b->key[EF_COL_UNIT], c->key[EF_COL_UNIT])) {
+			free(k.found);
+			return refuse(err, errlen, "%s: %s/%s/%llu %s is in %s, the baseline's in %s",
+				      cand_name, c->key[EF_COL_WORKLOAD], c->key[EF_COL_BENCH],
+				      c->param, ef_mode_names[c->mode], c->key[EF_COL_UNIT],
+				      b->key[EF_COL_UNIT]);
+		}
+		compare_raw(&k, b, c);
+		compare_ratios(&k, base, cand, b, c);
 	}
-	for (size_t i = 0; i < base.n; i++)
-		missing += !match(&cand, &base.s[i]);
-	if (!nfound)
-		ef_results_die("%s and %s have no benchmark in common", files[0], files[1]);
-	qsort(found, nfound, sizeof *found, by_verdict);
-	for (size_t i = 0; i < nfound; i++)
-		count[found[i].v]++;
+	for (size_t i = 0; i < base->n; i++)
+		missing += !ef_results_any_host(cand, &base->s[i]);
+	if (!k.n)
+		return refuse(err, errlen, "%s and %s have no benchmark in common", base_name,
+			      cand_name);
+	qsort(k.found, k.n, sizeof *k.found, by_verdict);
+	for (size_t i = 0; i < k.n; i++)
+		count[k.found[i].v]++;
 
-	printf("# efbench regression check\n\nBaseline `%s`, candidate `%s`. Wall clock: "
-	       "regressed when a one-sided Mann-Whitney U test gives p < %g and the "
-	       "median is more than %g%% and %g ns slower (same host only). Counts: the "
-	       "smallest sample more than %g%% more. Overhead ratios: more than %g%% higher (counts: %g%%), "
-	       "with the 95%% bootstrap intervals apart.\n\n",
-	       files[0], files[1], alpha, min_effect * 100, min_ns, tolerance * 100,
-	       min_effect * 100, tolerance * 100);
-	printf("**%zu regressed**, %zu faster, %zu the same, %zu not judged (other "
-	       "machine)%s.\n\n", count[REGRESSED], count[FASTER], count[SAME],
-	       count[NOT_JUDGED], missing ? "; some baseline series are not in the candidate" : "");
-	printf("| benchmark | mode or ratio | baseline | candidate | change | p-value | verdict |\n"
-	       "|---|---|---:|---:|---:|---:|---|\n");
-	for (size_t i = 0; i < nfound; i++) {
-		const finding *f = &found[i];
-		char p[32] = "–";
-		if (brief && (f->v == SAME || f->v == NOT_JUDGED))
-			continue;
-		if (!isnan(f->p))
-			snprintf(p, sizeof p, "%.2g", f->p);
-		printf("| %s | %s | %s | %s | %+.2f%% | %s | %s |\n", f->what, f->mode,
-		       f->base_txt, f->cand_txt, f->change * 100, p, verdict_names[f->v]);
-	}
+	fprintf(out, "# efbench regression check\n\nBaseline `%s`, candidate `%s`. Wall clock: "
+		"regressed when a one-sided Mann-Whitney U test gives p < %g and the "
+		"median is more than %g%% and %g ns slower (same host only). Counts: the "
+		"smallest sample more than %g%% more. Overhead ratios: more than %g%% higher "
+		"(counts: %g%%), with the 95%% bootstrap intervals apart.\n\n",
+		base_name, cand_name, o->alpha, o->min_effect * 100, o->min_ns, o->tolerance * 100,
+		o->min_effect * 100, o->tolerance * 100);
+	fprintf(out, "**%zu regressed**, %zu faster, %zu the same, %zu not judged (other "
+		"machine)%s.\n\n", count[REGRESSED], count[FASTER], count[SAME],
+		count[NOT_JUDGED], missing ? "; some baseline series are not in the candidate" : "");
+	fputs("| benchmark | mode or ratio | baseline | candidate | change | p-value | verdict |\n"
+	      "|---|---|---:|---:|---:|---:|---|\n", out);
+	for (size_t i = 0; i < k.n; i++)
+		if (!o->brief || (k.found[i].v != SAME && k.found[i].v != NOT_JUDGED))
+			print_finding(out, &k.found[i]);
 	if (missing)
-		printf("\n%zu series of the baseline are not in the candidate.\n", missing);
-	return count[REGRESSED] ? 1 : 0;
+		fprintf(out, "\n%zu series of the baseline are not in the candidate.\n", missing);
+	status = count[REGRESSED] ? EF_COMPARE_REGRESSED : EF_COMPARE_PASSED;
+	free(k.found);
+	return status;
 }

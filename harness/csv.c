@@ -303,3 +303,53 @@ int ef_csv_read(ef_csv_reader *r, char ***fields)
 	*fields = r->fields;
 	return (int)n;
 }
+
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+int ef_csv_parse_count(const char *s, unsigned long long *out)
+{
+	unsigned long long v = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		unsigned d = (unsigned)(*s - '0');
+		if (!is_digit(*s) || v > (~0ull - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+int ef_csv_parse_value(const char *s, double *out)
+{
+	const char *p = s;
+	char *end;
+
+	if (!is_digit(*p))
+		return -1;
+	while (is_digit(*p))
+		p++;
+	if (*p == '.') {
+		if (!is_digit(*++p))
+			return -1;
+		while (is_digit(*p))
+			p++;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p += p[1] == '+' || p[1] == '-';
+		if (!is_digit(*++p))
+			return -1;
+		while (is_digit(*p))
+			p++;
+	}
+	if (*p)
+		return -1;
+	errno = 0;
+	*out = strtod(s, &end);
+	return end == p && !errno && isfinite(*out) ? 0 : -1;
+}

@@ -64,5 +64,11 @@ void ef_csv_reader_init(ef_csv_reader *r, const char *data, size_t len);
 int ef_csv_read(ef_csv_reader *r, char ***fields);
 void ef_csv_reader_free(ef_csv_reader *r);
 
+/* Fields as the writer writes them, and nothing else: 0, or -1.  A count:
+ * digits only (no sign, space or base prefix), within 64 bits.  A value:
+ * a non-negative decimal number as %.12g writes one (digits, an optional
+ * fraction, an optional exponent), finite. */
+int ef_csv_parse_count(const char *s, unsigned long long *out);
+int ef_csv_parse_value(const char *s, double *out);
 
 #endif

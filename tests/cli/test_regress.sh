@@ -64,11 +64,19 @@ expect counts_within_tolerance 0 '\*\*0 regressed\*\*' ibase.csv itiny.csv
 expect counts_beyond_tolerance 1 '| host w/b/8 | validate | 120 instructions (min) | 121.2 instructions (min) | +1.00% | – | \*\*regressed\*\* |' ibase.csv imore.csv
 expect counts_exact_option 1 '\*\*regressed\*\*' ibase.csv itiny.csv --tolerance 0
 
+# Overheads pair series of one unit only: no ratio of ns over instructions.
+sed 's/,validate,\(.*\),ns,/,validate,\1,instructions,/' base.csv > mixed.csv
+sed 's/,validate,\(.*\),ns,/,validate,\1,instructions,/' slow.csv > mixedslow.csv
+"$CHECK" mixed.csv mixedslow.csv > out.md 2> err.txt
+[ $? -eq 1 ] && ! grep -q 'validate/unsafe' out.md && pass no_ratio_across_units ||
+	fail no_ratio_across_units "$(grep validate out.md) $(cat err.txt)"
+
 # Refusals: one line, exit 2.
 bad=""
 for args in "base.csv" "--alpha 2 base.csv same.csv" "--min-effect x base.csv same.csv" \
 	"--tolerance -1 base.csv same.csv" "--frobnicate base.csv same.csv" "base.csv nosuch.csv" \
-	"base.csv ibase.csv" "base.csv same.csv third.csv"; do
+	"base.csv ibase.csv" "base.csv same.csv third.csv" \
+	"--alpha 0.1 --alpha 0.2 base.csv same.csv"; do
 	# shellcheck disable=SC2086
 	"$CHECK" $args >/dev/null 2>err.txt
 	if [ $? -ne 2 ] || [ "$(wc -l < err.txt)" -ne 1 ] || ! grep -q '^efcompare: ' err.txt; then

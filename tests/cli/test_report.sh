@@ -1,8 +1,11 @@
 #!/bin/sh
 # test_report.sh: from results to tables and figures, and the scripts
 # around a run: efreport's numbers and its refusal of anything that is not
-# an efbench CSV (one line naming file and column, exit 2); scripts/plots
-# drawing every figure from the committed examples; scripts/setup-bench;
+# an efbench CSV (one line naming file and column, exit 2) or must not be
+# pooled (two machines of one name, two builds, a row twice); its warnings
+# from the sidecar and for a last row cut short; its write failures;
+# scripts/plots drawing every
+# figure from the committed examples; scripts/setup-bench;
 # scripts/node-setup applying and restoring settings on a fake /sys.
 # Prints PASS/FAIL/SKIP lines for scripts/run-tests.
 set -u
@@ -27,8 +30,8 @@ usage_errors() {
 }
 
 HEAD=run_id,host,cpu_model,target,policy,mode,workload,benchmark,parameter,iterations,value,unit,repetition,status,message
-# row HOST TARGET POLICY MODE BENCH PARAM VALUE [UNIT]
-row() { echo "r,$1,\"CPU, model\",$2,$3,$4,w,$5,$6,10,$7,${8:-ns},0,ok,"; }
+# row HOST TARGET POLICY MODE BENCH PARAM VALUE [UNIT]: repetition $rep (0)
+row() { echo "r,$1,\"CPU, model\",$2,$3,$4,w,$5,$6,10,$7,${8:-ns},${rep:-0},ok,"; }
 
 # expect_error NAME WHAT-THE-LINE-MUST-SAY FILE-CONTENT...: the file is
 # refused with one line naming it (and WHAT), exit 2, nothing written.
@@ -65,6 +68,19 @@ expect_error unit_changes "column 'unit': 'instructions'" "$HEAD" "$(row h host 
 expect_error quote_open "malformed CSV" "$HEAD" 'r,h,"CPU,host,none,unsafe,w,b,1,10,5,ns,0,ok,'
 expect_error status_unknown "column 'status': 'maybe'" "$HEAD" "r,h,c,host,none,unsafe,w,b,1,10,5,ns,0,maybe,"
 expect_error no_ok_rows "no sample with status ok" "$HEAD" "r,h,c,host,none,unsafe,w,b,1,0,,ns,,error,why"
+# Numbers exactly as efbench writes them: no space, sign or base prefix.
+for v in " 5" 0x10 -0 +5 5. .5 1e inf nan; do
+	expect_error "value_$(echo "$v" | tr -c 'a-z0-9\n' _)" "column 'value': '$v'" "$HEAD" \
+		"$(row h host none unsafe b 1 "$v")"
+done
+for p in " 5" +5 0x1 18446744073709551616; do
+	expect_error "parameter_$(echo "$p" | tr -c 'a-z0-9\n' _)" "column 'parameter': '$p'" "$HEAD" \
+		"$(row h host none unsafe b "$p" 5)"
+done
+expect_error repetition_text "column 'repetition': 'x'" "$HEAD" "r,h,c,host,none,unsafe,w,b,1,10,5,ns,x,ok,"
+expect_error column_twice "column 'value' appears twice" "$HEAD,value" "$(row h host none unsafe b 1 5),6"
+expect_error duplicated_row "the same row as duplicated_row.csv:2" "$HEAD" \
+	"$(row h host none unsafe b 1 5)" "$(row h host none unsafe b 1 6)"
 "$EFREPORT" -o out no-such.csv 2>err.txt
 if [ $? -eq 2 ] && grep -q "^efreport: no-such.csv: cannot open" err.txt; then
 	pass missing_file
@@ -77,11 +93,13 @@ fi
 {
 	echo "$HEAD"
 	for i in 1 2 3 4 5 6 7 8 9; do
+		rep=$i
 		row a mpk none unsafe b 8 "$i"
 		row a mpk strict invoke b 8 $((2 * i))
 		row b mpk none unsafe b 8 $((10 * i))
 	done
 	echo "r,a,c,mpk,none,unsafe,w,b,8,0,,ns,,error,skipped"
+	rep=0
 } > known.csv
 if "$EFREPORT" -o out known.csv 2>err.txt; then
 	got=$(awk -F, '$1 == "a" && $7 == "invoke/unsafe" { print $9, $12 }' out/overheads.csv)
@@ -96,6 +114,179 @@ if "$EFREPORT" -o out known.csv 2>err.txt; then
 	fi
 else
 	fail known_numbers "$(cat err.txt)"
+fi
+
+# sidecar FILE.csv KEY=VALUE...: FILE.meta with those lines.
+sidecar() {
+	f=${1%.csv}.meta; shift
+	printf '%s\n' "$@" > "$f"
+}
+
+# series FILE HOST CPU [MODES] [UNIT]: 9 samples of w/b/8 in each mode
+# (unsafe 1..9, validate and the others 2..18), run r-HOST.
+series() {
+	{
+		echo "$HEAD"
+		for i in 1 2 3 4 5 6 7 8 9; do
+			for m in ${4:-unsafe validate}; do
+				v=$i; [ "$m" = unsafe ] || v=$((2 * i))
+				echo "r-$2,$2,$3,host,none,$m,w,b,8,10,$v,${5:-ns},$i,ok,"
+			done
+		done
+	} > "$1"
+}
+
+# report NAME FILES...: efreport -o out-NAME FILES, its status in rc and
+# its stderr in NAME.err.
+report() {
+	name=$1; shift
+	"$EFREPORT" -o "out-$name" "$@" > /dev/null 2> "$name.err"
+	rc=$?
+}
+
+# refused NAME WANT FILES...: efreport refuses FILES, exit status 2, with
+# one line that says WANT.
+refused() {
+	name=$1 want=$2; shift 2
+	report "$name" "$@"
+	if [ $rc -eq 2 ] && [ "$(wc -l < "$name.err")" -eq 1 ] && grep -qF -- "$want" "$name.err"; then
+		pass "$name"
+	else
+		fail "$name" "exit $rc: $(cat "$name.err")"
+	fi
+}
+
+# Pooling what must not be pooled is refused, naming both files.
+series a.csv h "CPU A"
+series b.csv h "CPU B"
+refused two_machines_one_name "b.csv:2: host 'h' (target host) has cpu_model 'CPU B' here, 'CPU A' in a.csv" \
+	a.csv b.csv
+series c.csv h "CPU A"
+sidecar a.csv run_id=r-h machine_id=one status=complete rows=18
+sidecar c.csv run_id=r-h machine_id=two status=complete rows=18
+refused two_machine_ids_one_name "c.csv:2: host 'h' (target host) is machine_id two here, one in a.csv" \
+	a.csv c.csv
+sidecar a.csv run_id=r-h git_commit=aaa status=complete rows=18
+sidecar c.csv run_id=r-h git_commit=bbb status=complete rows=18
+refused two_builds_not_pooled \
+	"c.csv:2: w/b/8 (host h, target host) was built from git_commit bbb here, aaa in a.csv" a.csv c.csv
+refused same_file_twice "a.csv:2: the same row as a.csv:2 (run r-h, w/b/8 unsafe" a.csv a.csv
+# Runs of one machine and build pool (repetitions of the process), and
+# files that share a run id but not their rows are not duplicates.
+sidecar c.csv run_id=r-h git_commit=aaa status=complete rows=18
+sed 's/^r-h,/r-h2,/' c.csv > c2.csv && mv c2.csv c.csv
+report pooled a.csv c.csv
+if [ $rc -eq 0 ] && awk -F, '$7 == "unsafe" && $9 == 18 { ok = 1 } END { exit !ok }' out-pooled/summary.csv; then
+	pass runs_of_one_machine_pooled
+else
+	fail runs_of_one_machine_pooled "exit $rc: $(cat pooled.err)"
+fi
+
+# The sidecar: a run that did not finish, or a CSV that is not what it
+# says, is a warning (and the report is written); a complete one is silent.
+series s.csv s c
+for case in "complete:" "interrupted:its run was interrupted (SIGTERM)" \
+	"running:its run did not finish (status running" "none:its run did not finish (no status" \
+	"failed:its run failed (disk full: No space left on device)" \
+	"rows:18 data rows, where s.meta says rows=20" "missing:no sidecar s.meta"; do
+	st=${case%%:*} want=${case#*:}
+	rm -f s.meta
+	case $st in
+	none) sidecar s.csv run_id=r-s ;;
+	rows) sidecar s.csv run_id=r-s status=complete rows=20 ;;
+	missing) ;;
+	*) sidecar s.csv run_id=r-s "status=$st" status_reason=SIGTERM rows=18
+	   [ "$st" = failed ] && sidecar s.csv run_id=r-s status=running \
+		"status_reason=disk full: No space left on device" status=failed ;;
+	esac
+	report "status_$st" s.csv
+	warnings=$(grep -c 'warning' "status_$st.err")
+	if [ $rc -ne 0 ]; then
+		fail "sidecar_$st" "exit $rc: $(cat "status_$st.err")"
+	elif [ -z "$want" ] && [ "$warnings" -eq 0 ]; then
+		pass "sidecar_$st"
+	elif [ -n "$want" ] && [ "$warnings" -eq 1 ] && grep -qF "efreport: warning: s.csv: $want" "status_$st.err"; then
+		pass "sidecar_$st"
+	else
+		fail "sidecar_$st" "want a warning '$want': $(cat "status_$st.err")"
+	fi
+done
+printf 'run_id=r-s\nthis line has no equals sign\n' > s.meta
+refused sidecar_malformed "s.meta:2: not a key=value line" s.csv
+rm -f s.meta
+
+# A last row cut short (a run killed mid-write, a full disk) is dropped
+# with a warning naming it; the rows before it count.  "1" cut from "18".
+series cut.csv h c
+sidecar cut.csv run_id=r-h status=interrupted status_reason=SIGKILL rows=18
+printf 'r-h,h,c,host,none,validate,w,b,8,10,1' >> cut.csv
+report cut_row cut.csv
+if [ $rc -eq 0 ] && grep -q "warning: cut.csv:20: the last row is cut short (no line end): dropped" cut_row.err &&
+   awk -F, '$7 == "validate" && $9 == 9 { ok = 1 } END { exit !ok }' out-cut_row/summary.csv; then
+	pass cut_last_row_dropped
+else
+	fail cut_last_row_dropped "exit $rc: $(cat cut_row.err) $(grep validate out-cut_row/summary.csv)"
+fi
+printf '\nr-h,h,c,host,none,validate,w,b,8,10,5,ns,0,ok,\n' >> cut.csv
+refused cut_row_in_the_middle_refused "cut.csv:20: 11 fields, the header has 15" cut.csv
+
+# A run stopped before its header was written: with a sidecar that says
+# so, a warning and nothing read from it; without one, a refusal.
+: > early.csv
+sidecar early.csv run_id=r-e status=interrupted status_reason=SIGINT
+report early early.csv known.csv
+if [ $rc -eq 0 ] && grep -q "warning: early.csv: no complete header line: its run wrote no rows" early.err; then
+	pass interrupted_before_header
+else
+	fail interrupted_before_header "exit $rc: $(cat early.err)"
+fi
+
+# Overheads pair series of one unit only.
+{
+	echo "$HEAD"
+	for i in 1 2 3 4 5 6 7 8 9; do
+		echo "r,h,c,host,none,unsafe,w,b,8,10,$i,ns,$i,ok,"
+		echo "r,h,c,host,none,validate,w,b,8,10,$((2 * i)),instructions,$i,ok,"
+	done
+} > units.csv
+report units units.csv
+if [ $rc -eq 0 ] && [ "$(wc -l < out-units/overheads.csv)" -eq 1 ]; then
+	pass no_ratio_across_units
+else
+	fail no_ratio_across_units "exit $rc: $(cat units.err) $(tail -n +2 out-units/overheads.csv)"
+fi
+
+# Names of any length: the Markdown tables hold them whole.
+long=$(printf '%0520d' 0 | tr 0 x) longer=$(printf '%05000d' 0 | tr 0 y)
+{
+	echo "$HEAD"
+	for i in 1 2 3 4 5 6 7; do
+		for n in "$long" "$longer"; do
+			echo "r,h,c,mpk,none,unsafe,$n,$n,8,10,$i,ns,$i,ok,"
+			echo "r,h,c,mpk,$n,invoke,$n,$n,8,10,$((2 * i)),ns,$i,ok,"
+		done
+	done
+} > long.csv
+report long long.csv
+if [ $rc -eq 0 ] && grep -q "^| $longer/$longer/8 | $longer | – | 2.000 \[" out-long/summary.md &&
+   grep -q "^| $long/$long/8 | $long | – | 2.000 \[" out-long/summary.md; then
+	pass long_names
+else
+	fail long_names "exit $rc: $(head -c 300 long.err)"
+fi
+
+# -o given twice is refused.
+"$EFREPORT" -o a -o b known.csv 2> twice.err
+[ $? -eq 2 ] && grep -q "^efreport: -o given twice" twice.err && pass output_given_twice ||
+	fail output_given_twice "$(cat twice.err)"
+# A write that fails (a file size limit: EFBIG) is exit status 1 with the
+# reason.
+(trap '' XFSZ; ulimit -f 1; exec "$EFREPORT" -o out-full known.csv) 2> full.err
+rc=$?
+if [ $rc -eq 1 ] && grep -q "^efreport: out-full/.*: cannot write: File too large" full.err; then
+	pass write_failure_exit_1
+else
+	fail write_failure_exit_1 "exit $rc: $(cat full.err) $(ls -A out-full)"
 fi
 
 # The figures from the committed examples: every script draws a PDF and a

@@ -1,0 +1,35 @@
+/* compare.h: the regression check behind efcompare: a candidate's series
+ * judged against a baseline's (results.h, both finished), as a Markdown
+ * report.  efcompare.c is the command around it. */
+#ifndef EF_COMPARE_H
+#define EF_COMPARE_H
+
+#include "results.h"
+
+#include <stdio.h>
+
+typedef struct ef_compare_options {
+	double alpha;        /* wall clock: Mann-Whitney U p-value below which a change counts */
+	double min_effect;   /* wall clock and ratios: the smallest slowdown that counts */
+	double min_ns;       /* wall clock: the same in ns */
+	double tolerance;    /* counts: the growth allowed */
+	int brief;           /* list only what changed */
+} ef_compare_options;
+
+#define EF_COMPARE_DEFAULTS { 0.01, 0.07, 1.0, 0.001, 0 }
+
+/* The outcomes, which are efcompare's exit statuses. */
+enum {
+	EF_COMPARE_PASSED = 0,       /* nothing regressed */
+	EF_COMPARE_REGRESSED = 1,    /* one or more series regressed */
+	EF_COMPARE_BAD_INPUT = 2,    /* bad usage, or input that cannot be read or compared */
+};
+
+/* Judge cand against base, print the report to out and return the
+ * outcome; EF_COMPARE_BAD_INPUT with one line in err (series that cannot
+ * be compared: their units differ; a baseline without samples). */
+int ef_compare(const ef_results *base, const ef_results *cand, const char *base_name,
+	       const char *cand_name, const ef_compare_options *o, FILE *out, char *err,
+	       size_t errlen);
+
+#endif

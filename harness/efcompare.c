@@ -1,0 +1,100 @@
+/* efcompare.c: efcompare, the regression check behind scripts/check-regress
+ * and `make check-regress`.
+ *
+ *   efcompare [options] BASELINE.csv CANDIDATE.csv
+ *
+ * Reads both files (results.h), judges the candidate against the baseline
+ * (compare.h: what is judged, and across which machines), prints a
+ * Markdown report on stdout and exits with the outcome. */
+#include "compare.h"
+#include "results.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The value of option `flag`, given once, a number in (lo, hi). */
+static double number_arg(const char *flag, int *given, const char *s, double lo, double hi)
+{
+	char *end;
+	double v = s ? strtod(s, &end) : NAN;
+	if ((*given)++)
+		ef_results_die("%s given twice", flag);
+	if (!s || !*s || *end || !(v > lo) || !(v < hi))
+		ef_results_die("%s: '%s' is not a number in (%g, %g)", flag, s ? s : "", lo, hi);
+	return v;
+}
+
+static void usage(const ef_compare_options *d)
+{
+	printf("usage: efcompare [options] BASELINE.csv CANDIDATE.csv\n"
+	       "Compare two efbench result files benchmark by benchmark; print a Markdown\n"
+	       "report; exit 1 when anything regressed.\n"
+	       "  --alpha P        wall clock: Mann-Whitney U p-value below which a change\n"
+	       "                   counts (default %g)\n"
+	       "  --min-effect F   wall clock and overhead ratios: the smallest slowdown\n"
+	       "                   that counts, as a fraction (default %g: %g%%)\n"
+	       "  --min-ns N       wall clock: the smallest slowdown that counts, in ns\n"
+	       "                   (default %g); smaller ones are the counts' to catch\n"
+	       "  --tolerance F    instruction and cycle counts: the growth allowed, as a\n"
+	       "                   fraction (default %g: %g%%)\n"
+	       "  --brief          list only what changed\n"
+	       "Warnings on stderr: a file without a sidecar, a run that did not finish.\n"
+	       "Exit status: 0 nothing regressed, 1 something did, 2 bad usage or input.\n",
+	       d->alpha, d->min_effect, d->min_effect * 100, d->min_ns, d->tolerance,
+	       d->tolerance * 100);
+}
+
+int main(int argc, char **argv)
+{
+	static ef_results base, cand;
+	static const ef_compare_options defaults = EF_COMPARE_DEFAULTS;
+	ef_compare_options o = defaults;
+	const char *files[2];
+	char err[1024];
+	int nfiles = 0, status, given[4] = { 0 };
+
+	ef_results_prog = "efcompare";
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(&defaults);
+			return 0;
+		} else if (!strcmp(argv[i], "--alpha")) {
+			o.alpha = number_arg("--alpha", &given[0], i + 1 < argc ? argv[++i] : NULL, 0, 1);
+		} else if (!strcmp(argv[i], "--min-effect")) {
+			o.min_effect = number_arg("--min-effect", &given[1],
+						  i + 1 < argc ? argv[++i] : NULL, 0, 10);
+		} else if (!strcmp(argv[i], "--min-ns")) {
+			o.min_ns = number_arg("--min-ns", &given[2], i + 1 < argc ? argv[++i] : NULL,
+					      -1e-300, 1e12);
+		} else if (!strcmp(argv[i], "--tolerance")) {
+			o.tolerance = number_arg("--tolerance", &given[3],
+						 i + 1 < argc ? argv[++i] : NULL, -1e-300, 10);
+		} else if (!strcmp(argv[i], "--brief")) {
+			o.brief = 1;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			ef_results_die("unknown option '%s' (see --help)", argv[i]);
+		} else if (nfiles < 2) {
+			files[nfiles++] = argv[i];
+		} else {
+			ef_results_die("more than two files (see --help)");
+		}
+	}
+	if (nfiles != 2)
+		ef_results_die("need BASELINE.csv and CANDIDATE.csv (see --help)");
+	if (ef_results_read(&base, files[0]))
+		ef_results_die("%s", base.err);
+	if (ef_results_read(&cand, files[1]))
+		ef_results_die("%s", cand.err);
+	ef_results_finish(&base);
+	ef_results_finish(&cand);
+	status = ef_compare(&base, &cand, files[0], files[1], &o, stdout, err, sizeof err);
+	if (status == EF_COMPARE_BAD_INPUT)
+		ef_results_die("%s", err);
+	ef_results_print_warnings(&base, stderr);
+	ef_results_print_warnings(&cand, stderr);
+	ef_results_free(&base);
+	ef_results_free(&cand);
+	return status;
+}

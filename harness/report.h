@@ -1,0 +1,26 @@
+/* report.h: efreport's three tables of series read by results.h, each
+ * written to a stream (efreport.c decides where).  The formats are in
+ * results/SCHEMA.md ("Summaries"). */
+#ifndef EF_REPORT_H
+#define EF_REPORT_H
+
+#include "results.h"
+
+#include <stdio.h>
+
+/* The first line of each file, by which efreport knows its own output. */
+#define EF_REPORT_SUMMARY_HEAD "host,target,policy,workload,benchmark,parameter,mode,unit,n," \
+	"median,ci_lo,ci_hi,p5,p95,cpu_model"
+#define EF_REPORT_OVERHEADS_HEAD "host,target,policy,workload,benchmark,parameter,ratio,unit," \
+	"value,ci_lo,ci_hi,difference,cpu_model"
+#define EF_REPORT_MARKDOWN_HEAD "# efbench summary"
+
+/* summary.csv: one row per series. */
+void ef_report_summary_csv(FILE *f, const ef_results *R);
+/* overheads.csv: one row per series and overhead it is the numerator of. */
+void ef_report_overheads_csv(FILE *f, const ef_results *R);
+/* summary.md: both as Markdown tables, one pair per host, target and
+ * unit; inputs are the files named in its first paragraph. */
+void ef_report_markdown(FILE *f, const ef_results *R, const char *const *inputs, int ninputs);
+
+#endif
