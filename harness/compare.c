@@ -1,27 +1,32 @@
 /* compare.c: the regression check (compare.h).
  *
- * Pairs each series of the candidate (target, policy, workload, benchmark,
- * parameter, mode) with the baseline's, whatever host ran either, and
- * judges:
- *   - wall-clock samples (ns), same host: regressed when a one-sided
+ * Each series of the candidate (target, policy, workload, benchmark,
+ * parameter, mode) is paired with the baseline's on the candidate's own
+ * machine (host, CPU model, machine_id where known) when the baseline has
+ * that machine, and otherwise with the baseline's on each machine it has.
+ * Which pairs are made never depends on the order of the rows.  Judged:
+ *   - wall-clock samples (ns), own machine only: regressed when a one-sided
  *     Mann-Whitney U test says the candidate is slower (p < alpha), its
  *     median is more than min_effect slower, and by more than min_ns:
  *     between two runs of one build, benchmarks of a few ns move by a
  *     cycle (a 10% step at 3 ns) from process to process, which samples
  *     within one run cannot show; changes that small are left to the
- *     instruction counts.  Samples from another host are shown, not judged;
+ *     instruction counts.  Against another machine: shown, not judged;
  *   - instruction or cycle counts (exact under callgrind and on the PMP
  *     boards, near-exact under QEMU -icount, where a timer interrupt inside
- *     a sample adds the kernel's instructions): the smallest sample of
- *     each side, which interrupts can only raise;
+ *     a sample adds the kernel's instructions), on any machine: the
+ *     smallest sample of each side, which interrupts can only raise;
  *     regressed when it grew by more than tolerance;
  *   - overheads (validate/unsafe, invoke/unsafe, full/invoke, full/unsafe,
- *     each of series of one unit): regressed when the ratio
+ *     each of series of one unit), on any machine: regressed when the ratio
  *     grew by more than min_effect (counts: by tolerance) and, for wall
  *     clock, the candidate's 95% bootstrap interval lies above the
  *     baseline's and the difference of the two medians grew by more than
  *     min_ns.  Ratios mean something across machines, so a baseline from
- *     another host still guards the gate. */
+ *     another machine still guards the gate;
+ *   - completeness: a baseline series that the candidate lacks on every
+ *     machine, or has only error rows for, fails the check (DESIGN.md: a
+ *     missing or failed series is a failure). */
 #include "compare.h"
 #include "bench.h"
 
@@ -30,17 +35,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum verdict { REGRESSED, FASTER, SAME, NOT_JUDGED, NVERDICTS };
+enum verdict { MISSING, FAILED, REGRESSED, FASTER, SAME, NOT_JUDGED, NVERDICTS };
 static const char *const verdict_names[NVERDICTS] = {
-	"**regressed**", "faster", "same", "other machine: not judged",
+	"**missing from the candidate**", "**failed in the candidate**", "**regressed**",
+	"faster", "same", "other machine: not judged",
 };
 
 typedef struct finding {
-	const ef_series *b, *c;
+	const ef_series *b, *c;     /* c NULL: missing or failed */
 	int overhead;               /* -1: the samples themselves */
 	int other_machine;
 	double base, cand, change, p;   /* p: NaN where no test applies */
 	const ef_ratio *rb, *rc;    /* overheads with intervals; NULL for counts */
+	const char *message;        /* failed: the first error row's */
 	enum verdict v;
 } finding;
 
@@ -65,7 +72,7 @@ static finding *add(struct check *k, const ef_series *b, const ef_series *c, int
 	f->b = b;
 	f->c = c;
 	f->overhead = overhead;
-	f->other_machine = strcmp(b->key[EF_COL_HOST], c->key[EF_COL_HOST]) != 0;
+	f->other_machine = c && !ef_same_machine(b, c);
 	f->p = NAN;
 	return f;
 }
@@ -189,7 +196,7 @@ static void print_side(FILE *out, const finding *f, const ef_series *s, double v
 
 static void print_finding(FILE *out, const finding *f)
 {
-	const ef_series *s = f->c;
+	const ef_series *s = f->c ? f->c : f->b;
 
 	fprintf(out, "| %s %s/%s/%llu | ", s->key[EF_COL_TARGET], s->key[EF_COL_WORKLOAD],
 		s->key[EF_COL_BENCH], s->param);
@@ -204,6 +211,14 @@ static void print_finding(FILE *out, const finding *f)
 		free(ratio);
 	}
 	fputs(" |", out);
+	if (!f->c) {
+		fprintf(out, " %.4g %s | – | – | – | %s", f->b->st.median, f->b->key[EF_COL_UNIT],
+			verdict_names[f->v]);
+		if (f->message)
+			fprintf(out, ": %s", f->message);
+		fputs(" |\n", out);
+		return;
+	}
 	print_side(out, f, f->b, f->base, f->rb);
 	print_side(out, f, f->c, f->cand, f->rc);
 	fprintf(out, " %+.2f%% | ", f->change * 100);
@@ -225,59 +240,101 @@ static int refuse(char *err, size_t errlen, const char *fmt, ...)
 	return EF_COMPARE_BAD_INPUT;
 }
 
+/* The baseline's series to judge c against: on c's machine when the
+ * baseline has it, else on each machine it has; *n of them into pairs. */
+static const ef_series **pairs_of(const ef_results *base, const ef_series *c, size_t *n)
+{
+	const ef_series **pairs = NULL, *b;
+
+	*n = 0;
+	for (b = ef_results_any_host(base, c); b; b = ef_results_next_any_host(base, b))
+		if (ef_same_machine(b, c)) {
+			pairs = ef_xrealloc(pairs, sizeof *pairs);
+			pairs[0] = b;
+			*n = 1;
+			return pairs;
+		}
+	for (b = ef_results_any_host(base, c); b; b = ef_results_next_any_host(base, b)) {
+		pairs = ef_xrealloc(pairs, (*n + 1) * sizeof *pairs);
+		pairs[(*n)++] = b;
+	}
+	return pairs;
+}
+
 int ef_compare(const ef_results *base, const ef_results *cand, const char *base_name,
 	       const char *cand_name, const ef_compare_options *o, FILE *out, char *err,
 	       size_t errlen)
 {
 	struct check k = { o, NULL, 0, 0 };
-	size_t count[NVERDICTS] = { 0 }, missing = 0;
+	size_t count[NVERDICTS] = { 0 };
 	int status;
 
-	if (!base->rows || !cand->rows)
-		return refuse(err, errlen, "%s: no sample with status ok",
-			      base->rows ? cand_name : base_name);
+	if (!base->rows)
+		return refuse(err, errlen, "%s: no sample with status ok: nothing to check against",
+			      base_name);
 	for (size_t i = 0; i < cand->n; i++) {
-		const ef_series *c = &cand->s[i], *b = ef_results_any_host(base, c);
+		const ef_series *c = &cand->s[i];
+		size_t npairs;
+		const ef_series **pairs = pairs_of(base, c, &npairs);
 
-		if (!b)
-			continue;
-		if (strcmp(b->key[EF_COL_UNIT], c->key[EF_COL_UNIT])) {
-			free(k.found);
-			return refuse(err, errlen, "%s: %s/%s/%llu %s is in %s, the baseline's in %s",
-				      cand_name, c->key[EF_COL_WORKLOAD], c->key[EF_COL_BENCH],
-				      c->param, ef_mode_names[c->mode], c->key[EF_COL_UNIT],
-				      b->key[EF_COL_UNIT]);
+		for (size_t j = 0; j < npairs; j++)
+			if (strcmp(pairs[j]->key[EF_COL_UNIT], c->key[EF_COL_UNIT])) {
+				status = refuse(err, errlen, "%s: %s/%s/%llu %s is in %s, the baseline's "
+						"(host %s) in %s", cand_name, c->key[EF_COL_WORKLOAD],
+						c->key[EF_COL_BENCH], c->param, ef_mode_names[c->mode],
+						c->key[EF_COL_UNIT], pairs[j]->key[EF_COL_HOST],
+						pairs[j]->key[EF_COL_UNIT]);
+				free(pairs);
+				free(k.found);
+				return status;
+			}
+		for (size_t j = 0; j < npairs; j++) {
+			compare_raw(&k, pairs[j], c);
+			compare_ratios(&k, base, cand, pairs[j], c);
 		}
-		compare_raw(&k, b, c);
-		compare_ratios(&k, base, cand, b, c);
+		free(pairs);
 	}
-	for (size_t i = 0; i < base->n; i++)
-		missing += !ef_results_any_host(cand, &base->s[i]);
-	if (!k.n)
-		return refuse(err, errlen, "%s and %s have no benchmark in common", base_name,
-			      cand_name);
+	for (size_t i = 0; i < base->n; i++) {
+		const ef_series *b = &base->s[i];
+		finding *f;
+		/* Once per key, whichever machines the baseline has it on. */
+		if (ef_results_any_host(base, b) != b || ef_results_any_host(cand, b))
+			continue;
+		f = add(&k, b, NULL, -1);
+		f->message = ef_results_failed(cand, b);
+		f->v = f->message ? FAILED : MISSING;
+		f->change = NAN;
+	}
 	qsort(k.found, k.n, sizeof *k.found, by_verdict);
 	for (size_t i = 0; i < k.n; i++)
 		count[k.found[i].v]++;
 
-	fprintf(out, "# efbench regression check\n\nBaseline `%s`, candidate `%s`. Wall clock: "
-		"regressed when a one-sided Mann-Whitney U test gives p < %g and the "
-		"median is more than %g%% and %g ns slower (same host only). Counts: the "
-		"smallest sample more than %g%% more. Overhead ratios: more than %g%% higher "
-		"(counts: %g%%), with the 95%% bootstrap intervals apart.\n\n",
-		base_name, cand_name, o->alpha, o->min_effect * 100, o->min_ns, o->tolerance * 100,
-		o->min_effect * 100, o->tolerance * 100);
+	fprintf(out, "# efbench regression check\n\nBaseline `%s`, candidate `%s`. Each candidate "
+		"series is paired with the baseline's from the same machine (host, CPU model, "
+		"machine_id where known) when the baseline has it, otherwise with the baseline's "
+		"from each machine it has (\"on HOST\"): instruction counts and overhead ratios "
+		"are judged across machines, wall-clock times are not. Wall clock: regressed when "
+		"a one-sided Mann-Whitney U test gives p < %g and the median is more than %g%% and "
+		"%g ns slower. Counts: the smallest sample more than %g%% more. Overhead ratios: "
+		"more than %g%% higher (counts: %g%%), with the 95%% bootstrap intervals apart. "
+		"A baseline series the candidate lacks, or has only error rows for, fails the "
+		"check.\n\n", base_name, cand_name, o->alpha, o->min_effect * 100, o->min_ns,
+		o->tolerance * 100, o->min_effect * 100, o->tolerance * 100);
 	fprintf(out, "**%zu regressed**, %zu faster, %zu the same, %zu not judged (other "
-		"machine)%s.\n\n", count[REGRESSED], count[FASTER], count[SAME],
-		count[NOT_JUDGED], missing ? "; some baseline series are not in the candidate" : "");
+		"machine); **%zu missing from the candidate**, **%zu failed in the candidate**.\n\n",
+		count[REGRESSED], count[FASTER], count[SAME], count[NOT_JUDGED], count[MISSING],
+		count[FAILED]);
 	fputs("| benchmark | mode or ratio | baseline | candidate | change | p-value | verdict |\n"
 	      "|---|---|---:|---:|---:|---:|---|\n", out);
 	for (size_t i = 0; i < k.n; i++)
 		if (!o->brief || (k.found[i].v != SAME && k.found[i].v != NOT_JUDGED))
 			print_finding(out, &k.found[i]);
-	if (missing)
-		fprintf(out, "\n%zu series of the baseline are not in the candidate.\n", missing);
-	status = count[REGRESSED] ? EF_COMPARE_REGRESSED : EF_COMPARE_PASSED;
+	status = count[MISSING] + count[FAILED] ? EF_COMPARE_INCOMPLETE
+	       : count[REGRESSED] ? EF_COMPARE_REGRESSED : EF_COMPARE_PASSED;
+	fprintf(out, "\nOutcome: %s.\n", status == EF_COMPARE_INCOMPLETE
+		? "incomplete, the candidate lacks baseline series (exit status 3)"
+		: status == EF_COMPARE_REGRESSED ? "regressed (exit status 1)"
+		: "passed, nothing regressed (exit status 0)");
 	free(k.found);
 	return status;
 }

@@ -20,9 +20,11 @@ typedef struct ef_compare_options {
 
 /* The outcomes, which are efcompare's exit statuses. */
 enum {
-	EF_COMPARE_PASSED = 0,       /* nothing regressed */
-	EF_COMPARE_REGRESSED = 1,    /* one or more series regressed */
+	EF_COMPARE_PASSED = 0,       /* every baseline series there, none regressed */
+	EF_COMPARE_REGRESSED = 1,    /* every baseline series there, one or more regressed */
 	EF_COMPARE_BAD_INPUT = 2,    /* bad usage, or input that cannot be read or compared */
+	EF_COMPARE_INCOMPLETE = 3,   /* a baseline series missing from the candidate, or
+					only error rows there: a failed or killed run */
 };
 
 /* Judge cand against base, print the report to out and return the

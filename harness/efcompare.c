@@ -29,8 +29,11 @@ static double number_arg(const char *flag, int *given, const char *s, double lo,
 static void usage(const ef_compare_options *d)
 {
 	printf("usage: efcompare [options] BASELINE.csv CANDIDATE.csv\n"
-	       "Compare two efbench result files benchmark by benchmark; print a Markdown\n"
-	       "report; exit 1 when anything regressed.\n"
+	       "Compare two efbench result files series by series; print a Markdown report.\n"
+	       "A candidate series is paired with the baseline's from the same machine\n"
+	       "(host, CPU model, machine_id) when the baseline has it, else with the\n"
+	       "baseline's from each machine it has: counts and overhead ratios are judged\n"
+	       "across machines, wall-clock times only on the same machine.\n"
 	       "  --alpha P        wall clock: Mann-Whitney U p-value below which a change\n"
 	       "                   counts (default %g)\n"
 	       "  --min-effect F   wall clock and overhead ratios: the smallest slowdown\n"
@@ -39,9 +42,16 @@ static void usage(const ef_compare_options *d)
 	       "                   (default %g); smaller ones are the counts' to catch\n"
 	       "  --tolerance F    instruction and cycle counts: the growth allowed, as a\n"
 	       "                   fraction (default %g: %g%%)\n"
-	       "  --brief          list only what changed\n"
+	       "  --brief          list only what changed or is missing\n"
 	       "Warnings on stderr: a file without a sidecar, a run that did not finish.\n"
-	       "Exit status: 0 nothing regressed, 1 something did, 2 bad usage or input.\n",
+	       "Exit status:\n"
+	       "  0  every baseline series is in the candidate and none regressed\n"
+	       "  1  every baseline series is in the candidate and one or more regressed\n"
+	       "  2  bad usage, or input that cannot be read or compared (not an efbench\n"
+	       "     CSV, rows that must not be pooled, units that differ, a baseline\n"
+	       "     without samples)\n"
+	       "  3  the candidate lacks a baseline series, or has only error rows for it\n"
+	       "     (a failed or killed run), whatever the rest says\n",
 	       d->alpha, d->min_effect, d->min_effect * 100, d->min_ns, d->tolerance,
 	       d->tolerance * 100);
 }
