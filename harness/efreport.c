@@ -7,8 +7,12 @@
  * pooled is refused, a run that did not finish is a warning) and writes
  * into DIR the tables of report.h: summary.csv, overheads.csv, summary.md.
  *
- * DIR is created when missing.  A write that fails is exit status 1, with
- * the reason. */
+ * DIR is created when missing.  A file of one of those names already in
+ * DIR is replaced only when it is efreport's own (its first line is the
+ * one efreport writes there); anything else stops efreport before it
+ * writes a byte.  Each file is written under a temporary name in DIR and
+ * renamed over the old one once all three are complete, so a failed or
+ * interrupted efreport leaves the old files or the new, never a cut one. */
 #include "bench.h"
 #include "report.h"
 #include "results.h"
@@ -19,15 +23,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const struct output {
-	const char *name;
+	const char *name, *head;
 	enum { SUMMARY, OVERHEADS, MARKDOWN } what;
 } outputs[] = {
-	{ "summary.csv", SUMMARY },
-	{ "overheads.csv", OVERHEADS },
-	{ "summary.md", MARKDOWN },
+	{ "summary.csv", EF_REPORT_SUMMARY_HEAD, SUMMARY },
+	{ "overheads.csv", EF_REPORT_OVERHEADS_HEAD, OVERHEADS },
+	{ "summary.md", EF_REPORT_MARKDOWN_HEAD, MARKDOWN },
 };
+
+/* The temporary files written so far, removed when efreport fails. */
+static char *pending[EF_COUNT(outputs)];
 
 /* Exit status 1: the output could not be written. */
 __attribute__((format(printf, 1, 2), noreturn))
@@ -35,35 +43,78 @@ static void cannot_write(const char *fmt, ...)
 {
 	va_list ap;
 
+	for (unsigned k = 0; k < EF_COUNT(pending); k++)
+		if (pending[k])
+			unlink(pending[k]);
 	va_start(ap, fmt);
 	ef_results_vexit(1, fmt, ap);
 }
 
-/* Table o into dir. */
-static void write_table(const char *dir, const struct output *o, const ef_results *R,
-			const char *const *inputs, int ninputs)
+static char *path_in(const char *dir, const char *name)
 {
-	size_t n = strlen(dir) + strlen(o->name) + 2;
-	char *path = ef_xrealloc(NULL, n);
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = ef_xrealloc(NULL, n);
+	snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
+/* Is the file at path one efreport may replace: none there, or its own? */
+static void check_replaceable(const char *path, const char *head)
+{
+	size_t len = strlen(head);
+	char *line = ef_xrealloc(NULL, len + 2);
+	struct stat st;
+	FILE *f;
+	int ours;
+
+	if (lstat(path, &st)) {
+		if (errno != ENOENT)
+			cannot_write("%s: %s", path, strerror(errno));
+		free(line);
+		return;
+	}
+	if (!S_ISREG(st.st_mode))
+		cannot_write("%s exists and is not a regular file; nothing written", path);
+	if (!(f = fopen(path, "r")))
+		cannot_write("%s: %s", path, strerror(errno));
+	ours = fgets(line, (int)len + 2, f) && !strncmp(line, head, len) &&
+	       (line[len] == '\n' || line[len] == 0);
+	fclose(f);
+	free(line);
+	if (!ours)
+		cannot_write("%s exists and is not efreport's output (its first line is not '%s'); "
+			     "nothing written: move it, or choose another folder with -o", path, head);
+}
+
+/* Table k into a new temporary file in dir, pending[k]. */
+static void write_temporary(const char *dir, unsigned k, const ef_results *R,
+			    const char *const *inputs, int ninputs)
+{
+	const struct output *o = &outputs[k];
+	char *tmp = path_in(dir, ".efreport-XXXXXX");
+	mode_t mask = umask(0);
+	int fd;
 	FILE *f;
 
-	snprintf(path, n, "%s/%s", dir, o->name);
-	if (!(f = fopen(path, "w")))
-		cannot_write("%s: cannot create: %s", path, strerror(errno));
+	umask(mask);
+	if ((fd = mkstemp(tmp)) < 0)
+		cannot_write("%s: cannot create a file there: %s", dir, strerror(errno));
+	pending[k] = tmp;
+	if (fchmod(fd, 0666 & ~mask) || !(f = fdopen(fd, "w")))
+		cannot_write("%s: %s", tmp, strerror(errno));
 	switch (o->what) {
 	case SUMMARY: ef_report_summary_csv(f, R); break;
 	case OVERHEADS: ef_report_overheads_csv(f, R); break;
 	case MARKDOWN: ef_report_markdown(f, R, inputs, ninputs); break;
 	}
 	errno = 0;
-	if (fflush(f) || ferror(f)) {
+	if (fflush(f) || ferror(f) || fsync(fileno(f))) {
 		int e = errno ? errno : EIO;
 		fclose(f);
-		cannot_write("%s: cannot write: %s", path, strerror(e));
+		cannot_write("%s/%s: cannot write: %s", dir, o->name, strerror(e));
 	}
 	if (fclose(f))
-		cannot_write("%s: cannot write: %s", path, strerror(errno));
-	free(path);
+		cannot_write("%s/%s: cannot write: %s", dir, o->name, strerror(errno));
 }
 
 static void usage(void)
@@ -81,8 +132,10 @@ static void usage(void)
 	       "last row cut short, is a warning on stderr.  Refused (exit 2): rows that\n"
 	       "are not an efbench CSV's; one host name with two CPU models or machine\n"
 	       "ids; one benchmark from two builds (git_commit); a row seen twice (a\n"
-	       "file given twice).\n"
-	       "Exit status: 0 written; 1 a write failed; 2 bad usage or input.\n");
+	       "file given twice).  Files of those names already in DIR are replaced\n"
+	       "only when efreport wrote them.\n"
+	       "Exit status: 0 written; 1 not written (a file in DIR is not efreport's,\n"
+	       "or a write failed); 2 bad usage or input.\n");
 }
 
 int main(int argc, char **argv)
@@ -123,8 +176,21 @@ int main(int argc, char **argv)
 	ef_results_finish(&R);
 	if (mkdir(dir, 0777) && errno != EEXIST)
 		cannot_write("%s: cannot create: %s", dir, strerror(errno));
+	for (unsigned k = 0; k < EF_COUNT(outputs); k++) {
+		char *path = path_in(dir, outputs[k].name);
+		check_replaceable(path, outputs[k].head);
+		free(path);
+	}
 	for (unsigned k = 0; k < EF_COUNT(outputs); k++)
-		write_table(dir, &outputs[k], &R, inputs, ninputs);
+		write_temporary(dir, k, &R, inputs, ninputs);
+	for (unsigned k = 0; k < EF_COUNT(outputs); k++) {
+		char *path = path_in(dir, outputs[k].name);
+		if (rename(pending[k], path))
+			cannot_write("%s: %s", path, strerror(errno));
+		free(pending[k]);
+		pending[k] = NULL;
+		free(path);
+	}
 	fprintf(stderr, "efreport: %zu samples (%zu error rows skipped), %zu series: "
 		"%s/summary.csv, overheads.csv, summary.md\n", R.rows, R.errors, R.n, dir);
 	ef_results_free(&R);

@@ -3,8 +3,8 @@
 # around a run: efreport's numbers and its refusal of anything that is not
 # an efbench CSV (one line naming file and column, exit 2) or must not be
 # pooled (two machines of one name, two builds, a row twice); its warnings
-# from the sidecar and for a last row cut short; its write failures;
-# scripts/plots drawing every
+# from the sidecar and for a last row cut short; its output folder and
+# write failures; scripts/plots drawing every
 # figure from the committed examples; scripts/setup-bench;
 # scripts/node-setup applying and restoring settings on a fake /sys.
 # Prints PASS/FAIL/SKIP lines for scripts/run-tests.
@@ -275,15 +275,31 @@ else
 	fail long_names "exit $rc: $(head -c 300 long.err)"
 fi
 
-# -o given twice is refused.
+# The output folder: efreport's own files are replaced whole, anything else
+# there stops it before it writes; -o given twice is refused.
+report rerun known.csv && report rerun known.csv
+if [ $rc -eq 0 ] && ! ls -A out-rerun | grep -q '^\.'; then
+	pass replaces_its_own_output
+else
+	fail replaces_its_own_output "exit $rc: $(cat rerun.err) $(ls -A out-rerun)"
+fi
+mkdir out-foreign && echo precious > out-foreign/overheads.csv
+report foreign known.csv
+if [ $rc -eq 1 ] && [ "$(cat out-foreign/overheads.csv)" = precious ] && [ "$(ls -A out-foreign)" = overheads.csv ] &&
+   grep -q "out-foreign/overheads.csv exists and is not efreport's output" foreign.err; then
+	pass never_overwrites_other_files
+else
+	fail never_overwrites_other_files "exit $rc: $(cat foreign.err) $(ls -A out-foreign)"
+fi
 "$EFREPORT" -o a -o b known.csv 2> twice.err
 [ $? -eq 2 ] && grep -q "^efreport: -o given twice" twice.err && pass output_given_twice ||
 	fail output_given_twice "$(cat twice.err)"
 # A write that fails (a file size limit: EFBIG) is exit status 1 with the
-# reason.
+# reason; nothing half-written is left under the tables' names.
 (trap '' XFSZ; ulimit -f 1; exec "$EFREPORT" -o out-full known.csv) 2> full.err
 rc=$?
-if [ $rc -eq 1 ] && grep -q "^efreport: out-full/.*: cannot write: File too large" full.err; then
+if [ $rc -eq 1 ] && grep -q "^efreport: out-full/.*: cannot write: File too large" full.err &&
+   [ ! -e out-full/summary.md ] && [ -z "$(ls -A out-full)" ]; then
 	pass write_failure_exit_1
 else
 	fail write_failure_exit_1 "exit $rc: $(cat full.err) $(ls -A out-full)"
