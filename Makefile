@@ -109,12 +109,18 @@ plots: deps
 	@$(MAKE) --no-print-directory $(EFREPORT)
 	scripts/plots -o $(PLOTS) $(RESULTS)
 
-# Did CANDIDATE get slower than BASELINE?  A Markdown report; exit status 1
-# when something regressed (scripts/check-regress, build/efcompare --help).
+# Did CANDIDATE get slower than BASELINE?  A Markdown report whose last line
+# names the outcome.  make exits 2 on any failed recipe, so it cannot pass
+# on efcompare's exit statuses (1 regressed, 2 bad input, 3 incomplete): CI
+# calls scripts/check-regress for those (build/efcompare --help).
+shell_word = '$(subst ','\'',$(1))'
 check-regress:
 	@test -n "$(BASELINE)" && test -n "$(CANDIDATE)" || { echo "make check-regress: say which: make check-regress BASELINE=a.csv CANDIDATE=b.csv" >&2; exit 2; }
 	@$(MAKE) --no-print-directory $(EFCOMPARE)
-	@scripts/check-regress $(REGRESS_FLAGS) $(BASELINE) $(CANDIDATE)
+	@scripts/check-regress $(REGRESS_FLAGS) $(call shell_word,$(BASELINE)) $(call shell_word,$(CANDIDATE)); \
+	rc=$$?; case $$rc in 0) o="passed, nothing regressed" ;; 1) o="REGRESSED" ;; \
+	3) o="INCOMPLETE, the candidate lacks baseline series" ;; *) o="NOT CHECKED, bad usage or input" ;; esac; \
+	echo "make check-regress: $$o (scripts/check-regress exit status $$rc)"; exit $$rc
 
 # The instruction-count baselines make test checks against, written anew
 # (when a change is meant to cost more; commit them with it).

@@ -5,8 +5,8 @@
 # (only its ratios judged), a baseline of two machines in either row order,
 # instruction counts within and beyond the tolerance, a candidate missing
 # series or with only error rows for them; its one-line refusals and exit
-# statuses; and this build's host-side instruction counts (callgrind)
-# against the committed baseline.
+# statuses; `make check-regress`; and this build's host-side instruction
+# counts (callgrind) against the committed baseline.
 # Prints PASS/FAIL/SKIP lines for scripts/run-tests.
 set -u
 SUITE=regress
@@ -110,6 +110,24 @@ if "$CHECK" --help | grep -q '^  0  every baseline' && "$CHECK" --help | grep -q
 else
 	fail exit_statuses_documented "$("$CHECK" --help | tail -n 8)"
 fi
+
+# make check-regress: paths with spaces and quotes, and a last line naming
+# the outcome (make's own status is 2 on any failure).
+d="it's a folder"
+mkdir "$d"
+cp base.csv slow.csv missing.csv "$d/"
+bad=""
+for c in "slow.csv:2:REGRESSED (scripts/check-regress exit status 1)" \
+	 "base.csv:0:passed, nothing regressed (scripts/check-regress exit status 0)" \
+	 "missing.csv:2:INCOMPLETE, the candidate lacks baseline series (scripts/check-regress exit status 3)"; do
+	cand=${c%%:*} rest=${c#*:}; want_rc=${rest%%:*} want=${rest#*:}
+	make -s --no-print-directory -C "$TOP" check-regress BASELINE="$tmp/$d/base.csv" \
+		CANDIDATE="$tmp/$d/$cand" > make.out 2> make.err
+	rc=$?
+	[ $rc -eq "$want_rc" ] && [ "$(tail -n 1 make.out)" = "make check-regress: $want" ] ||
+		bad="$bad [$cand: exit $rc, last line '$(tail -n 1 make.out)' $(grep -v warning make.err | head -n 2)]"
+done
+[ -z "$bad" ] && pass make_check_regress_outcome || fail make_check_regress_outcome "$bad"
 
 # Refusals: one line, exit 2.
 bad=""
