@@ -79,7 +79,7 @@ ifeq ($(QUICK),1)
 BENCH_FLAGS ?= --repetitions 5 --min-time 0.01
 endif
 
-.PHONY: all bench test deps clean figures plots setup-bench check-regress baselines
+.PHONY: all bench test deps clean figures plots setup-bench check-regress baselines fuzz
 # The mpk suite is part of every build: efbench runs it before writing mpk
 # rows, and scripts/mpk-vm boots it (with test_modes) in the test VM.
 all: $(EFBENCH) $(EFREPORT) $(EFSETUP) $(EFCOMPARE) $(PMP_FIRMWARE) $(MPK_SUITE)
@@ -93,7 +93,7 @@ bench: deps
 	$(EFBENCH) $(BENCH_FLAGS)
 
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(PMP_KNOB)
+	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(PMP_KNOB) $(if $(FUZZ_RT),$(FUZZ))
 	@scripts/run-tests
 
 # Every figure and table, from the example results committed under
@@ -210,6 +210,27 @@ $(EFREPORT): $(patsubst %,$(OBJ)/harness/%.o,efreport report $(READER))
 	$(CC) $(EF_CFLAGS) -o $@ $^ -lm
 $(EFCOMPARE): $(patsubst %,$(OBJ)/harness/%.o,efcompare compare $(READER))
 	$(CC) $(EF_CFLAGS) -o $@ $^ -lm
+
+# The fuzz target of the code that reads results (tests/fuzz/fuzz_results.c):
+# libFuzzer with AddressSanitizer and UBSan, where clang and its runtime are
+# installed (make deps installs them).  `make fuzz [FUZZ_TIME=seconds]` runs
+# it (new inputs kept in build/fuzz/corpus, a crash's input in build/fuzz/);
+# make test runs it briefly (tests/cli/test_fuzz.sh).
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 300
+FUZZ := $(BUILD)/fuzz/fuzz_results
+FUZZ_SRCS := tests/fuzz/fuzz_results.c $(patsubst %,harness/%.c,results sidecar strmap csv stats report compare)
+FUZZ_RT := $(wildcard $(shell $(FUZZ_CC) -print-file-name=libclang_rt.fuzzer-$(ARCH).a 2>/dev/null))
+$(FUZZ): $(FUZZ_SRCS) $(patsubst %,harness/%.h,results sidecar strmap csv stats report compare bench)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -g -O1 -std=gnu11 -Wall -Wextra -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all $(FUZZ_SRCS) -o $@ -lm
+fuzz: deps
+	@test -n "$(FUZZ_RT)" || { echo "make fuzz: $(FUZZ_CC) with libFuzzer is not installed (make deps installs it)" >&2; exit 2; }
+	@$(MAKE) --no-print-directory $(FUZZ)
+	@mkdir -p $(BUILD)/fuzz/corpus
+	$(FUZZ) -max_total_time=$(FUZZ_TIME) -dict=tests/fuzz/results.dict \
+		-artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus tests/fuzz/corpus
 
 # Unit tests and efsetup link the harness and runtimes (not the driver's main).
 TEST_LINK := $(filter-out $(OBJ)/harness/efbench.o,$(HARNESS_OBJS)) $(RUNTIME_OBJS) $(WORKLOAD_OBJS)
