@@ -4,7 +4,7 @@
 # an efbench CSV (one line naming file and column, exit 2) or must not be
 # pooled (two machines of one name, two builds, a row twice); its warnings
 # from the sidecar and for a last row cut short; its output folder and
-# write failures; scripts/plots drawing every
+# write failures; its budget on a million rows; scripts/plots drawing every
 # figure from the committed examples; scripts/setup-bench;
 # scripts/node-setup applying and restoring settings on a fake /sys.
 # Prints PASS/FAIL/SKIP lines for scripts/run-tests.
@@ -303,6 +303,26 @@ if [ $rc -eq 1 ] && grep -q "^efreport: out-full/.*: cannot write: File too larg
 	pass write_failure_exit_1
 else
 	fail write_failure_exit_1 "exit $rc: $(cat full.err) $(ls -A out-full)"
+fi
+
+# efreport's budget (DESIGN.md): one million rows of 5,000 series in under
+# 10 s; checked with three times that, for a loaded machine, and the time
+# printed for the record.
+if "$TOP/scripts/synth-results" --out big.csv 1000000 5000 2> big.err; then
+	start=$(date +%s.%N)
+	timeout 300 "$EFREPORT" -o out-big big.csv 2>> big.err
+	rc=$?
+	secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+	echo "# report: efreport on 1,000,000 rows (5,000 series) took $secs s (budget 10 s)"
+	if [ $rc -eq 0 ] && [ "$(wc -l < out-big/overheads.csv)" -eq 5001 ] &&
+	   awk -v s="$secs" 'BEGIN { exit !(s < 30) }'; then
+		pass million_rows_in_budget
+	else
+		fail million_rows_in_budget "exit $rc after $secs s: $(tail -n 1 big.err)"
+	fi
+	rm -rf big.csv big.meta out-big
+else
+	fail million_rows_in_budget "scripts/synth-results: $(cat big.err)"
 fi
 
 # The figures from the committed examples: every script draws a PDF and a
