@@ -7,7 +7,8 @@
 #   exit status is 128 + the signal (or 0 for a run that finished first),
 #   no run aborts, every CSV parses with whole rows only, the sidecar's
 #   status is interrupted (with the signal) or, after SIGKILL, running, its
-#   row count is the CSV's, and efreport takes the file;
+#   row count is the CSV's, and efreport takes the file, with a warning
+#   exactly when the run did not complete;
 #   then Ctrl-C during the PMP firmware, a second Ctrl-C during a long
 #   sample, and a closed stdout.
 # Prints PASS/FAIL/SKIP lines for scripts/run-tests.
@@ -88,6 +89,10 @@ def check(runner, i):
                        capture_output=True, text=True)
     if r.returncode != 0:
         return "%s: efreport refused the file: %s" % (what, r.stderr.strip())
+    warned = "warning: %s: its run" % out in r.stderr
+    if warned != (status != "complete"):
+        return "%s: status %s, and efreport %s" % (what, status,
+               "warned: " + r.stderr.strip() if warned else "did not warn")
     return None
 
 bad, ends = [], {}
