@@ -4,10 +4,13 @@
 #include "check.h"
 #include "../../harness/csv.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 static char dir[] = "/tmp/efbench-csv-XXXXXX";
@@ -84,6 +87,61 @@ static void never_overwrites(void)
 	CHECK_MSG(strstr(err, "refusing to overwrite") != NULL, "message: %s", err);
 	read_all(path, buf, sizeof buf);
 	CHECK(!strcmp(buf, "precious\n"));
+	unlink(path);
+}
+
+/* A file appears with its first lines in it, and never over another. */
+static void created_with_its_head(void)
+{
+	char path[256], err[256] = "", buf[64];
+	int fd;
+
+	path_in_dir(path, sizeof path, "head.csv");
+	fd = ef_csv_create_with(path, "a,b\n", 4, err, sizeof err);
+	CHECK_MSG(fd >= 0, "%s", err);
+	CHECK(read_all(path, buf, sizeof buf) == 4 && !strcmp(buf, "a,b\n"));
+	CHECK(ef_csv_create_with(path, "x\n", 2, err, sizeof err) < 0);
+	CHECK_MSG(strstr(err, "refusing to overwrite") != NULL, "message: %s", err);
+	CHECK(read_all(path, buf, sizeof buf) == 4 && !strcmp(buf, "a,b\n"));
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+}
+
+/* A row that does not fit whole (here: a file-size limit in the middle of
+ * it) leaves the file as it was, and says why. */
+static void failed_row_leaves_no_part(void)
+{
+	char path[256], err[256] = "", buf[256], big[600];
+	struct rlimit was, lim;
+	ef_csv_row r;
+	int fd, rc, e;
+
+	path_in_dir(path, sizeof path, "cut.csv");
+	fd = ef_csv_create_with(path, "head\n", 5, err, sizeof err);
+	CHECK_MSG(fd >= 0, "%s", err);
+	if (fd < 0 || getrlimit(RLIMIT_FSIZE, &was))
+		return;
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = 0;
+	ef_csv_begin(&r);
+	ef_csv_str(&r, big);
+	signal(SIGXFSZ, SIG_IGN);
+	lim = was;
+	lim.rlim_cur = 100;
+	setrlimit(RLIMIT_FSIZE, &lim);
+	rc = ef_csv_write(fd, &r);
+	e = errno;
+	setrlimit(RLIMIT_FSIZE, &was);
+	signal(SIGXFSZ, SIG_DFL);
+	CHECK(rc == -1 && e == EFBIG);
+	CHECK_MSG(read_all(path, buf, sizeof buf) == 5 && !strcmp(buf, "head\n"),
+		  "the file holds %zu bytes", strlen(buf));
+	ef_csv_begin(&r);
+	ef_csv_str(&r, "next");
+	CHECK(ef_csv_write(fd, &r) == 0);
+	CHECK(read_all(path, buf, sizeof buf) == 10 && !strcmp(buf, "head\nnext\n"));
+	close(fd);
 	unlink(path);
 }
 
@@ -179,6 +237,8 @@ static const ef_test tests[] = {
 	{ "csv/quoting", quoting },
 	{ "csv/flushes_each_row", flushes_each_row },
 	{ "csv/never_overwrites", never_overwrites },
+	{ "csv/created_with_its_head", created_with_its_head },
+	{ "csv/failed_row_leaves_no_part", failed_row_leaves_no_part },
 	{ "csv/overflow_is_an_error", overflow_is_an_error },
 	{ "csv/reader_fields", reader_fields },
 	{ "csv/reader_grows", reader_grows },
