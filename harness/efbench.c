@@ -569,8 +569,8 @@ static int run_selftests(unsigned *mask, unsigned asked, int skip, char *err, si
 						  "unvouched for on this machine");
 			continue;
 		}
-		if (!(why = run_selftest(i)))
-			continue;
+		if (!(why = run_selftest(i)) || stop)
+			continue;       /* passed, or a signal: the caller stops */
 		if (asked >> i & 1) {
 			snprintf(err, errlen, "--target: %s: %s", ef_targets[i].name, why);
 			return -1;
