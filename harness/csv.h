@@ -27,6 +27,9 @@ int ef_csv_create_with(const char *path, const char *head, size_t len,
 		       char *err, size_t errlen);
 /* The same, empty. */
 int ef_csv_create(const char *path, char *err, size_t errlen);
+/* A results CSV's sidecar: its name with .csv replaced by (or else
+ * followed by) .meta, into out; -1 when it does not fit in len bytes. */
+int ef_sidecar_path(const char *csv, char *out, size_t len);
 
 void ef_csv_begin(ef_csv_row *r);
 void ef_csv_str(ef_csv_row *r, const char *s);
@@ -64,7 +67,8 @@ void ef_csv_reader_init(ef_csv_reader *r, const char *data, size_t len);
 int ef_csv_read(ef_csv_reader *r, char ***fields);
 void ef_csv_reader_free(ef_csv_reader *r);
 
-/* Fields as the writer writes them, and nothing else: 0, or -1.  A count:
+/* Fields as the writer writes them, and nothing else: 0, or -1 (also what
+ * efbench's command line takes as a count).  A count:
  * digits only (no sign, space or base prefix), within 64 bits.  A value:
  * a non-negative decimal number as %.12g writes one (digits, an optional
  * fraction, an optional exponent), finite. */

@@ -470,15 +470,6 @@ static void scan_meta(FILE *meta, int strict)
 #endif
 }
 
-/* The sidecar: the CSV's name with .csv replaced by (or else + ) .meta. */
-static void sidecar_path(const char *csv, char *path, size_t len)
-{
-	size_t n = strlen(csv);
-	if (n > 4 && !strcmp(csv + n - 4, ".csv"))
-		n -= 4;
-	snprintf(path, len, "%.*s.meta", (int)n, csv);
-}
-
 /* What each target's own test suite said on this machine, for the
  * sidecar (selftest_<target>=); NULL where none ran. */
 static char *selftest_said[32];
@@ -511,10 +502,9 @@ static const char *run_selftest(unsigned i)
 	struct suite_count c = { 0 };
 	char path[PATH_MAX], err[256] = "", said[96];
 	char *argv[2] = { path, NULL };
-	struct timespec t0, t1;
+	struct timespec t0;
 	enum ef_child_end end;
 	int status = 0;
-	double secs;
 
 	if (ef_beside_exe(path, sizeof path, t->selftest) || access(path, X_OK)) {
 		snprintf(why, sizeof why, "its test suite, build/%s, is missing "
@@ -526,10 +516,8 @@ static const char *run_selftest(unsigned i)
 		"any of its rows is written\n", t->name, t->selftest);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	end = ef_child_run(argv, 1, 600, &stop, count_line, &c, &status, err, sizeof err);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	snprintf(said, sizeof said, "%u passed, %u failed, %u skipped in %.1f s",
-		 c.passed, c.failed, c.skipped, secs);
+		 c.passed, c.failed, c.skipped, seconds_since(&t0));
 	if (end == EF_CHILD_EXITED && !status && !c.failed && c.passed) {
 		char ok[120];
 		snprintf(ok, sizeof ok, "passed: %s", said);
@@ -588,6 +576,7 @@ static char *sidecar_head(const ef_run *r, unsigned targets, int argc, char **ar
 	const ef_options *o = r->opt;
 	char *buf = NULL;
 	FILE *m = open_memstream(&buf, len);
+	int firmware = 0;
 
 	if (!m)
 		return NULL;
@@ -618,9 +607,10 @@ static char *sidecar_head(const ef_run *r, unsigned targets, int argc, char **ar
 			snprintf(key, sizeof key, "selftest_%s", t->name);
 			ef_meta_put(m, key, selftest_said[i]);
 		}
-		if (t->board && targets >> i & 1)
-			ef_meta_firmware_sources(m);
+		firmware |= t->board && targets >> i & 1;
 	}
+	if (firmware)
+		ef_meta_firmware_sources(m);
 	ef_meta_put(m, "status", "running");
 	if (fclose(m)) {
 		free(buf);
@@ -910,7 +900,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	run.out = out;
-	sidecar_path(out, meta_path, sizeof meta_path);
+	ef_sidecar_path(out, meta_path, sizeof meta_path);
 #ifdef EF_HAVE_GBENCH
 	if (run.gbench && ef_gbench_out_path() &&
 	    (!strcmp(ef_gbench_out_path(), out) || !strcmp(ef_gbench_out_path(), meta_path))) {

@@ -176,11 +176,8 @@ static void put_library_versions(FILE *out)
 void ef_meta_firmware_sources(FILE *out)
 {
 	static const char *const trees[] = { "libsodium", "brotli" };
-	static int done;
 	char path[4096], line[512], key[64];
 
-	if (done++)
-		return;
 	for (unsigned i = 0; i < sizeof trees / sizeof *trees; i++) {
 		snprintf(key, sizeof key, "pmp_source_%s", trees[i]);
 		snprintf(line, sizeof line, "src/%s/.ready", trees[i]);

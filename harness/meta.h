@@ -16,8 +16,7 @@ void ef_host_facts_read(ef_host_facts *f);
 void ef_meta_begin(FILE *out, const char *run_id, const ef_host_facts *f,
 		   int argc, char **argv);
 /* pmp_source_<library>=: which Debian source of each library the PMP
- * firmware was built from (scripts/fetch-sources' note), or why none;
- * once per sidecar. */
+ * firmware was built from (scripts/fetch-sources' note), or why none. */
 void ef_meta_firmware_sources(FILE *out);
 /* One key=value line; newlines in value become spaces. */
 void ef_meta_put(FILE *out, const char *key, const char *value);

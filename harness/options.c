@@ -1,5 +1,6 @@
 /* options.c: see options.h. */
 #include "options.h"
+#include "csv.h"
 #include "registry.h"
 #include "../targets/ef_modes.h"
 
@@ -72,16 +73,6 @@ void ef_options_usage(const char *argv0)
 	       EF_DEFAULT_REPETITIONS, EF_DEFAULT_MIN_TIME_S, EF_DEFAULT_SEED);
 }
 
-static int parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
-		return -1;
-	errno = 0;
-	*v = strtoull(s, &end, 10);
-	return errno || *end ? -1 : 0;
-}
-
 /* Check that list has no empty item and apply f (if any) to each item;
  * stops at the first error. */
 static int each_item(const char *list, const char *flag, char *err, size_t errlen,
@@ -136,9 +127,9 @@ static int add_mode(const char *name, void *arg, char *err, size_t errlen)
 static int parse_reps(const char *flag, const char *s, unsigned *out,
 		      char *err, size_t errlen)
 {
-	uint64_t v;
+	unsigned long long v;
 
-	if (parse_u64(s, &v) || v < 1 || v > 100000) {
+	if (ef_csv_parse_count(s, &v) || v < 1 || v > 100000) {
 		snprintf(err, errlen, "%s: '%s' is not an integer from 1 to 100000", flag, s);
 		return -1;
 	}
@@ -294,12 +285,15 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 			if (parse_min_time("--min-time", optarg, &o->min_time_s, err, errlen))
 				goto fail;
 			break;
-		case O_SEED:
-			if (parse_u64(optarg, &o->seed)) {
+		case O_SEED: {
+			unsigned long long seed;
+			if (ef_csv_parse_count(optarg, &seed)) {
 				snprintf(err, errlen, "--seed: '%s' is not an unsigned 64-bit integer", optarg);
 				goto fail;
 			}
+			o->seed = seed;
 			break;
+		}
 		case O_OUT:
 			if (!*optarg) {
 				snprintf(err, errlen, "--out: empty file name");

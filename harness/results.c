@@ -572,10 +572,10 @@ static char *slurp(ef_results *R, const char *path, size_t *len, int *missing)
 int ef_results_read(ef_results *R, const char *path)
 {
 	size_t plen = strlen(path), len, meta_len = 0;
-	int csv = plen > 4 && !strcmp(path + plen - 4, ".csv"), no_meta = 0, rc = -1;
+	int no_meta = 0, rc = -1;
 	char *meta_path = ef_xrealloc(NULL, plen + 6), *data, *meta = NULL;
 
-	snprintf(meta_path, plen + 6, "%.*s.meta", (int)(csv ? plen - 4 : plen), path);
+	ef_sidecar_path(path, meta_path, plen + 6);
 	if ((data = slurp(R, path, &len, NULL)) &&
 	    ((meta = slurp(R, meta_path, &meta_len, &no_meta)) || no_meta))
 		rc = ef_results_read_buffer(R, path, data, len, meta_path, meta, meta_len);
