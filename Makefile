@@ -21,17 +21,17 @@ MODES += invoke full
 endif
 
 HARNESS   := child clock csv digest efbench firmware meta options plan registry runner selfbench stats summary
-RUNTIME   := targets/common/domain targets/common/validate targets/mock/mock
+RUNTIME   := runtimes/common/domain runtimes/common/validate runtimes/mock/mock
 WORKLOADS := ubench hmac sodium brotli
 
 FOREIGN_LIBS  := $(BUILD)/lib/libefubench.so
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
 ifeq ($(MPK),1)
-RUNTIME += targets/mpk/mpk targets/mpk/gate
+RUNTIME += runtimes/mpk/mpk runtimes/mpk/gate
 EF_CFLAGS += -DEF_HAVE_MPK
 # Each library set a domain loads: libefstub-<set>.so needs libefheap.so
-# first, then the set's libraries (see targets/mpk/stub.c).
+# first, then the set's libraries (see runtimes/mpk/stub.c).
 MPK_SETS := ubench hmac sodium brotli mpktest
 MPK_NEEDED_ubench  := -lefubench
 MPK_NEEDED_hmac    := -lsodium
@@ -175,7 +175,7 @@ $(BUILD)/lib/libef%.so: workloads/%/foreign.c
 	$(CC) $(EF_CFLAGS) -fPIC -shared -MMD -MP $< -o $@
 
 ifeq ($(MPK),1)
-$(BUILD)/lib/libefheap.so: targets/mpk/heap.c
+$(BUILD)/lib/libefheap.so: runtimes/mpk/heap.c
 	@mkdir -p $(@D)
 	$(CC) $(EF_CFLAGS) -fPIC -shared -MMD -MP $< -o $@
 
@@ -185,7 +185,7 @@ $(BUILD)/lib/libefmpktest.so: tests/mpk/foreign.c
 	@mkdir -p $(@D)
 	$(CC) $(EF_CFLAGS) -fstack-protector-all -fPIC -shared -MMD -MP $< -o $@
 
-$(BUILD)/lib/libefstub-%.so: targets/mpk/stub.c $(BUILD)/lib/libefheap.so \
+$(BUILD)/lib/libefstub-%.so: runtimes/mpk/stub.c $(BUILD)/lib/libefheap.so \
 		$(BUILD)/lib/libefubench.so $(BUILD)/lib/libefmpktest.so
 	$(CC) $(EF_CFLAGS) -fPIC -shared $< -o $@ -Wl,--no-as-needed \
 		-L$(BUILD)/lib -lefheap $(MPK_NEEDED_$*) -Wl,-rpath,'$$ORIGIN'
@@ -256,7 +256,7 @@ RV_CFLAGS := -march=rv32imac_zicsr -mabi=ilp32 -mno-relax -mcmodel=medany \
 	-fno-common --specs=picolibc.specs -DEF_DEFAULT_SIZES_FROM_LINKER \
 	-DEF_HOST_BUFFER_ALIGN=64
 RV_LDFLAGS := -march=rv32imac -mabi=ilp32 --specs=picolibc.specs -nostartfiles \
-	-T targets/pmp/fw.ld -Wl,--no-warn-rwx-segments -Wl,--gc-sections
+	-T runtimes/pmp/fw.ld -Wl,--no-warn-rwx-segments -Wl,--gc-sections
 RV_LIBDIR := /usr/lib/picolibc/riscv64-unknown-elf/lib/rv32imac/ilp32
 # Boards: RAM, the foreign heap and stack, where execution starts.
 # Boards: where code and data go, the heaps and stacks, where execution
@@ -293,7 +293,7 @@ PMP_BROTLI_MAX := 1024
 $(BUILD)/pmp/obj/workloads/brotli/text.o: workloads/brotli/alice29.txt
 $(BUILD)/pmp/obj/workloads/brotli/text.o: EXTRA_ASFLAGS = -Iworkloads/brotli \
 	-DEF_TEXT_BYTES=$(PMP_BROTLI_MAX)
-$(BUILD)/pmp/%/board.o: targets/pmp/board.c
+$(BUILD)/pmp/%/board.o: runtimes/pmp/board.c
 	@mkdir -p $(@D)
 	$(RVCC) $(RV_CFLAGS) $(PMP_DEF_$*) -MMD -MP -c $< -o $@
 
@@ -348,7 +348,7 @@ $(BUILD)/pmp/obj/brotli/%.o: $(BROTLI)/%.c
 	@mkdir -p $(@D)
 	$(RVCC) $(RV_CFLAGS) -w $(BROTLI_CFLAGS) -c $< -o $@
 
-PMP_SHIM := $(BUILD)/pmp/obj/targets/pmp/foreign-shim.o
+PMP_SHIM := $(BUILD)/pmp/obj/runtimes/pmp/foreign-shim.o
 PMP_FOREIGN_test := $(BUILD)/pmp/obj/tests/pmp/foreign.o $(PMP_SHIM)
 PMP_FOREIGN_bench := $(BUILD)/pmp/obj/workloads/ubench/foreign.o $(PMP_SHIM) \
 	$(if $(PMP_SODIUM),$(SODIUM_OBJS)) $(if $(PMP_BROTLI),$(BROTLI_OBJS))
@@ -375,20 +375,20 @@ $(BUILD)/pmp/obj/workloads/%/host.$(1).o: workloads/%/host.c
 endef
 $(foreach m,$(MODES_ALL),$(eval $(call pmp_mode_object,$m)))
 
-PMP_HOST_OBJS := $(BUILD)/pmp/obj/targets/pmp/start.o $(BUILD)/pmp/obj/targets/pmp/pmp.o
+PMP_HOST_OBJS := $(BUILD)/pmp/obj/runtimes/pmp/start.o $(BUILD)/pmp/obj/runtimes/pmp/pmp.o
 PMP_WORKLOADS := ubench $(if $(PMP_SODIUM),hmac sodium) $(if $(PMP_BROTLI),brotli)
 PMP_BENCH_OBJS := $(BUILD)/pmp/obj/harness/digest.o \
 	$(foreach w,$(PMP_WORKLOADS),$(MODES_ALL:%=$(BUILD)/pmp/obj/workloads/$w/host.%.o)) \
 	$(if $(PMP_BROTLI),$(BUILD)/pmp/obj/workloads/brotli/text.o) \
-	$(BUILD)/pmp/obj/targets/common/domain.o $(BUILD)/pmp/obj/targets/common/validate.o \
-	$(BUILD)/pmp/obj/targets/mock/mock.o $(BUILD)/pmp/bench-foreign.o
+	$(BUILD)/pmp/obj/runtimes/common/domain.o $(BUILD)/pmp/obj/runtimes/common/validate.o \
+	$(BUILD)/pmp/obj/runtimes/mock/mock.o $(BUILD)/pmp/bench-foreign.o
 # The runner, per board.  Without the sources, the firmware says why it
 # skips the libsodium workloads.
 PMP_SODIUM_DEF = $(if $(PMP_SODIUM),-DEF_PMP_HAVE_SODIUM,\
 	-DEF_PMP_NO_SODIUM='"$(shell cat $(BUILD)/src/libsodium.missing 2>/dev/null || echo run scripts/fetch-sources)"') \
 	$(if $(PMP_BROTLI),-DEF_PMP_HAVE_BROTLI,\
 	-DEF_PMP_NO_BROTLI='"$(shell cat $(BUILD)/src/brotli.missing 2>/dev/null || echo run scripts/fetch-sources)"')
-$(BUILD)/pmp/%/bench.o: targets/pmp/bench.c $(BUILD)/pmp/sodium.stamp
+$(BUILD)/pmp/%/bench.o: runtimes/pmp/bench.c $(BUILD)/pmp/sodium.stamp
 	@mkdir -p $(@D)
 	$(RVCC) $(RV_CFLAGS) $(PMP_DEF_$*) $(PMP_SODIUM_DEF) \
 		-DEF_PMP_MAX_BROTLI_BYTES=$(PMP_BROTLI_MAX) -MMD -MP -c $< -o $@
@@ -402,7 +402,7 @@ $(BUILD)/pmp/bench-foreign.o: $(BUILD)/pmp/sodium.stamp
 $(BUILD)/pmp/obj/workloads/hmac/host.unsafe.o $(BUILD)/pmp/obj/workloads/sodium/host.unsafe.o: \
 	$(BUILD)/pmp/sodium-include/sodium/version.h
 $(BUILD)/pmp/%/bench.elf: $(PMP_HOST_OBJS) $(BUILD)/pmp/%/board.o $(BUILD)/pmp/%/bench.o \
-		$(PMP_BENCH_OBJS) targets/pmp/fw.ld
+		$(PMP_BENCH_OBJS) runtimes/pmp/fw.ld
 	$(RVCC) $(RV_LDFLAGS) $(PMP_LD_$*) -o $@ $(PMP_HOST_OBJS) $(BUILD)/pmp/$*/board.o \
 		$(BUILD)/pmp/$*/bench.o $(PMP_BENCH_OBJS)
 
@@ -410,11 +410,11 @@ $(BUILD)/pmp/%/bench.elf: $(PMP_HOST_OBJS) $(BUILD)/pmp/%/board.o $(BUILD)/pmp/%
 # instructions in every gate call, which the regression check must flag.
 PMP_GATE_PAD ?= 8
 PMP_KNOB := $(BUILD)/pmp/virt/bench-gatepad.elf
-$(BUILD)/pmp/obj/targets/pmp/start-gatepad.o: targets/pmp/start.S
+$(BUILD)/pmp/obj/runtimes/pmp/start-gatepad.o: runtimes/pmp/start.S
 	@mkdir -p $(@D)
 	$(RVCC) $(RV_CFLAGS) -DEF_GATE_PAD=$(PMP_GATE_PAD) -c $< -o $@
-$(PMP_KNOB): $(BUILD)/pmp/obj/targets/pmp/start-gatepad.o $(BUILD)/pmp/obj/targets/pmp/pmp.o \
-		$(BUILD)/pmp/virt/board.o $(BUILD)/pmp/virt/bench.o $(PMP_BENCH_OBJS) targets/pmp/fw.ld
+$(PMP_KNOB): $(BUILD)/pmp/obj/runtimes/pmp/start-gatepad.o $(BUILD)/pmp/obj/runtimes/pmp/pmp.o \
+		$(BUILD)/pmp/virt/board.o $(BUILD)/pmp/virt/bench.o $(PMP_BENCH_OBJS) runtimes/pmp/fw.ld
 	$(RVCC) $(RV_LDFLAGS) $(PMP_LD_virt) -o $@ $(filter %.o,$^)
 
 # The firmware's objects are prerequisites of pattern rules only: keep them.
@@ -424,9 +424,9 @@ $(PMP_KNOB): $(BUILD)/pmp/obj/targets/pmp/start-gatepad.o $(BUILD)/pmp/obj/targe
 	$(PMP_BOARDS:%=$(BUILD)/pmp/%/board.o) $(PMP_BOARDS:%=$(BUILD)/pmp/%/bench.o) \
 	$(BUILD)/pmp/sodium-include/sodium/version.h
 
-PMP_TEST_OBJS := $(BUILD)/pmp/obj/tests/pmp/test_pmp.o $(BUILD)/pmp/obj/targets/common/domain.o \
-	$(BUILD)/pmp/obj/targets/common/validate.o $(BUILD)/pmp/test-foreign.o
-$(BUILD)/pmp/%/test_pmp.elf: $(PMP_HOST_OBJS) $(BUILD)/pmp/%/board.o $(PMP_TEST_OBJS) targets/pmp/fw.ld
+PMP_TEST_OBJS := $(BUILD)/pmp/obj/tests/pmp/test_pmp.o $(BUILD)/pmp/obj/runtimes/common/domain.o \
+	$(BUILD)/pmp/obj/runtimes/common/validate.o $(BUILD)/pmp/test-foreign.o
+$(BUILD)/pmp/%/test_pmp.elf: $(PMP_HOST_OBJS) $(BUILD)/pmp/%/board.o $(PMP_TEST_OBJS) runtimes/pmp/fw.ld
 	$(RVCC) $(RV_LDFLAGS) $(PMP_LD_$*) -o $@ $(PMP_HOST_OBJS) $(BUILD)/pmp/$*/board.o \
 		$(PMP_TEST_OBJS)
 endif

@@ -22,7 +22,7 @@
 #include "plan.h"
 #include "runner.h"
 #ifdef EF_HAVE_MPK
-#include "../targets/mpk/mpk.h"
+#include "../runtimes/mpk/mpk.h"
 #endif
 
 #include <errno.h>

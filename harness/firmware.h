@@ -1,5 +1,5 @@
 /* firmware.h: targets whose samples come from a PMP firmware under QEMU.
- * The firmware (targets/pmp/bench.c) runs every benchmark in every mode
+ * The firmware (runtimes/pmp/bench.c) runs every benchmark in every mode
  * and prints one line per sample; efbench runs it with scripts/pmp-run and
  * turns the lines into the same CSV rows as its own samples. */
 #ifndef EF_FIRMWARE_H

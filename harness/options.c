@@ -2,7 +2,7 @@
 #include "options.h"
 #include "csv.h"
 #include "registry.h"
-#include "../targets/ef_modes.h"
+#include "../runtimes/ef_modes.h"
 
 #include <errno.h>
 #include <fnmatch.h>

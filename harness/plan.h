@@ -6,7 +6,7 @@
 #include "bench.h"
 #include "registry.h"
 #include "stats.h"
-#include "../targets/ef_modes.h"
+#include "../runtimes/ef_modes.h"
 
 #include <stdio.h>
 

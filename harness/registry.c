@@ -5,13 +5,13 @@
  * a RISC-V firmware under QEMU and count instructions. */
 #include "registry.h"
 #include "clock.h"
-#include "../targets/ef_modes.h"
+#include "../runtimes/ef_modes.h"
 
 #include <string.h>
 
 #include "firmware.h"
 #ifdef EF_HAVE_MPK
-#include "../targets/mpk/mpk.h"
+#include "../runtimes/mpk/mpk.h"
 #endif
 
 /* The workloads with a foreign library, in the order they run; each is

@@ -24,7 +24,7 @@
 #include "sidecar.h"
 #include "stats.h"
 #include "strmap.h"
-#include "../targets/ef_modes.h"
+#include "../runtimes/ef_modes.h"
 
 #include <stdarg.h>
 #include <stddef.h>

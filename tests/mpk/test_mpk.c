@@ -7,7 +7,7 @@
  * nor writable by foreign code) unless a test says otherwise. */
 #define _GNU_SOURCE
 #include "../unit/check.h"
-#include "../../targets/mpk/mpk.h"
+#include "../../runtimes/mpk/mpk.h"
 #include "../../workloads/ubench/ubench.h"
 #include "mpktest.h"
 

@@ -1,5 +1,5 @@
 /* foreign.c: the PMP test suite's foreign library; see pmptest.h. */
-#include "../../targets/ef_seq.h"
+#include "../../runtimes/ef_seq.h"
 #include "pmptest.h"
 
 uint32_t efpt_args0(void) { return 2166136261u; }

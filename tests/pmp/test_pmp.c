@@ -1,7 +1,7 @@
 /* test_pmp.c: the PMP runtime's test suite, a firmware of its own.  Each
  * test prints PASS/FAIL lines on the UART (scripts/pmp-run passes them on to
  * scripts/run-tests); the exit status is the number of failures. */
-#include "../../targets/pmp/pmp.h"
+#include "../../runtimes/pmp/pmp.h"
 #include "pmptest.h"
 
 #include <stdio.h>

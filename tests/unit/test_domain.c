@@ -1,8 +1,8 @@
 /* test_domain.c: upgrade, the foreign heap and stack, the epoch and the
  * callback slots, on the mock runtime. */
 #include "check.h"
-#include "../../targets/ef.h"
-#include "../../targets/mock/mock.h"
+#include "../../runtimes/ef.h"
+#include "../../runtimes/mock/mock.h"
 
 #include <string.h>
 

@@ -5,7 +5,7 @@
  * misaligned size word and an int that is no truth value. */
 #define EF_MODE EF_MODE_VALIDATE
 #include "check.h"
-#include "../../targets/ef_mode.h"
+#include "../../runtimes/ef_mode.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* test_validate.c: the validators against accept/reject tables, and the
  * UTF-8 validator against a plain decoder on many generated inputs. */
 #include "check.h"
-#include "../../targets/ef.h"
+#include "../../runtimes/ef.h"
 
 #include <string.h>
 

@@ -17,7 +17,7 @@
  * and checked against its buffer before the host reads a byte.
  */
 #include "../../harness/bench.h"
-#include "../../targets/ef_mode.h"
+#include "../../runtimes/ef_mode.h"
 #include "text.h"
 
 #include <brotli/decode.h>

@@ -15,7 +15,7 @@
  * memory, and in full mode the MAC is upgraded before the host reads it.
  */
 #include "../../harness/bench.h"
-#include "../../targets/ef_mode.h"
+#include "../../runtimes/ef_mode.h"
 #include "../hex.h"
 
 #include <sodium.h>

@@ -31,7 +31,7 @@
  * computes the same digests without this code: change both together.
  */
 #include "../../harness/bench.h"
-#include "../../targets/ef_mode.h"
+#include "../../runtimes/ef_mode.h"
 #include "../hex.h"
 
 #include <sodium.h>

@@ -13,7 +13,7 @@
  */
 #include "ubench.h"
 #include "../../harness/bench.h"
-#include "../../targets/ef_mode.h"
+#include "../../runtimes/ef_mode.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
 #ifndef EFUB_H
 #define EFUB_H
 
-#include "../../targets/ef_seq.h"
+#include "../../runtimes/ef_seq.h"
 
 #include <stddef.h>
 #include <stdint.h>

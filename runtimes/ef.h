@@ -19,9 +19,9 @@
  * pointer safe is that the foreign code could reach those bytes anyway.  Its
  * cost therefore does not grow with the number of allocations.
  *
- * Runtimes (targets/mock, targets/mpk, targets/pmp) differ only in how the
+ * Runtimes (runtimes/mock, runtimes/mpk, runtimes/pmp) differ only in how the
  * domain's memory is obtained and protected and in how a call enters it; the
- * bookkeeping below is shared (targets/common).  Workloads do not call this
+ * bookkeeping below is shared (runtimes/common).  Workloads do not call this
  * header directly: they include ef_mode.h, which maps each operation onto the
  * mode they are compiled for.
  */

@@ -10,14 +10,14 @@
  * corrupt it, which harms only the domain, because only foreign code (under
  * the domain's protection) ever runs this allocator.  The host's own
  * allocations in the domain (arguments) use a separate heap whose metadata
- * stays in host memory (targets/common/domain.c).
+ * stays in host memory (runtimes/common/domain.c).
  *
  * The allocator: power-of-two size classes from 16 B, each block preceded by
  * a 16-byte header, free lists per class, bump allocation from the arena.
  * One thread at a time runs in a domain, so there is no lock.
  *
  * It also defines __tls_get_addr for the namespace: the domain's thread
- * block (targets/mpk/mpk.c) carries a dtv with every TLS block of the
+ * block (runtimes/mpk/mpk.c) carries a dtv with every TLS block of the
  * namespace allocated up front, so a lookup is two loads from %fs:8 and
  * never reads the dynamic loader's own data, which stays host memory.
  */
