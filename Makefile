@@ -1,59 +1,50 @@
 # efbench: `make bench` measures, `make test` checks.  See README.md.
+#
+# The parts are fragments next to their code: each workload's
+# workloads/<w>/workload.mk, each runtime's runtimes/<rt>/runtime.mk (the
+# PMP firmware's in runtimes/pmp/), the fuzz target's tests/fuzz/fuzz.mk.
+# This file holds the two lists that register them and what the host build
+# of efbench and its tools needs; docs/extend.md says what a fragment sets.
 MAKEFLAGS += --no-builtin-rules
 .DELETE_ON_ERROR:
 .SUFFIXES:
 
+# The library workloads, in the order they run: each is workloads/<w>/
+# (host.c, compiled once per mode, and workload.mk).
+WORKLOADS := ubench hmac sodium brotli
+# The runtimes, each runtimes/<rt>/ (runtime.mk; contract.h, the mode
+# layer's side of runtimes/runtime.h; target.c, its targets).
+RUNTIMES := mock mpk pmp
+
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 EF_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra -Wshadow -Werror=implicit-function-declaration
-LDLIBS  := -lsodium -lbrotlienc -lbrotlidec -lm
 BUILD   := build
 OBJ     := $(BUILD)/obj
+GEN     := $(BUILD)/gen
+ARCH    := $(shell uname -m)
 
-# Modes this machine can build: unsafe and validate everywhere; invoke and
-# full with an isolating runtime (mpk on x86-64 Linux; it builds without
-# protection keys and reports itself unavailable at run time).
-ARCH := $(shell uname -m)
-MODES := unsafe validate
-ifeq ($(ARCH),x86_64)
-MPK := 1
-MODES += invoke full
-endif
-
-HARNESS   := child clock csv digest efbench firmware meta options plan registry runner selfbench stats summary
-RUNTIME   := runtimes/common/domain runtimes/common/validate runtimes/mock/mock
-WORKLOADS := ubench hmac sodium brotli
-
-FOREIGN_LIBS  := $(BUILD)/lib/libefubench.so
+# What the fragments add to: host objects of the runtimes (sources without
+# .o), the runtimes that give this machine invoke and full modes, the
+# targets (ef_target_<name> in a runtime's target.c), the foreign
+# libraries, what `make all` and `make test` build beyond efbench and its
+# tools, and the unit tests.
+RUNTIME_SRCS := runtimes/common/domain runtimes/common/validate
+ISOLATING :=
+TARGETS :=
+FOREIGN_LIBS := $(patsubst workloads/%/foreign.c,$(BUILD)/lib/libef%.so,\
+	$(wildcard $(WORKLOADS:%=workloads/%/foreign.c)))
+ALL_EXTRA :=
+TEST_EXTRA :=
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-ifeq ($(MPK),1)
-RUNTIME += runtimes/mpk/mpk runtimes/mpk/gate
-EF_CFLAGS += -DEF_HAVE_MPK
-# Each library set a domain loads: libefstub-<set>.so needs libefheap.so
-# first, then the set's libraries (see runtimes/mpk/stub.c).
-MPK_SETS := ubench hmac sodium brotli mpktest
-MPK_NEEDED_ubench  := -lefubench
-MPK_NEEDED_hmac    := -lsodium
-MPK_NEEDED_sodium  := -lsodium
-MPK_NEEDED_brotli  := -lbrotlienc -lbrotlidec
-MPK_NEEDED_mpktest := -lefmpktest -lefubench -lsodium -lbrotlienc -lbrotlidec
-FOREIGN_LIBS += $(BUILD)/lib/libefheap.so $(BUILD)/lib/libefmpktest.so \
-	$(MPK_SETS:%=$(BUILD)/lib/libefstub-%.so)
-MPK_SUITE := $(BUILD)/tests/test_mpk $(BUILD)/tests/test_modes
-UNIT_TESTS += $(BUILD)/tests/test_mpk
-endif
+# Each name once, in the order first given.
+uniq = $(if $1,$(firstword $1) $(call uniq,$(filter-out $(firstword $1),$1)))
 
-# The PMP firmware (rv32, bare metal), wherever Debian's riscv64-unknown-elf
-# toolchain and picolibc are installed (make deps installs them).
-RVCC := riscv64-unknown-elf-gcc
-ifneq ($(shell command -v $(RVCC) 2>/dev/null),)
-PMP := 1
-PMP_BOARDS := virt opentitan
-# The benchmark firmware needs megabytes of RAM (1 MiB buffers): virt only.
-PMP_FIRMWARE := $(PMP_BOARDS:%=$(BUILD)/pmp/%/test_pmp.elf) \
-	$(PMP_BOARDS:%=$(BUILD)/pmp/%/bench.elf)
-endif
+include $(WORKLOADS:%=workloads/%/workload.mk)
+# The libraries the workloads isolate, linked into every host program.
+LDLIBS := $(call uniq,$(foreach w,$(WORKLOADS),$($w_LDLIBS))) -lm
+include $(RUNTIMES:%=runtimes/%/runtime.mk)
 
 # Google Benchmark (Debian: libbenchmark-dev) through a C++ shim, where it
 # is installed: then the default runner.  Without it efbench has the native
@@ -66,10 +57,12 @@ EF_CFLAGS += -DEF_HAVE_GBENCH
 LDLIBS += -lbenchmark -lpthread -lstdc++
 endif
 
+HARNESS   := child clock csv digest efbench firmware meta options plan registry runner selfbench stats summary
 HARNESS_OBJS  := $(HARNESS:%=$(OBJ)/harness/%.o) $(if $(GBENCH),$(OBJ)/harness/gbench.o)
-RUNTIME_OBJS  := $(RUNTIME:%=$(OBJ)/%.o)
-WORKLOAD_OBJS := $(foreach w,$(WORKLOADS),$(foreach m,$(MODES),$(OBJ)/workloads/$w/host.$m.o)) \
-	$(OBJ)/workloads/brotli/text.o
+RUNTIME_OBJS  := $(RUNTIME_SRCS:%=$(OBJ)/%.o)
+# unsafe and validate everywhere; invoke and full once per isolating runtime.
+HOST_BUILDS   := unsafe validate $(foreach r,$(ISOLATING),invoke-$r full-$r)
+WORKLOAD_OBJS := $(foreach w,$(WORKLOADS),$(HOST_BUILDS:%=$(OBJ)/workloads/$w/host.%.o) $($w_OBJS))
 EFBENCH       := $(BUILD)/efbench
 EFREPORT      := $(BUILD)/efreport
 EFSETUP       := $(BUILD)/efsetup
@@ -80,9 +73,7 @@ BENCH_FLAGS ?= --repetitions 5 --min-time 0.01
 endif
 
 .PHONY: all bench test deps clean figures plots setup-bench check-regress baselines fuzz
-# The mpk suite is part of every build: efbench runs it before writing mpk
-# rows, and scripts/mpk-vm boots it (with test_modes) in the test VM.
-all: $(EFBENCH) $(EFREPORT) $(EFSETUP) $(EFCOMPARE) $(PMP_FIRMWARE) $(MPK_SUITE)
+all: $(EFBENCH) $(EFREPORT) $(EFSETUP) $(EFCOMPARE) $(ALL_EXTRA)
 
 deps:
 	@scripts/install-deps
@@ -93,7 +84,7 @@ bench: deps
 	$(EFBENCH) $(BENCH_FLAGS)
 
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(PMP_KNOB) $(if $(FUZZ_RT),$(FUZZ))
+	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(TEST_EXTRA)
 	@scripts/run-tests
 
 # Every figure and table, from the example results committed under
@@ -125,7 +116,7 @@ check-regress:
 # The instruction-count baselines make test checks against, written anew
 # (when a change is meant to cost more; commit them with it).
 baselines: deps
-	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(PMP_KNOB)
+	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(TEST_EXTRA)
 	scripts/refresh-baselines
 
 # Process start-up, set-up and one call per target and mode, timed by
@@ -144,9 +135,19 @@ FORCE:
 $(OBJ)/harness/meta.o: $(BUILD)/commit.stamp
 $(OBJ)/harness/meta.o: EXTRA_CFLAGS = -DEF_GIT_COMMIT='"$(GIT_COMMIT)"' -DEF_CFLAGS='"$(EF_CFLAGS)"'
 
+# The two lists for C (harness/registry.c, runtimes/<rt>/target.c),
+# rewritten only when they change.
+x_list = $(foreach i,$(1),X($(i)))
+LISTS_H = printf '%s\n' '/* ef_lists.h: written by the Makefile from its lists; do not edit. */' \
+	'\#define EF_WORKLOADS(X) $(call x_list,$(WORKLOADS))' '\#define EF_TARGETS(X) $(call x_list,$(TARGETS))'
+$(GEN)/ef_lists.h: FORCE
+	@mkdir -p $(@D)
+	@$(LISTS_H) | cmp -s - $@ || $(LISTS_H) > $@
+$(OBJ)/harness/registry.o $(filter %/target.o,$(RUNTIME_OBJS)): $(GEN)/ef_lists.h
+
 $(OBJ)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(EF_CFLAGS) $(EXTRA_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(EF_CFLAGS) -I$(GEN) $(EXTRA_CFLAGS) -MMD -MP -c $< -o $@
 
 $(OBJ)/harness/gbench.o: harness/gbench.cc harness/gbench.h harness/runner.h
 	@mkdir -p $(@D)
@@ -157,50 +158,32 @@ $(OBJ)/%.o: %.S
 	@mkdir -p $(@D)
 	$(CC) $(EF_CFLAGS) $(EXTRA_ASFLAGS) -MMD -MP -c $< -o $@
 
-# The brotli text is assembled in (.incbin), which -MMD does not see.
-$(OBJ)/workloads/brotli/text.o: workloads/brotli/alice29.txt
-$(OBJ)/workloads/brotli/text.o: EXTRA_ASFLAGS = -Iworkloads/brotli
-
-# One object per workload and mode, from one source.
-define mode_object
-$(OBJ)/workloads/%/host.$(1).o: workloads/%/host.c
+# One object per workload and build (mode, and runtime where it isolates),
+# from one source.
+$(OBJ)/workloads/%/host.unsafe.o: workloads/%/host.c
+	@mkdir -p $(@D)
+	$(CC) $(EF_CFLAGS) -DEF_MODE=EF_MODE_UNSAFE -MMD -MP -c $< -o $@
+$(OBJ)/workloads/%/host.validate.o: workloads/%/host.c
+	@mkdir -p $(@D)
+	$(CC) $(EF_CFLAGS) -DEF_MODE=EF_MODE_VALIDATE -MMD -MP -c $< -o $@
+define isolating_objects
+$(OBJ)/workloads/%/host.invoke-$(1).o: workloads/%/host.c
 	@mkdir -p $$(@D)
-	$$(CC) $$(EF_CFLAGS) -DEF_MODE=EF_MODE_$(shell echo $(1) | tr a-z A-Z) -MMD -MP -c $$< -o $$@
+	$$(CC) $$(EF_CFLAGS) -DEF_MODE=EF_MODE_INVOKE -DEF_RUNTIME=$(1) -MMD -MP -c $$< -o $$@
+$(OBJ)/workloads/%/host.full-$(1).o: workloads/%/host.c
+	@mkdir -p $$(@D)
+	$$(CC) $$(EF_CFLAGS) -DEF_MODE=EF_MODE_FULL -DEF_RUNTIME=$(1) -MMD -MP -c $$< -o $$@
 endef
-$(foreach m,$(MODES),$(eval $(call mode_object,$m)))
+$(foreach r,$(ISOLATING),$(eval $(call isolating_objects,$r)))
 
 # Foreign libraries are ordinary shared objects, as a distribution builds them.
 $(BUILD)/lib/libef%.so: workloads/%/foreign.c
 	@mkdir -p $(@D)
 	$(CC) $(EF_CFLAGS) -fPIC -shared -MMD -MP $< -o $@
 
-ifeq ($(MPK),1)
-$(BUILD)/lib/libefheap.so: runtimes/mpk/heap.c
-	@mkdir -p $(@D)
-	$(CC) $(EF_CFLAGS) -fPIC -shared -MMD -MP $< -o $@
-
-# The test suite's foreign library reads the canary in every function, as
-# distribution libraries built with the stack protector do.
-$(BUILD)/lib/libefmpktest.so: tests/mpk/foreign.c
-	@mkdir -p $(@D)
-	$(CC) $(EF_CFLAGS) -fstack-protector-all -fPIC -shared -MMD -MP $< -o $@
-
-$(BUILD)/lib/libefstub-%.so: runtimes/mpk/stub.c $(BUILD)/lib/libefheap.so \
-		$(BUILD)/lib/libefubench.so $(BUILD)/lib/libefmpktest.so
-	$(CC) $(EF_CFLAGS) -fPIC -shared $< -o $@ -Wl,--no-as-needed \
-		-L$(BUILD)/lib -lefheap $(MPK_NEEDED_$*) -Wl,-rpath,'$$ORIGIN'
-
-$(BUILD)/tests/test_mpk: $(OBJ)/tests/mpk/test_mpk.o $(RUNTIME_OBJS) \
-		$(OBJ)/tests/unit/check.o $(FOREIGN_LIBS)
-	@mkdir -p $(@D)
-	$(CC) $(EF_CFLAGS) -o $@ $< $(OBJ)/tests/unit/check.o $(RUNTIME_OBJS) \
-		-L$(BUILD)/lib -lefmpktest -lefubench -lsodium -lbrotlienc \
-		-lbrotlidec -Wl,-rpath,'$$ORIGIN/../lib' $(LDLIBS)
-endif
-
 $(EFBENCH): $(HARNESS_OBJS) $(RUNTIME_OBJS) $(WORKLOAD_OBJS) $(FOREIGN_LIBS)
 	$(CC) $(EF_CFLAGS) -o $@ $(HARNESS_OBJS) $(RUNTIME_OBJS) $(WORKLOAD_OBJS) \
-		-L$(BUILD)/lib -lefubench -Wl,-rpath,'$$ORIGIN/lib' $(LDLIBS)
+		-L$(BUILD)/lib -Wl,-rpath,'$$ORIGIN/lib' $(LDLIBS)
 
 # The summary of result files (scripts/plots, make figures) and the
 # regression check (scripts/check-regress, make check-regress): efbench's
@@ -211,225 +194,19 @@ $(EFREPORT): $(patsubst %,$(OBJ)/harness/%.o,efreport report $(READER))
 $(EFCOMPARE): $(patsubst %,$(OBJ)/harness/%.o,efcompare compare $(READER))
 	$(CC) $(EF_CFLAGS) -o $@ $^ -lm
 
-# The fuzz target of the code that reads results (tests/fuzz/fuzz_results.c):
-# libFuzzer with AddressSanitizer and UBSan, where clang and its runtime are
-# installed (make deps installs them).  `make fuzz [FUZZ_TIME=seconds]` runs
-# it (new inputs kept in build/fuzz/corpus, a crash's input in build/fuzz/);
-# make test runs it briefly (tests/cli/test_fuzz.sh).
-FUZZ_CC ?= clang
-FUZZ_TIME ?= 300
-FUZZ := $(BUILD)/fuzz/fuzz_results
-FUZZ_SRCS := tests/fuzz/fuzz_results.c $(patsubst %,harness/%.c,results sidecar strmap csv stats report compare)
-FUZZ_RT := $(wildcard $(shell $(FUZZ_CC) -print-file-name=libclang_rt.fuzzer-$(ARCH).a 2>/dev/null))
-$(FUZZ): $(FUZZ_SRCS) $(patsubst %,harness/%.h,results sidecar strmap csv stats report compare bench)
-	@mkdir -p $(@D)
-	$(FUZZ_CC) -g -O1 -std=gnu11 -Wall -Wextra -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all $(FUZZ_SRCS) -o $@ -lm
-fuzz: deps
-	@test -n "$(FUZZ_RT)" || { echo "make fuzz: $(FUZZ_CC) with libFuzzer is not installed (make deps installs it)" >&2; exit 2; }
-	@$(MAKE) --no-print-directory $(FUZZ)
-	@mkdir -p $(BUILD)/fuzz/corpus
-	$(FUZZ) -max_total_time=$(FUZZ_TIME) -dict=tests/fuzz/results.dict \
-		-artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus tests/fuzz/corpus
-
 # Unit tests and efsetup link the harness and runtimes (not the driver's main).
 TEST_LINK := $(filter-out $(OBJ)/harness/efbench.o,$(HARNESS_OBJS)) $(RUNTIME_OBJS) $(WORKLOAD_OBJS)
 
 # One process's set-up and call, for scripts/setup-bench (hyperfine).
 $(EFSETUP): $(OBJ)/harness/setup.o $(TEST_LINK) $(FOREIGN_LIBS)
 	$(CC) $(EF_CFLAGS) -o $@ $< $(TEST_LINK) \
-		-L$(BUILD)/lib -lefubench -Wl,-rpath,'$$ORIGIN/lib' $(LDLIBS)
+		-L$(BUILD)/lib -Wl,-rpath,'$$ORIGIN/lib' $(LDLIBS)
 $(BUILD)/tests/test_%: $(OBJ)/tests/unit/test_%.o $(TEST_LINK) $(OBJ)/tests/unit/check.o $(FOREIGN_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(EF_CFLAGS) -o $@ $< $(OBJ)/tests/unit/check.o $(TEST_LINK) \
-		-L$(BUILD)/lib -lefubench -Wl,-rpath,'$$ORIGIN/../lib' $(LDLIBS)
+		-L$(BUILD)/lib -Wl,-rpath,'$$ORIGIN/../lib' $(LDLIBS)
 
-ifeq ($(PMP),1)
-# rv32imac for both boards (the opentitan board's Ibex has no F or D); the
-# zicsr extension for the assembler, the plain name for picolibc's multilib.
-# -mno-relax: the gate clears gp, so nothing may address relative to it.
-MODES_ALL := unsafe validate invoke full
-# Host buffers aligned to 64 bytes, not pages: opentitan's host heap is
-# 32 KiB (ef_mode.h, EF_HOST_BUFFER_ALIGN).
-RV_CFLAGS := -march=rv32imac_zicsr -mabi=ilp32 -mno-relax -mcmodel=medany \
-	-O2 -g -std=gnu11 -Wall -Wextra -ffunction-sections -fdata-sections \
-	-fno-common --specs=picolibc.specs -DEF_DEFAULT_SIZES_FROM_LINKER \
-	-DEF_HOST_BUFFER_ALIGN=64
-RV_LDFLAGS := -march=rv32imac -mabi=ilp32 --specs=picolibc.specs -nostartfiles \
-	-T runtimes/pmp/fw.ld -Wl,--no-warn-rwx-segments -Wl,--gc-sections
-RV_LIBDIR := /usr/lib/picolibc/riscv64-unknown-elf/lib/rv32imac/ilp32
-# Boards: RAM, the foreign heap and stack, where execution starts.
-# Boards: where code and data go, the heaps and stacks, where execution
-# starts.  virt: code in its first 8 MiB of RAM, data in the next 32 MiB (of
-# the 128 MiB QEMU gives it); its 4 MiB host heap holds validate mode's mock
-# domain (1.5 MiB) beside a workload's host buffers (1 MiB and more).  opentitan: code
-# in its flash after the reset jump (0x20000400), data in 128 KiB of SRAM.
-PMP_LD_virt := -Wl,--defsym=CODE_BASE=0x80000000,--defsym=CODE_SIZE=0x800000 \
-	-Wl,--defsym=RAM_BASE=0x80800000,--defsym=RAM_SIZE=0x2000000 \
-	-Wl,--defsym=HOST_HEAP=0x400000,--defsym=FOREIGN_LIBC_HEAP=0x400000 \
-	-Wl,--defsym=HOST_STACK=0x40000,--defsym=FOREIGN_HEAP=0x300000,--defsym=FOREIGN_STACK=0x4000 \
-	-Wl,--defsym=__domain_heap_bytes=0x180000,--defsym=__domain_stack_bytes=0x40000
-PMP_LD_opentitan := -Wl,-e,ef_reset -Wl,--section-start=.reset=0x20000400 \
-	-Wl,--defsym=CODE_BASE=0x20001000,--defsym=CODE_SIZE=0xff000 \
-	-Wl,--defsym=RAM_BASE=0x10000000,--defsym=RAM_SIZE=0x20000 \
-	-Wl,--defsym=HOST_HEAP=0x8000,--defsym=FOREIGN_LIBC_HEAP=0x2000 \
-	-Wl,--defsym=HOST_STACK=0x2000,--defsym=FOREIGN_HEAP=0x6000,--defsym=FOREIGN_STACK=0x2000 \
-	-Wl,--defsym=__domain_heap_bytes=0x2000,--defsym=__domain_stack_bytes=0x1000
-PMP_DEF_virt := -DEF_BOARD_VIRT
-# opentitan's SRAM holds no domain buffer over 4 KiB (HMAC's 4096 fit).
-PMP_DEF_opentitan := -DEF_BOARD_OPENTITAN -DEF_PMP_MAX_BYTES=4096
-
-$(BUILD)/pmp/obj/%.o: %.c
-	@mkdir -p $(@D)
-	$(RVCC) $(RV_CFLAGS) $(RV_EXTRA) -MMD -MP -c $< -o $@
-$(BUILD)/pmp/obj/%.o: %.S
-	@mkdir -p $(@D)
-	$(RVCC) $(RV_CFLAGS) $(EXTRA_ASFLAGS) -MMD -MP -c $< -o $@
-# The firmware's brotli round trips stop at 1 KiB: the 64 KiB one (about
-# 40 times as long) would take most of the firmware's run under QEMU, and
-# the whole text does not fit opentitan's flash beside the encoder.  So it
-# holds only the text it uses.
-PMP_BROTLI_MAX := 1024
-$(BUILD)/pmp/obj/workloads/brotli/text.o: workloads/brotli/alice29.txt
-$(BUILD)/pmp/obj/workloads/brotli/text.o: EXTRA_ASFLAGS = -Iworkloads/brotli \
-	-DEF_TEXT_BYTES=$(PMP_BROTLI_MAX)
-$(BUILD)/pmp/%/board.o: runtimes/pmp/board.c
-	@mkdir -p $(@D)
-	$(RVCC) $(RV_CFLAGS) $(PMP_DEF_$*) -MMD -MP -c $< -o $@
-
-# A foreign library for the firmware: its objects with the C library parts
-# they use, linked into one relocatable object whose sections move to the
-# foreign run (.foreign.*) and whose symbols, but for its own API, become
-# local, so the host's copy of the C library stays the host's.  Its TLS
-# sections stay TLS (one thread-local layout; the foreign side gets its own
-# copy of the block) and its malloc takes the foreign run's libc heap.
-# libsodium from Debian's source of the installed version (scripts/
-# fetch-sources, run by make deps): the parts the workloads call.
-SODIUM := $(BUILD)/src/libsodium/src/libsodium
-SODIUM_SRCS := crypto_generichash/crypto_generichash.c \
-	crypto_generichash/blake2b/generichash_blake2.c \
-	crypto_generichash/blake2b/ref/generichash_blake2b.c \
-	crypto_generichash/blake2b/ref/blake2b-ref.c \
-	crypto_generichash/blake2b/ref/blake2b-compress-ref.c \
-	crypto_auth/hmacsha256/auth_hmacsha256.c crypto_hash/sha256/hash_sha256.c \
-	crypto_hash/sha256/cp/hash_sha256_cp.c sodium/utils.c crypto_verify/sodium/verify.c \
-	crypto_secretbox/crypto_secretbox_easy.c crypto_secretbox/crypto_secretbox.c \
-	crypto_secretbox/xsalsa20poly1305/secretbox_xsalsa20poly1305.c \
-	crypto_stream/xsalsa20/stream_xsalsa20.c crypto_stream/salsa20/stream_salsa20.c \
-	crypto_stream/salsa20/ref/salsa20_ref.c crypto_core/salsa/ref/core_salsa_ref.c \
-	crypto_core/hsalsa20/ref2/core_hsalsa20_ref2.c \
-	crypto_onetimeauth/poly1305/onetimeauth_poly1305.c \
-	crypto_onetimeauth/poly1305/donna/poly1305_donna.c
-SODIUM_OBJS := $(SODIUM_SRCS:%.c=$(BUILD)/pmp/obj/sodium/%.o)
-# Bare metal has no entropy source for randombytes: the firmware skips it.
-SODIUM_CFLAGS := -DNATIVE_LITTLE_ENDIAN=1 -DCONFIGURED=1 -DEF_NO_SODIUM_INIT \
-	-DEF_NO_RANDOMBYTES='"bare metal has no entropy source for libsodium'"'"'s randombytes"' \
-	-I$(BUILD)/pmp/sodium-include \
-	-I$(SODIUM)/include/sodium -I$(SODIUM)/include
-PMP_SODIUM := $(wildcard $(BUILD)/src/libsodium/.ready)
-
-$(BUILD)/pmp/sodium-include/sodium/version.h: $(SODIUM)/include/sodium/version.h.in
-	@mkdir -p $(@D)
-	sed -e 's/@VERSION@/1.0.18/' -e 's/@SODIUM_LIBRARY_VERSION_MAJOR@/10/' \
-		-e 's/@SODIUM_LIBRARY_VERSION_MINOR@/3/' -e 's/@SODIUM_LIBRARY_MINIMAL_DEF@//' $< > $@
-$(BUILD)/pmp/obj/sodium/%.o: $(SODIUM)/%.c $(BUILD)/pmp/sodium-include/sodium/version.h
-	@mkdir -p $(@D)
-	$(RVCC) $(RV_CFLAGS) -w $(SODIUM_CFLAGS) -c $< -o $@
-
-# brotli from Debian's source of the installed version, likewise.
-BROTLI := $(BUILD)/src/brotli/c
-BROTLI_SRCS := $(notdir $(wildcard $(BROTLI)/common/*.c)) $(notdir $(wildcard $(BROTLI)/dec/*.c)) \
-	$(notdir $(wildcard $(BROTLI)/enc/*.c))
-BROTLI_OBJS := $(patsubst $(BROTLI)/%.c,$(BUILD)/pmp/obj/brotli/%.o,\
-	$(wildcard $(BROTLI)/common/*.c $(BROTLI)/dec/*.c $(BROTLI)/enc/*.c))
-BROTLI_CFLAGS := -I$(BROTLI)/include
-PMP_BROTLI := $(wildcard $(BUILD)/src/brotli/.ready)
-$(BUILD)/pmp/obj/brotli/%.o: $(BROTLI)/%.c
-	@mkdir -p $(@D)
-	$(RVCC) $(RV_CFLAGS) -w $(BROTLI_CFLAGS) -c $< -o $@
-
-PMP_SHIM := $(BUILD)/pmp/obj/runtimes/pmp/foreign-shim.o
-PMP_FOREIGN_test := $(BUILD)/pmp/obj/tests/pmp/foreign.o $(PMP_SHIM)
-PMP_FOREIGN_bench := $(BUILD)/pmp/obj/workloads/ubench/foreign.o $(PMP_SHIM) \
-	$(if $(PMP_SODIUM),$(SODIUM_OBJS)) $(if $(PMP_BROTLI),$(BROTLI_OBJS))
-.SECONDEXPANSION:
-$(BUILD)/pmp/%-foreign.o: $$(PMP_FOREIGN_$$*)
-	riscv64-unknown-elf-ld -r -m elf32lriscv -o $@.tmp $(filter %.o,$^) -L$(RV_LIBDIR) -lm -lc \
-		$$($(RVCC) -march=rv32imac -mabi=ilp32 -print-libgcc-file-name)
-	riscv64-unknown-elf-nm --defined-only -g $(filter-out $(PMP_SHIM),$(filter %.o,$^)) | \
-		awk '{ print $$3 }' > $@.api
-	riscv64-unknown-elf-objcopy --prefix-alloc-sections=.foreign \
-		--keep-global-symbols=$@.api \
-		--redefine-sym __heap_start=__foreign_libc_heap_lo \
-		--redefine-sym __heap_end=__foreign_libc_heap_hi $@.tmp $@.tmp2
-	riscv64-unknown-elf-objcopy $$(riscv64-unknown-elf-objdump -h $@.tmp2 | \
-		awk '$$2 ~ /^\.foreign\.t(data|bss)/ { n = $$2; sub(/^\.foreign/, "", n); \
-		printf "--rename-section %s=%s ", $$2, n }') $@.tmp2 $@
-	@rm -f $@.tmp $@.tmp2
-
-# The workloads, once per mode, with the shared runtime code.
-define pmp_mode_object
-$(BUILD)/pmp/obj/workloads/%/host.$(1).o: workloads/%/host.c
-	@mkdir -p $$(@D)
-	$$(RVCC) $$(RV_CFLAGS) $$(RV_EXTRA) -DEF_MODE=EF_MODE_$(shell echo $(1) | tr a-z A-Z) -MMD -MP -c $$< -o $$@
-endef
-$(foreach m,$(MODES_ALL),$(eval $(call pmp_mode_object,$m)))
-
-PMP_HOST_OBJS := $(BUILD)/pmp/obj/runtimes/pmp/start.o $(BUILD)/pmp/obj/runtimes/pmp/pmp.o
-PMP_WORKLOADS := ubench $(if $(PMP_SODIUM),hmac sodium) $(if $(PMP_BROTLI),brotli)
-PMP_BENCH_OBJS := $(BUILD)/pmp/obj/harness/digest.o \
-	$(foreach w,$(PMP_WORKLOADS),$(MODES_ALL:%=$(BUILD)/pmp/obj/workloads/$w/host.%.o)) \
-	$(if $(PMP_BROTLI),$(BUILD)/pmp/obj/workloads/brotli/text.o) \
-	$(BUILD)/pmp/obj/runtimes/common/domain.o $(BUILD)/pmp/obj/runtimes/common/validate.o \
-	$(BUILD)/pmp/obj/runtimes/mock/mock.o $(BUILD)/pmp/bench-foreign.o
-# The runner, per board.  Without the sources, the firmware says why it
-# skips the libsodium workloads.
-PMP_SODIUM_DEF = $(if $(PMP_SODIUM),-DEF_PMP_HAVE_SODIUM,\
-	-DEF_PMP_NO_SODIUM='"$(shell cat $(BUILD)/src/libsodium.missing 2>/dev/null || echo run scripts/fetch-sources)"') \
-	$(if $(PMP_BROTLI),-DEF_PMP_HAVE_BROTLI,\
-	-DEF_PMP_NO_BROTLI='"$(shell cat $(BUILD)/src/brotli.missing 2>/dev/null || echo run scripts/fetch-sources)"')
-$(BUILD)/pmp/%/bench.o: runtimes/pmp/bench.c $(BUILD)/pmp/sodium.stamp
-	@mkdir -p $(@D)
-	$(RVCC) $(RV_CFLAGS) $(PMP_DEF_$*) $(PMP_SODIUM_DEF) \
-		-DEF_PMP_MAX_BROTLI_BYTES=$(PMP_BROTLI_MAX) -MMD -MP -c $< -o $@
-$(BUILD)/pmp/obj/workloads/hmac/%.o $(BUILD)/pmp/obj/workloads/sodium/%.o: RV_EXTRA = $(SODIUM_CFLAGS)
-$(BUILD)/pmp/obj/workloads/brotli/%.o: RV_EXTRA = $(BROTLI_CFLAGS)
-# Rebuild what depends on whether the sources are there when that changes.
-$(BUILD)/pmp/sodium.stamp: FORCE
-	@mkdir -p $(@D)
-	@echo '$(PMP_SODIUM) $(PMP_BROTLI)' | cmp -s - $@ || echo '$(PMP_SODIUM) $(PMP_BROTLI)' > $@
-$(BUILD)/pmp/bench-foreign.o: $(BUILD)/pmp/sodium.stamp
-$(BUILD)/pmp/obj/workloads/hmac/host.unsafe.o $(BUILD)/pmp/obj/workloads/sodium/host.unsafe.o: \
-	$(BUILD)/pmp/sodium-include/sodium/version.h
-$(BUILD)/pmp/%/bench.elf: $(PMP_HOST_OBJS) $(BUILD)/pmp/%/board.o $(BUILD)/pmp/%/bench.o \
-		$(PMP_BENCH_OBJS) runtimes/pmp/fw.ld
-	$(RVCC) $(RV_LDFLAGS) $(PMP_LD_$*) -o $@ $(PMP_HOST_OBJS) $(BUILD)/pmp/$*/board.o \
-		$(BUILD)/pmp/$*/bench.o $(PMP_BENCH_OBJS)
-
-# A test knob (tests/regress): the virt firmware with PMP_GATE_PAD more
-# instructions in every gate call, which the regression check must flag.
-PMP_GATE_PAD ?= 8
-PMP_KNOB := $(BUILD)/pmp/virt/bench-gatepad.elf
-$(BUILD)/pmp/obj/runtimes/pmp/start-gatepad.o: runtimes/pmp/start.S
-	@mkdir -p $(@D)
-	$(RVCC) $(RV_CFLAGS) -DEF_GATE_PAD=$(PMP_GATE_PAD) -c $< -o $@
-$(PMP_KNOB): $(BUILD)/pmp/obj/runtimes/pmp/start-gatepad.o $(BUILD)/pmp/obj/runtimes/pmp/pmp.o \
-		$(BUILD)/pmp/virt/board.o $(BUILD)/pmp/virt/bench.o $(PMP_BENCH_OBJS) runtimes/pmp/fw.ld
-	$(RVCC) $(RV_LDFLAGS) $(PMP_LD_virt) -o $@ $(filter %.o,$^)
-
-# The firmware's objects are prerequisites of pattern rules only: keep them.
-.SECONDARY: $(PMP_HOST_OBJS) $(PMP_BENCH_OBJS) $(SODIUM_OBJS) $(BROTLI_OBJS) $(PMP_SHIM) \
-	$(BUILD)/pmp/obj/tests/pmp/test_pmp.o $(BUILD)/pmp/obj/tests/pmp/foreign.o \
-	$(BUILD)/pmp/obj/workloads/ubench/foreign.o $(BUILD)/pmp/test-foreign.o \
-	$(PMP_BOARDS:%=$(BUILD)/pmp/%/board.o) $(PMP_BOARDS:%=$(BUILD)/pmp/%/bench.o) \
-	$(BUILD)/pmp/sodium-include/sodium/version.h
-
-PMP_TEST_OBJS := $(BUILD)/pmp/obj/tests/pmp/test_pmp.o $(BUILD)/pmp/obj/runtimes/common/domain.o \
-	$(BUILD)/pmp/obj/runtimes/common/validate.o $(BUILD)/pmp/test-foreign.o
-$(BUILD)/pmp/%/test_pmp.elf: $(PMP_HOST_OBJS) $(BUILD)/pmp/%/board.o $(PMP_TEST_OBJS) runtimes/pmp/fw.ld
-	$(RVCC) $(RV_LDFLAGS) $(PMP_LD_$*) -o $@ $(PMP_HOST_OBJS) $(BUILD)/pmp/$*/board.o \
-		$(PMP_TEST_OBJS)
-endif
+include tests/fuzz/fuzz.mk
 
 clean:
 	rm -rf $(BUILD)

@@ -21,9 +21,6 @@
 #include "options.h"
 #include "plan.h"
 #include "runner.h"
-#ifdef EF_HAVE_MPK
-#include "../runtimes/mpk/mpk.h"
-#endif
 
 #include <errno.h>
 #include <fcntl.h>
@@ -96,30 +93,54 @@ static void on_signal(int sig)
 	_exit(128 + sig);
 }
 
-/* Ctrl-C may land while foreign code runs: under the mpk runtime the
- * handler needs its entry stub (ef_mpk_sigaction) to run at all.  Installed
- * before anything else, so that no signal finds the default action.  A
- * signal ignored by whoever started efbench stays ignored: `nohup make
- * bench` must survive the ssh session that started it. */
+/* A hook of the targets' runtimes, once per function however many targets
+ * share it: i runs over the targets with hook `field` whose function no
+ * earlier target has. */
+#define EACH_HOOK(i, field)                                                   \
+	for (unsigned i = 0; i < ef_ntargets; i++)                            \
+		if (ef_targets[i]->field && !__extension__({                  \
+			int seen_ = 0;                                        \
+			for (unsigned k_ = 0; k_ < i; k_++)                   \
+				seen_ |= ef_targets[k_]->field == ef_targets[i]->field; \
+			seen_; }))
+
+/* Ctrl-C may land while foreign code runs: a runtime whose foreign code
+ * the handler cannot run beside (mpk) installs it through its entry stub
+ * (ef_target.sigaction).  Installed before anything else, so that no
+ * signal finds the default action.  A signal ignored by whoever started
+ * efbench stays ignored: `nohup make bench` must survive the ssh session
+ * that started it. */
 static void catch_signals(void)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART }, was;
+	int (*install)(int, const struct sigaction *, struct sigaction *) = sigaction;
 
+	EACH_HOOK(i, sigaction)
+		install = ef_targets[i]->sigaction;
 	sigemptyset(&sa.sa_mask);
 	for (unsigned i = 0; i < EF_COUNT(sigs); i++) {
 		if (!sigaction(sigs[i], NULL, &was) && was.sa_handler == SIG_IGN)
 			continue;
-#ifdef EF_HAVE_MPK
-		ef_mpk_sigaction(sigs[i], &sa, NULL);
-#else
-		sigaction(sigs[i], &sa, NULL);
-#endif
+		install(sigs[i], &sa, NULL);
 	}
 	/* A closed pipe on stdout, or a file-size limit, is a failed write
 	 * that efbench reports, not a death that leaves no status. */
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);
+}
+
+/* The runtimes' sidecar lines (ef_target.meta); a hook is `selected` when
+ * any target sharing it is. */
+static void runtime_meta(FILE *m, int end, unsigned targets)
+{
+	EACH_HOOK(i, meta) {
+		int selected = 0;
+		for (unsigned k = i; k < ef_ntargets; k++)
+			selected |= ef_targets[k]->meta == ef_targets[i]->meta &&
+				targets >> k & 1;
+		ef_targets[i]->meta(m, end, selected);
+	}
 }
 
 /* Signals held while the sidecar's last lines are written. */
@@ -448,28 +469,6 @@ static void run_all(ef_run *r, ef_group *g, unsigned ngroups, unsigned modes)
 	free(values);
 }
 
-/* What the mpk runtime's load-time scan found in each library set it
- * loaded: wrpkru and xrstor byte sequences, with object+offset and
- * address. */
-static void scan_meta(FILE *meta, int strict)
-{
-#ifdef EF_HAVE_MPK
-	const ef_mpk_scan_hit *h;
-	const char *set;
-	unsigned n;
-
-	fprintf(meta, "mpk_strict_scan=%s\n", strict ? "on" : "off");
-	for (unsigned i = 0; (h = ef_mpk_scan_of(i, &set, &n)); i++) {
-		fprintf(meta, "mpk_scan_%s=%u\n", set, n);
-		for (unsigned k = 0; k < n && k < EF_MPK_SCAN_KEPT; k++)
-			fprintf(meta, "mpk_scan_%s_%u=%s at %s (%#lx)\n", set, k,
-				h[k].insn, h[k].where, (unsigned long)h[k].addr);
-	}
-#else
-	(void)meta, (void)strict;
-#endif
-}
-
 /* What each target's own test suite said on this machine, for the
  * sidecar (selftest_<target>=); NULL where none ran. */
 static char *selftest_said[32];
@@ -498,7 +497,7 @@ static void count_line(void *arg, char *line)
 static const char *run_selftest(unsigned i)
 {
 	static char why[640];
-	const ef_target *t = &ef_targets[i];
+	const ef_target *t = ef_targets[i];
 	struct suite_count c = { 0 };
 	char path[PATH_MAX], err[256] = "", said[96];
 	char *argv[2] = { path, NULL };
@@ -550,7 +549,7 @@ static int run_selftests(unsigned *mask, unsigned asked, int skip, char *err, si
 	for (unsigned i = 0; i < ef_ntargets && i < EF_COUNT(selftest_said) && !stop; i++) {
 		const char *why;
 
-		if (!(*mask >> i & 1) || !ef_targets[i].selftest)
+		if (!(*mask >> i & 1) || !ef_targets[i]->selftest)
 			continue;
 		if (skip) {
 			selftest_said[i] = strdup("not run (--skip-selftest): its rows are "
@@ -560,10 +559,10 @@ static int run_selftests(unsigned *mask, unsigned asked, int skip, char *err, si
 		if (!(why = run_selftest(i)) || stop)
 			continue;       /* passed, or a signal: the caller stops */
 		if (asked >> i & 1) {
-			snprintf(err, errlen, "--target: %s: %s", ef_targets[i].name, why);
+			snprintf(err, errlen, "--target: %s: %s", ef_targets[i]->name, why);
 			return -1;
 		}
-		fprintf(stderr, "efbench: skipping target %s: %s\n", ef_targets[i].name, why);
+		fprintf(stderr, "efbench: skipping target %s: %s\n", ef_targets[i]->name, why);
 		*mask &= ~(1u << i);
 	}
 	return 0;
@@ -576,7 +575,6 @@ static char *sidecar_head(const ef_run *r, unsigned targets, int argc, char **ar
 	const ef_options *o = r->opt;
 	char *buf = NULL;
 	FILE *m = open_memstream(&buf, len);
-	int firmware = 0;
 
 	if (!m)
 		return NULL;
@@ -592,7 +590,7 @@ static char *sidecar_head(const ef_run *r, unsigned targets, int argc, char **ar
 #endif
 		fprintf(m, "runner=native\n");
 	for (unsigned i = 0; i < ef_ntargets; i++) {
-		const ef_target *t = &ef_targets[i];
+		const ef_target *t = ef_targets[i];
 		const char *why = t->unavailable ? t->unavailable() : NULL;
 		char key[64];
 
@@ -607,10 +605,8 @@ static char *sidecar_head(const ef_run *r, unsigned targets, int argc, char **ar
 			snprintf(key, sizeof key, "selftest_%s", t->name);
 			ef_meta_put(m, key, selftest_said[i]);
 		}
-		firmware |= t->board && targets >> i & 1;
 	}
-	if (firmware)
-		ef_meta_firmware_sources(m);
+	runtime_meta(m, 0, targets);
 	ef_meta_put(m, "status", "running");
 	if (fclose(m)) {
 		free(buf);
@@ -663,13 +659,13 @@ undo_csv:
 }
 
 /* The sidecar's last lines; -1 when they could not all be written. */
-static int finish_sidecar(FILE *meta, const ef_run *r, int strict_scan,
+static int finish_sidecar(FILE *meta, const ef_run *r, unsigned targets,
 			  const char *status, const char *reason, int exit_status)
 {
 	char stamp[32];
 	time_t now = time(NULL);
 
-	scan_meta(meta, strict_scan);
+	runtime_meta(meta, 1, targets);
 	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	fprintf(meta, "finished_utc=%s\nrows=%u\nerror_rows=%u\n", stamp, r->rows,
 		r->errors);
@@ -696,12 +692,12 @@ static unsigned usable_targets(unsigned asked, char *err, size_t errlen)
 {
 	unsigned mask = 0;
 	for (unsigned i = 0; i < ef_ntargets; i++) {
-		const char *why = ef_targets[i].unavailable ? ef_targets[i].unavailable() : NULL;
+		const char *why = ef_targets[i]->unavailable ? ef_targets[i]->unavailable() : NULL;
 		if (asked && !(asked >> i & 1))
 			continue;
 		if (why && asked) {
 			snprintf(err, errlen, "--target: %s is unavailable here: %s",
-				 ef_targets[i].name, why);
+				 ef_targets[i]->name, why);
 			return 0;
 		}
 		if (!why)
@@ -716,10 +712,10 @@ static unsigned usable_targets(unsigned asked, char *err, size_t errlen)
 static void report_skipped(unsigned asked)
 {
 	for (unsigned i = 0; i < ef_ntargets; i++) {
-		const char *why = ef_targets[i].unavailable ? ef_targets[i].unavailable() : NULL;
+		const char *why = ef_targets[i]->unavailable ? ef_targets[i]->unavailable() : NULL;
 		if (why && !asked)
 			fprintf(stderr, "efbench: skipping target %s: %s\n",
-				ef_targets[i].name, why);
+				ef_targets[i]->name, why);
 	}
 }
 
@@ -760,7 +756,7 @@ static int check_modes(unsigned targets, unsigned asked, char *err, size_t errle
 	unsigned have = 0;
 	for (unsigned i = 0; i < ef_ntargets; i++)
 		if (targets >> i & 1)
-			have |= ef_target_modes(&ef_targets[i]);
+			have |= ef_target_modes(ef_targets[i]);
 	for (unsigned m = 0; m < EF_MODE_COUNT; m++)
 		if (asked >> m & 1 && !(have >> m & 1)) {
 			snprintf(err, errlen, "--mode: no selected target runs %s mode "
@@ -859,10 +855,8 @@ int main(int argc, char **argv)
 		ef_options_usage(argv[0]);
 		return EXIT_OK;
 	}
-#ifdef EF_HAVE_MPK
-	ef_mpk_set_policy(opt.foreign_read_host ? EF_MPK_HOST_READ : EF_MPK_STRICT);
-	ef_mpk_set_strict_scan(opt.strict_scan);
-#endif
+	EACH_HOOK(i, configure)
+		ef_targets[i]->configure(&opt);
 	targets = usable_targets(opt.targets, err, sizeof err);
 	if (!targets || check_modes(targets, opt.modes, err, sizeof err)) {
 		fprintf(stderr, "efbench: %s\n", err);
@@ -932,7 +926,7 @@ int main(int argc, char **argv)
 		write_failed(&run);
 	rc = outcome(&run, &status, reason, sizeof reason);
 	hold_signals(1);
-	if (finish_sidecar(meta, &run, opt.strict_scan, status, reason[0] ? reason : NULL, rc)) {
+	if (finish_sidecar(meta, &run, targets, status, reason[0] ? reason : NULL, rc)) {
 		fprintf(stderr, "efbench: cannot write the sidecar %s: %s\n", meta_path,
 			strerror(errno));
 		rc = EXIT_WRITE_FAILED;

@@ -21,7 +21,7 @@ void ef_options_usage(const char *argv0)
 	       "  --list                print the benchmark ids and the modes each runs in\n"
 	       "  --target LIST         targets, comma-separated (this build: ", argv0);
 	for (unsigned i = 0; i < ef_ntargets; i++)
-		printf("%s%s", i ? ", " : "", ef_targets[i].name);
+		printf("%s%s", i ? ", " : "", ef_targets[i]->name);
 	printf(")\n"
 	       "                        default: every target available here\n"
 	       "  --mode LIST           unsafe,validate,invoke,full (default: all the target has)\n"
@@ -104,12 +104,12 @@ static int add_target(const char *name, void *arg, char *err, size_t errlen)
 	if (!t) {
 		int n = snprintf(err, errlen, "--target: unknown target '%s' (this build has:", name);
 		for (unsigned i = 0; i < ef_ntargets && n > 0 && (size_t)n < errlen; i++)
-			n += snprintf(err + n, errlen - (size_t)n, " %s", ef_targets[i].name);
+			n += snprintf(err + n, errlen - (size_t)n, " %s", ef_targets[i]->name);
 		if (n > 0 && (size_t)n < errlen)
 			snprintf(err + n, errlen - (size_t)n, ")");
 		return -1;
 	}
-	*(unsigned *)arg |= 1u << (t - ef_targets);
+	*(unsigned *)arg |= ef_target_bit(t);
 	return 0;
 }
 

@@ -25,14 +25,17 @@ static int add_groups(const ef_target *t, unsigned modes, const char *filter,
 				if (!ef_filter_match(filter, x.id))
 					continue;
 				for (unsigned m = 0; m < EF_MODE_COUNT; m++) {
-					const ef_workload *wm = ef_target_workload(
-						t, ref->name, ef_mode_name(m));
-					if (!wm || !(modes >> m & 1))
+					const ef_workload *wm;
+					if (!((modes & t->modes) >> m & 1))
 						continue;
 					/* A firmware target runs every benchmark in
 					 * every mode it has; the host's builds only
-					 * name them (a host build may lack one). */
-					x.bench[m] = t->board ? rb : ef_workload_bench(wm, rb->name);
+					 * name them. */
+					if (t->board)
+						x.bench[m] = rb;
+					else if ((wm = ef_target_workload(t, ref->name,
+									  ef_mode_name(m))))
+						x.bench[m] = ef_workload_bench(wm, rb->name);
 				}
 				if (*n == *cap) {
 					ef_group *ng = realloc(*g, (*cap = *cap * 2 + 16) * sizeof **g);
@@ -58,7 +61,7 @@ int ef_plan_build(unsigned target_mask, unsigned mode_mask, const char *filter,
 
 	for (unsigned i = 0; i < ef_ntargets; i++)
 		if (target_mask >> i & 1 &&
-		    add_groups(&ef_targets[i], mode_mask, filter, &g, &n, &cap)) {
+		    add_groups(ef_targets[i], mode_mask, filter, &g, &n, &cap)) {
 			snprintf(err, errlen, "out of memory");
 			free(g);
 			return -1;

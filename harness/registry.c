@@ -1,83 +1,14 @@
-/* registry.c: see registry.h.  The host target runs the modes that need no
- * protection hardware: unsafe and validate (mock runtime).  The mpk target
- * runs invoke and full through protection keys, with unsafe alongside so
- * that its overheads come from one run on one machine.  The pmp targets run
- * a RISC-V firmware under QEMU and count instructions. */
+/* registry.c: see registry.h. */
 #include "registry.h"
-#include "clock.h"
 #include "../runtimes/ef_modes.h"
+#include "ef_lists.h"
 
 #include <string.h>
 
-#include "firmware.h"
-#ifdef EF_HAVE_MPK
-#include "../runtimes/mpk/mpk.h"
-#endif
-
-/* The workloads with a foreign library, in the order they run; each is
- * built once per mode this build has (Makefile: WORKLOADS, MODES). */
-#define LIBRARY_WORKLOADS(X) X(ubench) X(hmac) X(sodium) X(brotli)
-
-#define DECLARE(w, mode) extern const ef_workload ef_workload_##w##_##mode;
-#define ENTRY(w, mode) &ef_workload_##w##_##mode,
-#define DECLARE_HOST(w) DECLARE(w, unsafe) DECLARE(w, validate)
-#define HOST_ENTRIES(w) ENTRY(w, unsafe) ENTRY(w, validate)
-
-extern const ef_workload ef_workload_runner_unsafe;
-LIBRARY_WORKLOADS(DECLARE_HOST)
-
-static const ef_workload *const host_workloads[] = {
-	&ef_workload_runner_unsafe,
-	LIBRARY_WORKLOADS(HOST_ENTRIES)
-};
-
-static const char *mock_policy(void) { return "none"; }
-
-#ifdef EF_HAVE_MPK
-#define DECLARE_ISOLATED(w) DECLARE(w, invoke) DECLARE(w, full)
-#define ISOLATED_ENTRIES(w) ENTRY(w, invoke) ENTRY(w, full)
-#define MPK_ENTRIES(w) ENTRY(w, unsafe) ISOLATED_ENTRIES(w)
-LIBRARY_WORKLOADS(DECLARE_ISOLATED)
-
-static const ef_workload *const mpk_workloads[] = {
-	LIBRARY_WORKLOADS(MPK_ENTRIES)
-};
-
-static const char *mpk_policy(void)
-{
-	return ef_mpk_policy_get() == EF_MPK_HOST_READ ? "foreign-read-host" : "strict";
-}
-#endif
-
-/* The PMP firmware runs every library workload in all four modes from the
- * same sources; the host's builds of them name the benchmarks and
- * parameters (invoke and full exist here only where the mpk target is
- * built). */
-static const ef_workload *const pmp_workloads[] = {
-	LIBRARY_WORKLOADS(HOST_ENTRIES)
-#ifdef EF_HAVE_MPK
-	LIBRARY_WORKLOADS(ISOLATED_ENTRIES)
-#endif
-};
-static const char *pmp_policy(void) { return "warm"; }
-static const char *pmp_virt_unavailable(void) { return ef_firmware_unavailable("virt"); }
-static const char *pmp_opentitan_unavailable(void) { return ef_firmware_unavailable("opentitan"); }
-
-const ef_target ef_targets[] = {
-	{ .name = "host", .policy = mock_policy, .workloads = host_workloads,
-	  .nworkloads = EF_COUNT(host_workloads), .unit = ef_clock_unit },
-#ifdef EF_HAVE_MPK
-	{ .name = "mpk", .policy = mpk_policy, .workloads = mpk_workloads,
-	  .nworkloads = EF_COUNT(mpk_workloads), .unavailable = ef_mpk_unavailable,
-	  .unit = ef_clock_unit, .selftest = "tests/test_mpk" },
-#endif
-	{ .name = "pmp-virt", .policy = pmp_policy, .workloads = pmp_workloads,
-	  .nworkloads = EF_COUNT(pmp_workloads), .unavailable = pmp_virt_unavailable,
-	  .unit = "instructions", .cpu_model = "QEMU rv32imac", .board = "virt" },
-	{ .name = "pmp-opentitan", .policy = pmp_policy, .workloads = pmp_workloads,
-	  .nworkloads = EF_COUNT(pmp_workloads), .unavailable = pmp_opentitan_unavailable,
-	  .unit = "instructions", .cpu_model = "QEMU rv32imac", .board = "opentitan" },
-};
+#define DECLARE(t) extern const ef_target ef_target_##t;
+#define ENTRY(t) &ef_target_##t,
+EF_TARGETS(DECLARE)
+const ef_target *const ef_targets[] = { EF_TARGETS(ENTRY) };
 const unsigned ef_ntargets = EF_COUNT(ef_targets);
 
 static const char *const mode_names[] = {
@@ -90,9 +21,17 @@ _Static_assert(EF_COUNT(mode_names) == EF_MODE_COUNT, "a name for every mode");
 const ef_target *ef_target_find(const char *name)
 {
 	for (unsigned i = 0; i < ef_ntargets; i++)
-		if (!strcmp(ef_targets[i].name, name))
-			return &ef_targets[i];
+		if (!strcmp(ef_targets[i]->name, name))
+			return ef_targets[i];
 	return NULL;
+}
+
+unsigned ef_target_bit(const ef_target *t)
+{
+	unsigned i = 0;
+	while (i < ef_ntargets && ef_targets[i] != t)
+		i++;
+	return i < ef_ntargets ? 1u << i : 0;
 }
 
 const ef_workload *ef_target_workload(const ef_target *t, const char *name,
@@ -115,12 +54,7 @@ const ef_bench *ef_workload_bench(const ef_workload *w, const char *name)
 
 unsigned ef_target_modes(const ef_target *t)
 {
-	unsigned mask = 0;
-	for (unsigned i = 0; i < t->nworkloads; i++)
-		for (unsigned m = 0; m < EF_MODE_COUNT; m++)
-			if (!strcmp(t->workloads[i]->mode, mode_names[m]))
-				mask |= 1u << m;
-	return mask;
+	return t->modes;
 }
 
 const char *ef_mode_name(unsigned mode)

@@ -1,12 +1,28 @@
 /* registry.h: the targets this efbench build can run and the workloads each
- * runs.  A target lists one ef_workload per (workload, mode) it has. */
+ * runs.
+ *
+ * A target is a runtime (runtimes/runtime.h) on a machine, measured one way:
+ * host (no isolation: unsafe, and validate through the mock runtime, timed
+ * here), mpk (protection keys on this CPU, timed here), pmp-virt and
+ * pmp-opentitan (the pmp runtime in a RISC-V firmware under QEMU, counted in
+ * instructions).  Each runtime declares its targets in
+ * runtimes/<runtime>/target.c; the Makefile's RUNTIMES list registers the
+ * runtime, and this registry lists the targets of those it built
+ * (EF_TARGETS in the generated ef_lists.h).  A target lists one ef_workload
+ * per (workload, mode) it has, from the one workload list (EF_WORKLOADS). */
 #ifndef EF_REGISTRY_H
 #define EF_REGISTRY_H
 
 #include "bench.h"
+#include "options.h"
+
+#include <signal.h>
+#include <stdio.h>
 
 typedef struct ef_target {
 	const char *name;
+	/* Bit (1 << EF_MODE_x) for each mode the target runs. */
+	unsigned modes;
 	/* The runtime policy written to each row (not unsafe mode's). */
 	const char *(*policy)(void);
 	const ef_workload *const *workloads;
@@ -18,7 +34,8 @@ typedef struct ef_target {
 	const char *cpu_model;
 	/* Non-NULL: the samples come from the PMP benchmark firmware on this
 	 * QEMU board (harness/firmware.h), which runs the same workload
-	 * sources; the workloads above then only name the benchmarks. */
+	 * sources; the workloads above (the unsafe builds) then only name
+	 * the benchmarks, which run in every mode of `modes`. */
 	const char *board;
 	/* Non-NULL: the target's own test suite (a path in the build folder,
 	 * run with no arguments, printing PASS/FAIL/SKIP lines), which must
@@ -26,18 +43,33 @@ typedef struct ef_target {
 	 * runtime has been tested where its hardware is emulated, and must
 	 * prove itself where it is real. */
 	const char *selftest;
+
+	/* Hooks of the target's runtime, each optional.  A hook that several
+	 * targets share (the same function) is called once. */
+	/* The runtime's settings from the command line, before anything runs. */
+	void (*configure)(const ef_options *o);
+	/* Install a signal handler that must run whatever code the signal
+	 * interrupts, foreign code included (the mpk runtime's entry stub);
+	 * as sigaction(2).  One target's hook installs every handler. */
+	int (*sigaction)(int sig, const struct sigaction *sa, struct sigaction *old);
+	/* The runtime's lines in the run's sidecar: before the first sample
+	 * (end = 0) and when the run ends (end = 1: what it found while
+	 * running).  selected: whether this run measures the target. */
+	void (*meta)(FILE *m, int end, int selected);
 } ef_target;
 
-extern const ef_target ef_targets[];
+extern const ef_target *const ef_targets[];
 extern const unsigned ef_ntargets;
 
 const ef_target *ef_target_find(const char *name);
+/* Bit i for t = ef_targets[i], as in ef_options.targets. */
+unsigned ef_target_bit(const ef_target *t);
 /* The workload `name` compiled for `mode` on target t, or NULL. */
 const ef_workload *ef_target_workload(const ef_target *t, const char *name,
 				      const char *mode);
 /* The benchmark `name` of workload w, or NULL. */
 const ef_bench *ef_workload_bench(const ef_workload *w, const char *name);
-/* Bit (1 << EF_MODE_x) for each mode t has any workload in. */
+/* Bit (1 << EF_MODE_x) for each mode t runs. */
 unsigned ef_target_modes(const ef_target *t);
 /* "unsafe", "validate", ... for an EF_MODE_x value. */
 const char *ef_mode_name(unsigned mode);

@@ -70,7 +70,7 @@ int main(int argc, char **argv)
 			mode = (int)m;
 	if (mode < 0 || !(ef_target_modes(t) >> mode & 1))
 		return usage_error("mode '%s' is not one of the target's", argv[2]);
-	n = ef_plan_build(1u << (t - ef_targets), 1u << mode, argv[3], &g, err, sizeof err);
+	n = ef_plan_build(ef_target_bit(t), 1u << mode, argv[3], &g, err, sizeof err);
 	if (n <= 0 || strcmp(g[0].id, argv[3]) || !g[0].bench[mode])
 		return usage_error("no benchmark '%s' in that mode (see efbench --list)", argv[3]);
 	b = g[0].bench[mode];

@@ -8,8 +8,11 @@
  *   invoke    isolating runtime's gate (mpk, pmp); checks compiled out
  *   full      isolating runtime's gate (mpk, pmp); all checks
  *
- * EF_MODE_SYM(name) gives a per-mode symbol name so that the four builds of
- * one workload link into one driver.
+ * The runtime is the mock one in validate mode and, in invoke and full, the
+ * one named at build time by -DEF_RUNTIME=<name> (runtime.h: the contract).
+ * EF_MODE_SYM(name) gives the symbol name of one build (name_unsafe,
+ * name_validate, name_invoke_mpk, name_full_pmp, ...), so that every build
+ * of a workload links into one driver, several isolating runtimes included.
  */
 #ifndef EF_MODE_H
 #define EF_MODE_H
@@ -26,60 +29,38 @@
 #error "compile workloads with -DEF_MODE=EF_MODE_<UNSAFE|VALIDATE|INVOKE|FULL>"
 #endif
 
+#define EF_MODE_PASTE_(a, b) a##b
+#define EF_MODE_PASTE(a, b) EF_MODE_PASTE_(a, b)
 #if EF_MODE == EF_MODE_UNSAFE
 #define EF_MODE_SYM(name) name##_unsafe
 #define EF_MODE_NAME "unsafe"
 #define EF_DOMAIN 0
 #define EF_CHECKS 0
-#define EF_CALLBACKS 1
 #elif EF_MODE == EF_MODE_VALIDATE
-#include "mock/mock.h"
+#define EF_RUNTIME mock
 #define EF_MODE_SYM(name) name##_validate
 #define EF_MODE_NAME "validate"
 #define EF_DOMAIN 1
 #define EF_CHECKS 1
-#define EF_CALLBACKS 1
-#define EF_RUNTIME_OPEN(d, set) ((void)(set), ef_domain_open(d, &ef_mock_runtime, NULL))
-#define EF_RUNTIME_CLOSE ef_domain_close
-#define EF_RUNTIME_ERROR() ""
-#define EF_RUNTIME_INVOKE EF_MOCK_INVOKE
-#define EF_RUNTIME_INVOKE_VOID EF_MOCK_INVOKE_VOID
-#define EF_RUNTIME_CALLBACK_ADDRESS(d, slot) ((void)(d), ef_mock_callback_address(slot))
 #elif EF_MODE == EF_MODE_INVOKE || EF_MODE == EF_MODE_FULL
+#ifndef EF_RUNTIME
+#error "invoke and full need an isolating runtime: -DEF_RUNTIME=<name> (runtimes/runtime.h)"
+#endif
 #if EF_MODE == EF_MODE_INVOKE
-#define EF_MODE_SYM(name) name##_invoke
+#define EF_MODE_SYM(name) EF_MODE_PASTE(name##_invoke_, EF_RUNTIME)
 #define EF_MODE_NAME "invoke"
 #define EF_CHECKS 0
 #else
-#define EF_MODE_SYM(name) name##_full
+#define EF_MODE_SYM(name) EF_MODE_PASTE(name##_full_, EF_RUNTIME)
 #define EF_MODE_NAME "full"
 #define EF_CHECKS 1
 #endif
 #define EF_DOMAIN 1
-#if defined(__x86_64__)
-#include "mpk/mpk.h"
-#define EF_CALLBACKS 1
-#define EF_RUNTIME_CALLBACK_ADDRESS ef_mpk_callback_address
-#define EF_RUNTIME_FAULT ef_mpk_fault_message
-#define EF_RUNTIME_OPEN(d, set) ef_mpk_open(d, set, NULL)
-#define EF_RUNTIME_CLOSE ef_mpk_close
-#define EF_RUNTIME_ERROR() ef_mpk_error()
-#define EF_RUNTIME_INVOKE EF_MPK_INVOKE
-#define EF_RUNTIME_INVOKE_VOID EF_MPK_INVOKE_VOID
-#elif defined(__riscv)
-#include "pmp/pmp.h"
-#define EF_CALLBACKS 1
-#define EF_RUNTIME_CALLBACK_ADDRESS(d, slot) ((void)(d), ef_pmp_callback_address(slot))
-#define EF_RUNTIME_OPEN(d, set) ef_pmp_open(d, set)
-#define EF_RUNTIME_CLOSE ef_pmp_close
-#define EF_RUNTIME_ERROR() ""
-#define EF_RUNTIME_INVOKE EF_PMP_INVOKE
-#define EF_RUNTIME_INVOKE_VOID EF_PMP_INVOKE_VOID
-#else
-#error "this efbench build has no isolating runtime for the invoke and full modes"
-#endif
 #else
 #error "EF_MODE is not one of EF_MODE_UNSAFE, _VALIDATE, _INVOKE, _FULL"
+#endif
+#if EF_DOMAIN
+#include "runtime.h"
 #endif
 
 /* Open the mode's domain over the library set `set` (the mpk runtime loads
@@ -87,7 +68,7 @@
 static inline ef_status efm_open(ef_domain *d, const char *set)
 {
 #if EF_DOMAIN
-	return EF_RUNTIME_OPEN(d, set);
+	return EF_RT_OPEN(d, set);
 #else
 	(void)set;
 	memset(d, 0, sizeof *d);
@@ -100,7 +81,7 @@ static inline ef_status efm_open(ef_domain *d, const char *set)
 static inline const char *efm_error(void)
 {
 #if EF_DOMAIN
-	return EF_RUNTIME_ERROR();
+	return EF_RT_ERROR();
 #else
 	return "";
 #endif
@@ -142,7 +123,7 @@ static inline void *efm_context_open(size_t bytes, const char *set, char *err,
 static inline void efm_close(ef_domain *d)
 {
 #if EF_DOMAIN
-	EF_RUNTIME_CLOSE(d);
+	EF_RT_CLOSE(d);
 #else
 	(void)d;
 #endif
@@ -262,8 +243,8 @@ static inline ef_status efm_valid_enum_ret(int v, int lo, int hi)
 
 /* Call foreign function fn with the given arguments. */
 #if EF_DOMAIN
-#define EFM_INVOKE(d, fn, ...) EF_RUNTIME_INVOKE(d, fn, __VA_ARGS__)
-#define EFM_INVOKE_VOID(d, fn, ...) EF_RUNTIME_INVOKE_VOID(d, fn, __VA_ARGS__)
+#define EFM_INVOKE(d, fn, ...) EF_RT_INVOKE(d, fn, __VA_ARGS__)
+#define EFM_INVOKE_VOID(d, fn, ...) EF_RT_INVOKE_VOID(d, fn, __VA_ARGS__)
 #else
 #define EFM_INVOKE(d, fn, ...) ((void)(d), fn(__VA_ARGS__))
 #define EFM_INVOKE_VOID(d, fn, ...) ((void)(d), fn(__VA_ARGS__))
@@ -273,15 +254,12 @@ static inline ef_status efm_valid_enum_ret(int v, int lo, int hi)
 static inline ef_status efm_callback(ef_domain *d, ef_callback_fn fn,
 				     void **address)
 {
-#if EF_DOMAIN && EF_CALLBACKS
+#if EF_DOMAIN
 	unsigned slot;
 	ef_status s = ef_callback_add(d, fn, &slot);
 	if (s == EF_OK)
-		*address = EF_RUNTIME_CALLBACK_ADDRESS(d, slot);
+		*address = EF_RT_CALLBACK_ADDRESS(d, slot);
 	return s;
-#elif EF_DOMAIN
-	(void)d, (void)fn, (void)address;
-	return EF_E_NOCALLBACK;
 #else
 	(void)d;
 	*address = (void *)fn;
@@ -293,8 +271,8 @@ static inline ef_status efm_callback(ef_domain *d, ef_callback_fn fn,
  * fault, which poisoned the domain, or a refused call), in buf. */
 static inline const char *efm_fault(const ef_domain *d, char *buf, size_t len)
 {
-#if EF_DOMAIN && defined(EF_RUNTIME_FAULT)
-	return EF_RUNTIME_FAULT(d, buf, len);
+#if EF_DOMAIN
+	return EF_RT_FAULT(d, buf, len);
 #else
 	(void)d, (void)buf, (void)len;
 	return NULL;

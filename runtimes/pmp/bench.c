@@ -20,9 +20,9 @@
 
 /* Each workload in unsafe, validate, invoke and full. */
 #define MODES(w) { &ef_workload_##w##_unsafe, &ef_workload_##w##_validate, \
-		   &ef_workload_##w##_invoke, &ef_workload_##w##_full }
+		   &ef_workload_##w##_invoke_pmp, &ef_workload_##w##_full_pmp }
 #define DECLARE(w) extern const ef_workload ef_workload_##w##_unsafe, \
-	ef_workload_##w##_validate, ef_workload_##w##_invoke, ef_workload_##w##_full;
+	ef_workload_##w##_validate, ef_workload_##w##_invoke_pmp, ef_workload_##w##_full_pmp;
 DECLARE(ubench)
 #ifdef EF_PMP_HAVE_SODIUM
 DECLARE(hmac)

@@ -1,10 +1,12 @@
 /* pmp.c: the PMP runtime's state and PMP programming. */
 #include "pmp.h"
 
+#include <stddef.h>
 #include <stdio.h>
 
 struct ef_pmp_call ef_pmp_call;
 struct ef_pmp_fault ef_pmp_fault;
+_Static_assert(offsetof(struct ef_pmp_fault, count) == 16, "start.S: the trap count");
 int ef_pmp_cold;
 int ef_pmp_apply_needed = 1;
 
@@ -80,14 +82,17 @@ const ef_runtime ef_pmp_runtime = {
 };
 
 static ef_domain *open_domain;
+static uint32_t faults_at_open;   /* ef_pmp_fault.count when it opened */
 
 ef_status ef_pmp_open(ef_domain *d, const char *set)
 {
 	ef_status s;
 	(void)set;      /* one library set per firmware: the foreign run */
 	s = ef_domain_open(d, &ef_pmp_runtime, NULL);
-	if (!s)
+	if (!s) {
 		open_domain = d;
+		faults_at_open = ef_pmp_fault.count;
+	}
 	return s;
 }
 
@@ -96,6 +101,18 @@ void ef_pmp_close(ef_domain *d)
 	if (open_domain == d)
 		open_domain = NULL;
 	ef_domain_close(d);
+}
+
+const char *ef_pmp_fault_message(const ef_domain *d, char *buf, size_t len)
+{
+	if (d != open_domain || ef_pmp_fault.count == faults_at_open)
+		return NULL;
+	snprintf(buf, len, "foreign code trapped (%lu calls since the domain "
+		 "opened), the call ended: mcause %lu, mtval %#lx, mepc %#lx",
+		 (unsigned long)(ef_pmp_fault.count - faults_at_open),
+		 (unsigned long)ef_pmp_fault.mcause, (unsigned long)ef_pmp_fault.mtval,
+		 (unsigned long)ef_pmp_fault.mepc);
+	return buf;
 }
 
 extern char ef_pmp_callback_base[];

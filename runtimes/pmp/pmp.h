@@ -28,9 +28,12 @@ struct ef_pmp_call {
 _Static_assert(EF_MAX_CALLBACKS == 128, "start.S: the callback table");
 extern struct ef_pmp_call ef_pmp_call;
 
-/* The last call's trap, when it did not return normally. */
+/* The last call's trap, when it did not return normally, and how many
+ * calls so far ended so (start.S writes both; the count only on the trap's
+ * path, so the gate does not pay for it). */
 struct ef_pmp_fault {
 	uint32_t faulted, mcause, mtval, mepc;
+	uint32_t count;
 };
 extern struct ef_pmp_fault ef_pmp_fault;
 
@@ -117,6 +120,11 @@ void ef_pmp_close(ef_domain *d);
  * function with the six 64-bit arguments of ef_callback_fn, then resumes
  * foreign code.  A callback cannot call into the domain again. */
 void *ef_pmp_callback_address(unsigned slot);
+
+/* NULL while no call into the open domain d has trapped since it was
+ * opened; else the last trap (mcause, mtval, mepc), in buf.  The gate does
+ * not refuse later calls: the firmware reports the benchmark failed. */
+const char *ef_pmp_fault_message(const ef_domain *d, char *buf, size_t len);
 
 /* A foreign call on the domain's stack; the epoch advances after it. */
 #define EF_PMP_INVOKE(d, fn, ...) __extension__({                          \

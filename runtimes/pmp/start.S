@@ -173,6 +173,9 @@ ef_pmp_trap:
 	li t2, EF_MAX_CALLBACKS * 4
 	bltu t1, t2, 20f        /* a jump to a callback slot: a callback */
 7:	la t2, ef_pmp_fault     /* any other trap ends the call */
+	lw t1, 16(t2)           /* count it (pmp.c: ef_pmp_fault_message) */
+	addi t1, t1, 1
+	sw t1, 16(t2)
 	li t1, 1
 	sw t1, 0(t2)
 	csrr t1, mcause

@@ -153,6 +153,29 @@ static uint64_t host_callback(uint64_t a, uint64_t b, uint64_t c, uint64_t d,
 
 typedef uint64_t (*cb_t)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
+/* The runtime contract's fault hook: a trap inside a domain's call stays
+ * reported until the domain closes, so the harness sees it after a
+ * benchmark's run, not only as a wrong digest. */
+static void test_fault_reported_until_close(void)
+{
+	ef_domain d;
+	char buf[160];
+	const char *why;
+
+	CHECK(ef_pmp_open(&d, "test") == EF_OK);
+	CHECK(ef_pmp_fault_message(&d, buf, sizeof buf) == NULL);
+	CHECK(EF_PMP_INVOKE(&d, efpt_args2, 1u, 2u) == efpt_args2(1u, 2u));
+	CHECK(ef_pmp_fault_message(&d, buf, sizeof buf) == NULL);
+	CHECK(EF_PMP_INVOKE(&d, efpt_read, &host_word) == 0);
+	CHECK(EF_PMP_INVOKE(&d, efpt_args2, 1u, 2u) == efpt_args2(1u, 2u));
+	why = ef_pmp_fault_message(&d, buf, sizeof buf);
+	CHECK(why && strstr(why, "mcause 5,"));
+	ef_pmp_close(&d);
+	CHECK(ef_pmp_open(&d, "test") == EF_OK);
+	CHECK(ef_pmp_fault_message(&d, buf, sizeof buf) == NULL);
+	ef_pmp_close(&d);
+}
+
 static void test_callbacks(void)
 {
 	ef_domain d;
@@ -279,6 +302,7 @@ int main(void)
 	run("foreign store to host data traps (mcause 7)", test_foreign_store_to_host_traps);
 	run("foreign jump into host code traps (mcause 1)", test_foreign_jump_to_host_code_traps);
 	run("foreign ecall outside the springboard ends the call", test_foreign_ecall_traps);
+	run("a trap in a domain's call is reported until the domain closes", test_fault_reported_until_close);
 	run("foreign code calls host callbacks, which run as the host", test_callbacks);
 	run("cold mode rewrites changed PMP entries before every call; warm does not", test_cold_rearms_every_call);
 	run("warm round trip within 100 instructions of a direct call", test_round_trip_budget);

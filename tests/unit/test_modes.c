@@ -25,7 +25,7 @@ static void every_mode_equals_unsafe(void)
 		strtoull(getenv("EFBENCH_TEST_ITERS"), NULL, 10) : 37;
 
 	for (unsigned t = 0; t < ef_ntargets; t++) {
-		const ef_target *tg = &ef_targets[t];
+		const ef_target *tg = ef_targets[t];
 		const char *why = tg->unavailable ? tg->unavailable() : NULL;
 		const char *only = getenv("EFBENCH_TEST_TARGET");
 		if (only && strcmp(only, tg->name))

@@ -101,7 +101,6 @@ static void loop_upgrade(struct ub *u, uint64_t iters)
 	u->digest = acc;
 }
 
-#if EF_CALLBACKS
 static uint64_t host_callback(uint64_t x, uint64_t b, uint64_t c, uint64_t d,
 			      uint64_t e, uint64_t f)
 {
@@ -117,7 +116,6 @@ static void loop_callback(struct ub *u, uint64_t iters)
 	u->digest = acc;
 }
 
-#endif
 
 static void teardown(void *ctx);
 
@@ -234,7 +232,6 @@ static void *setup_upgrade(uint64_t count, char *err, size_t errlen)
 	return u;
 }
 
-#if EF_CALLBACKS
 static void *setup_callback(uint64_t count, char *err, size_t errlen)
 {
 	struct ub *u = open_ub(count, err, errlen);
@@ -254,7 +251,6 @@ static void *setup_callback(uint64_t count, char *err, size_t errlen)
 	}
 	return u;
 }
-#endif
 
 static void run(void *ctx, uint64_t iters)
 {
@@ -292,9 +288,7 @@ static const ef_bench benches[] = {
 	BENCH("validate_utf8_mixed", "bytes", sizes, 1, setup_mixed),
 	BENCH("validate_cstr", "bytes", sizes, 1, setup_cstr),
 	BENCH("upgrade", "live allocations", counts, 0, setup_upgrade),
-#if EF_CALLBACKS
 	BENCH("callback", "registered callbacks", counts, 0, setup_callback),
-#endif
 };
 
 const ef_workload EF_MODE_SYM(ef_workload_ubench) = {

@@ -1,0 +1,25 @@
+/* target.c: the host target, what runs without protection hardware:
+ * unsafe, and validate through the mock runtime (every check, no
+ * isolation), timed on this machine.  The harness's own runner benchmark
+ * (runner/empty, harness/selfbench.c) runs here too. */
+#include "../../harness/clock.h"
+#include "../../harness/registry.h"
+#include "../ef_modes.h"
+#include "ef_lists.h"
+
+#define DECLARE(w) extern const ef_workload ef_workload_##w##_unsafe, ef_workload_##w##_validate;
+#define ENTRIES(w) &ef_workload_##w##_unsafe, &ef_workload_##w##_validate,
+extern const ef_workload ef_workload_runner_unsafe;
+EF_WORKLOADS(DECLARE)
+static const ef_workload *const workloads[] = {
+	&ef_workload_runner_unsafe,
+	EF_WORKLOADS(ENTRIES)
+};
+
+static const char *policy(void) { return "none"; }
+
+const ef_target ef_target_host = {
+	.name = "host", .modes = 1u << EF_MODE_UNSAFE | 1u << EF_MODE_VALIDATE,
+	.policy = policy, .workloads = workloads, .nworkloads = EF_COUNT(workloads),
+	.unit = ef_clock_unit,
+};

@@ -1,0 +1,44 @@
+# The mpk runtime (x86-64 protection keys) and the mpk target, wherever
+# x86-64 Linux builds it; it builds without protection keys and reports
+# itself unavailable at run time.
+ifeq ($(ARCH),x86_64)
+ISOLATING += mpk
+TARGETS += mpk
+RUNTIME_SRCS += runtimes/mpk/mpk runtimes/mpk/gate runtimes/mpk/target
+
+# Each library set a domain loads: libefstub-<set>.so needs libefheap.so
+# first, then the set's libraries (see runtimes/mpk/stub.c): a workload's
+# set is its libraries (<w>_LDLIBS); the test suite's holds every one.
+MPK_SETS := $(WORKLOADS) mpktest
+$(foreach w,$(WORKLOADS),$(eval MPK_NEEDED_$w := $($w_LDLIBS)))
+MPK_NEEDED_mpktest := -lefmpktest $(call uniq,$(foreach w,$(WORKLOADS),$($w_LDLIBS)))
+MPK_WORKLOAD_LIBS := $(FOREIGN_LIBS)
+FOREIGN_LIBS += $(BUILD)/lib/libefheap.so $(BUILD)/lib/libefmpktest.so \
+	$(MPK_SETS:%=$(BUILD)/lib/libefstub-%.so)
+# The mpk suite is part of every build: efbench runs it before writing mpk
+# rows, and scripts/mpk-vm boots it (with test_modes) in the test VM.
+MPK_SUITE := $(BUILD)/tests/test_mpk $(BUILD)/tests/test_modes
+ALL_EXTRA += $(MPK_SUITE)
+UNIT_TESTS += $(BUILD)/tests/test_mpk
+
+$(BUILD)/lib/libefheap.so: runtimes/mpk/heap.c
+	@mkdir -p $(@D)
+	$(CC) $(EF_CFLAGS) -fPIC -shared -MMD -MP $< -o $@
+
+# The test suite's foreign library reads the canary in every function, as
+# distribution libraries built with the stack protector do.
+$(BUILD)/lib/libefmpktest.so: tests/mpk/foreign.c
+	@mkdir -p $(@D)
+	$(CC) $(EF_CFLAGS) -fstack-protector-all -fPIC -shared -MMD -MP $< -o $@
+
+$(BUILD)/lib/libefstub-%.so: runtimes/mpk/stub.c $(BUILD)/lib/libefheap.so \
+		$(MPK_WORKLOAD_LIBS) $(BUILD)/lib/libefmpktest.so
+	$(CC) $(EF_CFLAGS) -fPIC -shared $< -o $@ -Wl,--no-as-needed \
+		-L$(BUILD)/lib -lefheap $(MPK_NEEDED_$*) -Wl,-rpath,'$$ORIGIN'
+
+$(BUILD)/tests/test_mpk: $(OBJ)/tests/mpk/test_mpk.o $(RUNTIME_OBJS) \
+		$(OBJ)/tests/unit/check.o $(FOREIGN_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(EF_CFLAGS) -o $@ $< $(OBJ)/tests/unit/check.o $(filter-out %/target.o,$(RUNTIME_OBJS)) \
+		-L$(BUILD)/lib -lefmpktest -Wl,-rpath,'$$ORIGIN/../lib' $(LDLIBS)
+endif

@@ -1,0 +1,59 @@
+/* target.c: the mpk target, invoke and full through protection keys on this
+ * CPU, with unsafe alongside so that its overheads come from one run on one
+ * machine.  Its own suite (build/tests/test_mpk) must pass here first. */
+#include "../../harness/clock.h"
+#include "../../harness/registry.h"
+#include "../ef_modes.h"
+#include "ef_lists.h"
+#include "mpk.h"
+
+#define DECLARE(w) extern const ef_workload ef_workload_##w##_unsafe, \
+	ef_workload_##w##_invoke_mpk, ef_workload_##w##_full_mpk;
+#define ENTRIES(w) &ef_workload_##w##_unsafe, &ef_workload_##w##_invoke_mpk, \
+	&ef_workload_##w##_full_mpk,
+EF_WORKLOADS(DECLARE)
+static const ef_workload *const workloads[] = { EF_WORKLOADS(ENTRIES) };
+
+static const char *policy(void)
+{
+	return ef_mpk_policy_get() == EF_MPK_HOST_READ ? "foreign-read-host" : "strict";
+}
+
+static int strict_scan;
+
+static void configure(const ef_options *o)
+{
+	ef_mpk_set_policy(o->foreign_read_host ? EF_MPK_HOST_READ : EF_MPK_STRICT);
+	ef_mpk_set_strict_scan(o->strict_scan);
+	strict_scan = o->strict_scan;
+}
+
+/* When the run ends: what the load-time scan found in each library set the
+ * runtime loaded (wrpkru and xrstor byte sequences, with object+offset and
+ * address). */
+static void meta(FILE *m, int end, int selected)
+{
+	const ef_mpk_scan_hit *h;
+	const char *set;
+	unsigned n;
+
+	(void)selected;
+	if (!end)
+		return;
+	fprintf(m, "mpk_strict_scan=%s\n", strict_scan ? "on" : "off");
+	for (unsigned i = 0; (h = ef_mpk_scan_of(i, &set, &n)); i++) {
+		fprintf(m, "mpk_scan_%s=%u\n", set, n);
+		for (unsigned k = 0; k < n && k < EF_MPK_SCAN_KEPT; k++)
+			fprintf(m, "mpk_scan_%s_%u=%s at %s (%#lx)\n", set, k,
+				h[k].insn, h[k].where, (unsigned long)h[k].addr);
+	}
+}
+
+const ef_target ef_target_mpk = {
+	.name = "mpk",
+	.modes = 1u << EF_MODE_UNSAFE | 1u << EF_MODE_INVOKE | 1u << EF_MODE_FULL,
+	.policy = policy, .workloads = workloads, .nworkloads = EF_COUNT(workloads),
+	.unavailable = ef_mpk_unavailable, .unit = ef_clock_unit,
+	.selftest = "tests/test_mpk",
+	.configure = configure, .sigaction = ef_mpk_sigaction, .meta = meta,
+};

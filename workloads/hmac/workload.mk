@@ -1,0 +1,3 @@
+# hmac: HMAC-SHA256 through libsodium (the system's; the firmware's from
+# Debian's source of the installed version).
+hmac_LDLIBS := -lsodium
