@@ -25,8 +25,8 @@
  *     min_ns.  Ratios mean something across machines, so a baseline from
  *     another machine still guards the gate;
  *   - completeness: a baseline series that the candidate lacks on every
- *     machine, or has only error rows for, fails the check (DESIGN.md: a
- *     missing or failed series is a failure). */
+ *     machine, or has only error rows for, fails the check
+ *     (docs/design.md: a missing or failed series is a failure). */
 #include "compare.h"
 #include "bench.h"
 

@@ -37,7 +37,8 @@ enum { EF_COL_HOST, EF_COL_CPU, EF_COL_TARGET, EF_COL_POLICY, EF_COL_MODE,
 extern const char *const ef_column_names[EF_COL_COUNT];
 extern const char *const ef_mode_names[EF_MODE_COUNT];
 
-/* The overheads DESIGN.md reports, numerator's median over denominator's. */
+/* The overheads docs/design.md reports, numerator's median over
+ * denominator's. */
 #define EF_NOVERHEADS 4
 typedef struct ef_overhead { unsigned num, den; } ef_overhead;
 extern const ef_overhead ef_overheads[EF_NOVERHEADS];

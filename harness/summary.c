@@ -1,8 +1,8 @@
 /* summary.c: the tables printed at the end of a run: the median per
  * benchmark and mode with each mode's ratio to unsafe; the overheads
  * (validate/unsafe, invoke/unsafe, full/invoke, full/unsafe) with their
- * confidence intervals; and the budgets of DESIGN.md that this run
- * measured. */
+ * confidence intervals; and the budgets of docs/design.md that this
+ * run measured. */
 #include "plan.h"
 #include "stats.h"
 
@@ -109,8 +109,8 @@ static void print_pmp_budget(FILE *out, const ef_group *g, unsigned n, int heade
 	}
 }
 
-/* The overheads DESIGN.md reports (as the Omniglot artifact does), each a
- * mode's median over another's. */
+/* The overheads docs/design.md reports (as the Omniglot artifact does),
+ * each a mode's median over another's. */
 static const struct overhead {
 	unsigned num, den;
 } overheads[] = {

@@ -1,5 +1,6 @@
-/* ef_modes.h: the four modes every workload runs in (see DESIGN.md).  The
- * harness and the mode layer (ef_mode.h) both take their names from here. */
+/* ef_modes.h: the four modes every workload runs in (see docs/design.md).
+ * The harness and the mode layer (ef_mode.h) both take their names from
+ * here. */
 #ifndef EF_MODES_H
 #define EF_MODES_H
 

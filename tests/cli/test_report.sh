@@ -305,7 +305,7 @@ else
 	fail write_failure_exit_1 "exit $rc: $(cat full.err) $(ls -A out-full)"
 fi
 
-# efreport's budget (DESIGN.md): one million rows of 5,000 series in under
+# efreport's budget (docs/design.md): one million rows of 5,000 series in under
 # 10 s; checked with three times that, for a loaded machine, and the time
 # printed for the record.
 if "$TOP/scripts/synth-results" --out big.csv 1000000 5000 2> big.err; then

@@ -273,7 +273,7 @@ __asm__(".text\n"
 /* What foreign code finds in the registers the gate sets or clears: none of
  * the host's values, and exactly what the gate puts there (mpk.h).  The
  * argument registers a call does not use (here r8, r9) and the vector
- * registers keep the host's values: a known limit (README). */
+ * registers keep the host's values: a known limit (docs/mpk.md). */
 static void test_gate_clears_host_registers(void)
 {
 	static const char *const name[EFMT_NREGS] = {

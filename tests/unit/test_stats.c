@@ -314,9 +314,9 @@ static void boot_same_as_sorting(void)
 }
 
 /* The end-of-run summary of one benchmark with 100,000 samples in each of
- * four modes (the mpk target's): its budget is 1 s (DESIGN.md: the summary
- * must not add minutes to a run); checked with five times that, for a
- * loaded machine.  The time is printed for the record. */
+ * four modes (the mpk target's): its budget is 1 s (docs/design.md,
+ * "Budgets"), so that the summary does not add minutes to a run; checked
+ * with five times that, for a loaded machine.  The time is printed for the record. */
 static void summary_of_100k_samples(void)
 {
 	enum { N = 100000 };
