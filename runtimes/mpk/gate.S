@@ -12,7 +12,7 @@
  *
  * Ownership: a slot's host_rsp is the stack pointer of the one thread
  * inside the domain, or the value that thread expects when none is (0, or
- * its callback token while it runs a callback of the domain, see mpk.c).
+ * its callback token while it runs a callback of the domain, see callbacks.c).
  * The gate takes the slot with one compare-and-exchange against the
  * calling thread's expected value and gives it back on the way out, so a
  * second thread is refused (ef_mpk_gate_busy) and a jump into the exit of
@@ -30,35 +30,36 @@
  * executes the slot's ud2, which the fault handler turns into a fault of
  * the domain.  Skipping a wrpkru leaves the foreign PKRU in force, under
  * which the next access to the slot (host memory) faults.
+ *
+ * Counts and the offsets of C structures come from layout.h.
  */
-#define SLOT_SIZE 128
-#define S_HOST_RSP 0
-#define S_HOST_FS 8
-#define S_TCB 16
-#define SH_SIZE 64
-#define SH_FOREIGN 0
-#define SH_HOST 4
-#define T_FN 0
-#define T_STACK_BYTES 8
-#define T_FOREIGN_SP 16
-#define T_STATUS 24
-#define T_EXPECT 40
-#define NSLOTS 14
-#define NCALLBACKS 128
-#define EF_E_FAULT 11
-#define EF_E_BUSY 12
-#define SYS_arch_prctl 158
-#define ARCH_SET_FS 0x1002
-#define ARCH_GET_FS 0x1003
+#include "layout.h"
+#include <asm/prctl.h>
+#include <asm/unistd.h>
 
-#define SLOT(i) ef_mpk_slots+(i)*SLOT_SIZE
-#define SHADOW(i) ef_mpk_shadow+(i)*SH_SIZE
+/* The slots, by number: the lists below and EF_MPK_SLOTS must agree (the
+ * check after them). */
+#define SLOT_LIST 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
+	.set .Lnslots, 0
+	.irp i, SLOT_LIST
+	.set .Lnslots, .Lnslots + 1
+	.endr
+	.if .Lnslots != EF_MPK_SLOTS
+	.error "SLOT_LIST and EF_MPK_SLOTS (layout.h) disagree"
+	.endif
+/* CBENTRY pushes struct mpk_cb_frame one field after another. */
+	.if MPK_CB_K != 0 || MPK_CB_ARGS != 8 || MPK_CB_FOREIGN_SP != 56 || MPK_CB_GATE_SP != 64
+	.error "CBENTRY's pushes and struct mpk_cb_frame (layout.h) disagree"
+	.endif
+
+#define SLOT(i) ef_mpk_slots+(i)*MPK_SLOT_SIZE
+#define SHADOW(i) ef_mpk_shadow+(i)*MPK_SHADOW_SIZE
 #define TLS(off) %fs:ef_mpk_tls@tpoff+(off)
 
 	.text
 
 .macro SET_FS_SYSCALL src
-	mov $SYS_arch_prctl, %eax
+	mov $__NR_arch_prctl, %eax
 	mov $ARCH_SET_FS, %edi
 	mov \src, %rsi
 	syscall
@@ -95,13 +96,13 @@ ef_mpk_gate_\F\S\R\()_\i:
 	push %r13
 	push %r14
 	push %r15
-	mov TLS(T_EXPECT+8*\i), %rax
-	lock cmpxchg %rsp, SLOT(\i)+S_HOST_RSP(%rip)
+	mov TLS(MPK_TLS_EXPECT+8*\i), %rax
+	lock cmpxchg %rsp, SLOT(\i)+MPK_SLOT_HOST_RSP(%rip)
 	jne ef_mpk_gate_busy
-	mov TLS(T_FOREIGN_SP), %rbp
+	mov TLS(MPK_TLS_FOREIGN_SP), %rbp
 .if \S
 	/* Stacked arguments: caller's rsp + 8 (return address) + 48 (pushes). */
-	mov TLS(T_STACK_BYTES), %r12
+	mov TLS(MPK_TLS_STACK_BYTES), %r12
 	lea 15(%r12), %rax
 	and $-16, %rax
 	sub %rax, %rbp
@@ -110,11 +111,11 @@ ef_mpk_gate_\F\S\R\()_\i:
 	mov %rax, (%rbp,%r12)
 	jnz 1b
 .endif
-	mov TLS(T_FN), %rbx
+	mov TLS(MPK_TLS_FN), %rbx
 .if \F
 	rdfsbase %r13
-	mov %r13, SLOT(\i)+S_HOST_FS(%rip)
-	mov SLOT(\i)+S_TCB(%rip), %r13
+	mov %r13, SLOT(\i)+MPK_SLOT_HOST_FS(%rip)
+	mov SLOT(\i)+MPK_SLOT_TCB(%rip), %r13
 	wrfsbase %r13
 .else
 	push %rdi
@@ -123,25 +124,25 @@ ef_mpk_gate_\F\S\R\()_\i:
 	push %rcx
 	push %r8
 	push %r9
-	mov $SYS_arch_prctl, %eax
+	mov $__NR_arch_prctl, %eax
 	mov $ARCH_GET_FS, %edi
-	lea SLOT(\i)+S_HOST_FS(%rip), %rsi
+	lea SLOT(\i)+MPK_SLOT_HOST_FS(%rip), %rsi
 	syscall
-	SET_FS_SYSCALL SLOT(\i)+S_TCB(%rip)
+	SET_FS_SYSCALL SLOT(\i)+MPK_SLOT_TCB(%rip)
 	pop %r9
 	pop %r8
 	pop %rcx
 	pop %rdx
 	pop %rsi
 	pop %rdi
-	mov SLOT(\i)+S_TCB(%rip), %r13
+	mov SLOT(\i)+MPK_SLOT_TCB(%rip), %r13
 .endif
 	mov %rcx, %r14
 	mov %rdx, %r15
 	xor %ecx, %ecx
 	xor %edx, %edx
 	mov %rbp, %rsp
-	WRPKRU_CHECKED \i, SH_FOREIGN
+	WRPKRU_CHECKED \i, MPK_SHADOW_FOREIGN
 	mov %r14, %rcx
 	mov %r15, %rdx
 	/* rbx: target, rbp: foreign stack, r13: domain thread pointer,
@@ -160,16 +161,16 @@ ef_mpk_gate_\F\S\R\()_\i:
 ef_mpk_gate_\F\S\R\()_\i\()_exit:
 	xor %ecx, %ecx
 	xor %edx, %edx
-	WRPKRU_CHECKED \i, SH_HOST
-	mov SLOT(\i)+S_HOST_RSP(%rip), %rsp
+	WRPKRU_CHECKED \i, MPK_SHADOW_HOST
+	mov SLOT(\i)+MPK_SLOT_HOST_RSP(%rip), %rsp
 .if \F
-	mov SLOT(\i)+S_HOST_FS(%rip), %rcx
+	mov SLOT(\i)+MPK_SLOT_HOST_FS(%rip), %rcx
 	wrfsbase %rcx
 .else
-	SET_FS_SYSCALL SLOT(\i)+S_HOST_FS(%rip)
+	SET_FS_SYSCALL SLOT(\i)+MPK_SLOT_HOST_FS(%rip)
 .endif
-	mov TLS(T_EXPECT+8*\i), %rcx
-	mov %rcx, SLOT(\i)+S_HOST_RSP(%rip)
+	mov TLS(MPK_TLS_EXPECT+8*\i), %rcx
+	mov %rcx, SLOT(\i)+MPK_SLOT_HOST_RSP(%rip)
 	cld
 	mov %r12, %rax
 .if \R
@@ -182,7 +183,7 @@ ef_mpk_gate_\F\S\R\()_\i\()_exit:
 /* A callback entry: foreign code of slot i called trampoline k, which left
  * k in r11 and the six arguments in place.  Runs the host function on the
  * host stack below the innermost gate frame of the slot, with host PKRU and
- * thread block, through ef_mpk_callback_dispatch (mpk.c), then returns to
+ * thread block, through ef_mpk_callback_dispatch (callbacks.c), then returns to
  * foreign code with foreign protections, or, when the domain was poisoned
  * meanwhile, unwinds the gate call the callback came from.  Foreign
  * callee-saved registers are the host function's to keep (it is C); every
@@ -195,48 +196,49 @@ ef_mpk_cbentry_\F\()_\i:
 	push %rdx                      /* domain can write it */
 	xor %ecx, %ecx
 	rdpkru
-	cmp SHADOW(\i)+SH_FOREIGN(%rip), %eax
+	cmp SHADOW(\i)+MPK_SHADOW_FOREIGN(%rip), %eax
 	jne ef_mpk_gate_trap_\i        /* only this domain's code may call */
-	WRPKRU_CHECKED \i, SH_HOST
+	WRPKRU_CHECKED \i, MPK_SHADOW_HOST
 	pop %rdx
 	pop %rcx
 	mov %rsp, %r10
-	mov SLOT(\i)+S_HOST_RSP(%rip), %rax
+	mov SLOT(\i)+MPK_SLOT_HOST_RSP(%rip), %rax
 	mov %rax, %rsp
-	push %rax                      /* 64: the gate frame's stack pointer */
-	push %r10                      /* 56: foreign stack pointer */
-	push %r9                       /* 8..48: the arguments */
+	/* struct mpk_cb_frame (internal.h), top down: */
+	push %rax                      /* gate_sp */
+	push %r10                      /* foreign_sp */
+	push %r9                       /* args */
 	push %r8
 	push %rcx
 	push %rdx
 	push %rsi
 	push %rdi
-	push %r11                      /* 0: k; afterwards 0, or 1 to unwind */
+	push %r11                      /* k; afterwards 0, or 1 to unwind */
 .if \F
-	mov SLOT(\i)+S_HOST_FS(%rip), %rax
+	mov SLOT(\i)+MPK_SLOT_HOST_FS(%rip), %rax
 	wrfsbase %rax
 .else
-	SET_FS_SYSCALL SLOT(\i)+S_HOST_FS(%rip)
+	SET_FS_SYSCALL SLOT(\i)+MPK_SLOT_HOST_FS(%rip)
 .endif
 	mov $\i, %edi
 	mov %rsp, %rsi
 	call ef_mpk_callback_dispatch
-	mov 64(%rsp), %r11
-	mov %r11, SLOT(\i)+S_HOST_RSP(%rip)
-	cmpq $0, (%rsp)
+	mov MPK_CB_GATE_SP(%rsp), %r11
+	mov %r11, SLOT(\i)+MPK_SLOT_HOST_RSP(%rip)
+	cmpq $0, MPK_CB_K(%rsp)
 	jne 5f
-	mov 56(%rsp), %r10
+	mov MPK_CB_FOREIGN_SP(%rsp), %r10
 	mov %rax, %r8
 .if \F
-	mov SLOT(\i)+S_TCB(%rip), %rax
+	mov SLOT(\i)+MPK_SLOT_TCB(%rip), %rax
 	wrfsbase %rax
 .else
-	SET_FS_SYSCALL SLOT(\i)+S_TCB(%rip)
+	SET_FS_SYSCALL SLOT(\i)+MPK_SLOT_TCB(%rip)
 .endif
 	mov %r10, %rsp
 	xor %ecx, %ecx
 	xor %edx, %edx
-	WRPKRU_CHECKED \i, SH_FOREIGN
+	WRPKRU_CHECKED \i, MPK_SHADOW_FOREIGN
 	mov %r8, %rax
 	xor %esi, %esi
 	xor %edi, %edi
@@ -250,13 +252,13 @@ ef_mpk_cbentry_\F\()_\i:
 	jmp ef_mpk_gate_\F\()01_\i\()_exit
 	.size ef_mpk_cbentry_\F\()_\i, . - ef_mpk_cbentry_\F\()_\i
 
-/* The slot's callback trampolines, 16 bytes apart. */
-	.balign 16
+/* The slot's callback trampolines, MPK_CBTRAMP_SIZE bytes apart. */
+	.balign MPK_CBTRAMP_SIZE
 	.globl ef_mpk_cbtramp_\F\()_\i
 ef_mpk_cbtramp_\F\()_\i:
 	.set k, 0
-	.rept NCALLBACKS
-	.balign 16
+	.rept MPK_CALLBACKS
+	.balign MPK_CBTRAMP_SIZE
 	mov $k, %r11d
 	jmp ef_mpk_cbentry_\F\()_\i
 	.set k, k + 1
@@ -283,14 +285,14 @@ ef_mpk_gate_trap_\i:
 	TRAP \i
 .endm
 
-	.irp i, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
+	.irp i, SLOT_LIST
 	GATES \i
 	.endr
 
 /* A second thread found the slot taken: nothing was switched yet. */
 	.type ef_mpk_gate_busy, @function
 ef_mpk_gate_busy:
-	movl $EF_E_BUSY, TLS(T_STATUS)
+	movl $MPK_E_BUSY, TLS(MPK_TLS_STATUS)
 	xor %eax, %eax
 	xor %edx, %edx
 	POP_CALLEE_SAVED_RET
@@ -300,7 +302,7 @@ ef_mpk_gate_busy:
 	.globl ef_mpk_gate_poisoned
 	.type ef_mpk_gate_poisoned, @function
 ef_mpk_gate_poisoned:
-	movl $EF_E_FAULT, TLS(T_STATUS)
+	movl $MPK_E_FAULT, TLS(MPK_TLS_STATUS)
 	xor %eax, %eax
 	xor %edx, %edx
 	ret
@@ -316,29 +318,29 @@ ef_mpk_unwind:
 	jmp *%rdi
 	.size ef_mpk_unwind, . - ef_mpk_unwind
 
-/* Tables mpk.c reads: gates [slot][F][S*2+R], exits [slot][F] (S=0, R=1),
+/* Tables the C files read (internal.h): gates [slot][F][S*2+R], exits [slot][F] (S=0, R=1),
  * traps [slot], trampolines [slot][F]. */
 	.section .data.rel.ro, "aw"
 	.balign 8
 	.globl ef_mpk_gates
 ef_mpk_gates:
-	.irp i, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
+	.irp i, SLOT_LIST
 	.quad ef_mpk_gate_000_\i, ef_mpk_gate_001_\i, ef_mpk_gate_010_\i, ef_mpk_gate_011_\i
 	.quad ef_mpk_gate_100_\i, ef_mpk_gate_101_\i, ef_mpk_gate_110_\i, ef_mpk_gate_111_\i
 	.endr
 	.globl ef_mpk_gate_exits
 ef_mpk_gate_exits:
-	.irp i, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
+	.irp i, SLOT_LIST
 	.quad ef_mpk_gate_001_\i\()_exit, ef_mpk_gate_101_\i\()_exit
 	.endr
 	.globl ef_mpk_gate_traps
 ef_mpk_gate_traps:
-	.irp i, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
+	.irp i, SLOT_LIST
 	.quad ef_mpk_gate_trap_\i
 	.endr
 	.globl ef_mpk_cbtramps
 ef_mpk_cbtramps:
-	.irp i, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
+	.irp i, SLOT_LIST
 	.quad ef_mpk_cbtramp_0_\i, ef_mpk_cbtramp_1_\i
 	.endr
 
@@ -346,11 +348,11 @@ ef_mpk_cbtramps:
  * own, tagged with the shared key: written by the runtime under host PKRU;
  * foreign code can read it but not change it. */
 	.section .bss
-	.balign 4096
+	.balign MPK_PAGE
 	.globl ef_mpk_shadow
 ef_mpk_shadow:
-	.zero 4096
-	.size ef_mpk_shadow, 4096
+	.zero MPK_PAGE
+	.size ef_mpk_shadow, MPK_PAGE
 
 /* Signal entries.  The kernel starts every handler with its default PKRU
  * (key 0 only), on the interrupted stack or the alternate one, with the
@@ -368,7 +370,7 @@ ef_mpk_shadow:
 .endm
 
 /* Faults (SIGSEGV, SIGBUS, SIGILL, SIGFPE), on the thread's alternate
- * stack, which every domain may write: mpk.c decides whether a domain
+ * stack, which every domain may write: signals.c decides whether a domain
  * faulted and unwinds its call, or hands the signal on. */
 	.globl ef_mpk_fault_entry
 	.type ef_mpk_fault_entry, @function
@@ -392,7 +394,7 @@ ef_mpk_signal_entry:
 	push %rsi
 	push %rdx
 	sub $8, %rsp
-	mov $SYS_arch_prctl, %eax
+	mov $__NR_arch_prctl, %eax
 	mov $ARCH_GET_FS, %edi
 	mov %rsp, %rsi
 	syscall
@@ -401,10 +403,10 @@ ef_mpk_signal_entry:
 	pop %rsi
 	pop %rdi
 6:	lea ef_mpk_slots(%rip), %r10
-	mov $NSLOTS, %ecx
-7:	cmp S_TCB(%r10), %r9
+	mov $EF_MPK_SLOTS, %ecx
+7:	cmp MPK_SLOT_TCB(%r10), %r9
 	je 8f
-	add $SLOT_SIZE, %r10
+	add $MPK_SLOT_SIZE, %r10
 	dec %ecx
 	jnz 7b
 	/* Host code was interrupted: the thread pointer is the host's. */
@@ -415,7 +417,7 @@ ef_mpk_signal_entry:
 	push %rdi
 	push %rsi
 	push %rdx
-	mov S_HOST_FS(%r10), %rsi
+	mov MPK_SLOT_HOST_FS(%r10), %rsi
 	call set_fs
 	pop %rdx
 	pop %rsi

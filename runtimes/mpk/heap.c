@@ -17,7 +17,7 @@
  * One thread at a time runs in a domain, so there is no lock.
  *
  * It also defines __tls_get_addr for the namespace: the domain's thread
- * block (runtimes/mpk/mpk.c) carries a dtv with every TLS block of the
+ * block (runtimes/mpk/thread.c) carries a dtv with every TLS block of the
  * namespace allocated up front, so a lookup is two loads from %fs:8 and
  * never reads the dynamic loader's own data, which stays host memory.
  */

@@ -31,9 +31,10 @@
  * registers keep the host's values (the gate knows neither the callee's
  * arity nor its types, and clearing them all costs more than the budget).
  *
- * Faults in foreign code end the call and poison the domain, callbacks
- * enter the host through trampolines, and a seccomp filter refuses the
- * system calls that would undo the keys: see mpk.c.
+ * Faults in foreign code end the call and poison the domain (signals.c),
+ * callbacks enter the host through trampolines (callbacks.c), and a
+ * seccomp filter refuses the system calls that would undo the keys
+ * (syscalls.c); internal.h lists the runtime's files.
  *
  * Limits: one thread at a time in a domain (it has one stack and one thread
  * block); up to EF_MPK_SLOTS domains, and no more than the keys allow (the
@@ -47,18 +48,17 @@
 
 #include "../ef.h"
 #include "../ef_seq.h"
+#include "layout.h"
 
 #include <signal.h>
 #include <stdint.h>
-
-#define EF_MPK_SLOTS 14
 
 /* Gate variants: bit 0 when the return value needs rdx, bit 1 when some
  * arguments are stacked. */
 enum { EF_MPK_RDX = 1, EF_MPK_STACKED = 2, EF_MPK_VARIANTS = 4 };
 
-/* One domain's state as the gate sees it (host memory); gate.S knows these
- * offsets. */
+/* One domain's state as the gate sees it (host memory); gate.S uses the
+ * offsets of layout.h. */
 typedef struct ef_mpk_slot {
 	uint64_t host_rsp;      /*  0: the stack pointer of the thread inside,
 				 *     else the value that thread expects */
@@ -67,10 +67,11 @@ typedef struct ef_mpk_slot {
 	uint64_t serial;        /* 24: changes with every domain opened here */
 	struct ef_mpk_ns *ns;   /* 32: the loaded namespace */
 	void *entry[EF_MPK_VARIANTS]; /* 40: this slot's gates */
-} __attribute__((aligned(128))) ef_mpk_slot;
+} __attribute__((aligned(MPK_SLOT_SIZE))) ef_mpk_slot;
 
 /* Per host thread: what the call site leaves for the gate, and how the
- * thread's last failed call failed.  Host TLS; gate.S knows the offsets. */
+ * thread's last failed call failed.  Host TLS; gate.S uses the offsets of
+ * layout.h. */
 typedef struct ef_mpk_thread {
 	void *fn;               /*  0: the armed call's target */
 	uint64_t stack_bytes;   /*  8: its stacked arguments, in bytes */

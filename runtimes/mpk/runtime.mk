@@ -4,7 +4,8 @@
 ifeq ($(ARCH),x86_64)
 ISOLATING += mpk
 TARGETS += mpk
-RUNTIME_SRCS += runtimes/mpk/mpk runtimes/mpk/gate runtimes/mpk/target
+RUNTIME_SRCS += $(addprefix runtimes/mpk/,state cpu elf keys syscalls thread scan signals \
+	callbacks loader gate target)
 
 # Each library set a domain loads: libefstub-<set>.so needs libefheap.so
 # first, then the set's libraries (see runtimes/mpk/stub.c): a workload's

@@ -1,0 +1,72 @@
+/* callbacks.c: foreign code calling the host.  Foreign code of slot i calls
+ * trampoline k (gate.S), whose entry switches to host protections, stack
+ * and thread block and calls ef_mpk_callback_dispatch with the frame it
+ * pushed (struct mpk_cb_frame).  The domain is the open one whose stack
+ * holds the foreign stack pointer; anything else poisons the namespace.
+ * While the host function runs, the slot holds this thread's token, so
+ * that this thread alone may call into the domain again: nested calls run
+ * below the foreign frames of the call that is waiting.  f->k := 1 tells
+ * the entry to unwind that call instead of returning to foreign code. */
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* d's stack holds the foreign stack pointer, with room below it. */
+static inline int stack_holds(const ef_domain *d, uint64_t frsp)
+{
+	return d && frsp >= (uintptr_t)d->stack_lo + 256 &&
+	       frsp <= (uintptr_t)d->stack_top;
+}
+
+static ef_domain *callback_domain(struct ef_mpk_ns *ns, uint64_t frsp)
+{
+	for (unsigned j = 0; j < MPK_NS_DOMAINS; j++)
+		if (stack_holds(ns->domains[j], frsp))
+			return ns->cb_domain = ns->domains[j];
+	return NULL;
+}
+
+uint64_t ef_mpk_callback_dispatch(unsigned i, struct mpk_cb_frame *f)
+{
+	struct ef_mpk_ns *ns = &mpk_namespaces[i];
+	uint64_t k = f->k, frsp = f->foreign_sp, r, expect = ef_mpk_tls.expect[i];
+	uintptr_t below = (frsp - 128) & ~(uintptr_t)15;
+	unsigned char *sp;
+	ef_domain *d = ns->cb_domain;
+
+	if (__builtin_expect(!stack_holds(d, frsp), 0))
+		d = callback_domain(ns, frsp);
+	if (__builtin_expect(!d || k >= d->ncallbacks, 0)) {
+		memset(&ns->fault, 0, sizeof ns->fault);
+		ns->fault.pkey = -1;
+		snprintf(ns->fault.what, sizeof ns->fault.what, !d
+			 ? "callback %u with the stack pointer %#lx outside the "
+			   "domain's stack" : "callback %u is not registered",
+			 (unsigned)k, (unsigned long)frsp);
+		mpk_poison(ns);
+		f->k = 1;
+		return 0;
+	}
+	sp = d->stack_sp;
+	if ((uintptr_t)sp > below)
+		d->stack_sp = (unsigned char *)below;
+	ef_mpk_tls.expect[i] = ef_mpk_tls.token;
+	ef_mpk_slots[i].host_rsp = ef_mpk_tls.token;
+	ef_epoch_advance(d);
+	r = d->callbacks[k](f->args[0], f->args[1], f->args[2], f->args[3],
+			    f->args[4], f->args[5]);
+	ef_mpk_tls.expect[i] = expect;
+	d->stack_sp = sp;
+	f->k = (uint64_t)ns->poisoned;
+	return r;
+}
+
+void *ef_mpk_callback_address(const ef_domain *d, unsigned k)
+{
+	const ef_mpk_slot *slot = d->runtime_state;
+	return k < EF_MAX_CALLBACKS && slot && slot->ns
+		? (char *)ef_mpk_cbtramps[slot->ns->slot][ef_mpk_fsgsbase] + MPK_CBTRAMP_SIZE * k
+		: NULL;
+}

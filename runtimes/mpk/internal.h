@@ -1,0 +1,203 @@
+/* internal.h: what the files of the mpk runtime share and nothing outside
+ * runtimes/mpk/ may use: the loaded namespaces, the keys, the gate's tables,
+ * and each file's functions for the others.  mpk.h is the public API.
+ *
+ * The files, each using only files listed after it (tests/cli/test_mpk_calls.sh
+ * checks that they use one another without a cycle):
+ *   loader.c     opening a domain: once-per-process set-up, namespaces
+ *   signals.c    signal dispositions, and faults of foreign code
+ *   callbacks.c  foreign code calling host functions
+ *   scan.c       the load-time scan for wrpkru and xrstor bytes
+ *   thread.c     the domain's thread block; each host thread's set-up
+ *   syscalls.c   the seccomp filter
+ *   keys.c       the shared and alternate-stack keys, PKRU values
+ *   elf.c        loaded objects' program headers, tagging mappings
+ *   cpu.c        CPUID and kernel support
+ *   state.c      the slots, ef_mpk_tls, the namespaces, the last error
+ * and gate.S below them all, which enters C only at the callback and fault
+ * entries (ef_mpk_callback_dispatch, ef_mpk_on_fault). */
+#ifndef EF_MPK_INTERNAL_H
+#define EF_MPK_INTERNAL_H
+
+#include "mpk.h"
+#include "layout.h"
+
+#include <link.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Internal symbols need no GOT: the runtime is linked into the program. */
+#pragma GCC visibility push(hidden)
+
+/* The host's argument memory for a domain has a guard below it, which is
+ * below the foreign stack (see ef_domain_open) and catches its overflow:
+ * 64 KiB, since a function with a large frame can step over one page. */
+#define MPK_GUARD (16 * MPK_PAGE)
+
+/* One loaded library set: a link namespace, its key, its thread block. */
+struct ef_mpk_ns {
+	char set[64];
+	void *handle;
+	int key;
+	unsigned slot;
+	ef_mpk_policy policy;
+	void *arena;                /* the domain heap (libefheap.so) */
+	size_t arena_bytes;
+	unsigned char *tblock;      /* the domain's thread block mapping */
+#define MPK_NS_DOMAINS 16
+	ef_domain *domains[MPK_NS_DOMAINS]; /* open domains over it (callbacks
+					 * find theirs by the foreign stack
+					 * pointer) */
+	ef_domain *cb_domain;       /* the last one a callback came from */
+	volatile int poisoned;
+	char refused[300];          /* why the set was loaded but refused */
+	ef_mpk_fault fault;         /* what poisoned it */
+	ef_mpk_scan_hit hits[EF_MPK_SCAN_KEPT]; /* the scan's first hits */
+	unsigned nhits;             /* all of them */
+};
+
+/* Slot i's PKRU values in the shadow page (gate.S). */
+struct mpk_shadow {
+	uint32_t foreign, host;
+};
+#define MPK_SHADOW(i) ((struct mpk_shadow *)(ef_mpk_shadow + (i) * MPK_SHADOW_SIZE))
+
+/* What a callback entry (gate.S) pushes on the host stack. */
+struct mpk_cb_frame {
+	uint64_t k;                 /* the trampoline; on return 0, or 1 to
+				     * unwind the gate call it came from */
+	uint64_t args[6];
+	uint64_t foreign_sp;
+	uint64_t gate_sp;           /* the gate frame's stack pointer */
+};
+
+/* gate.S reads and writes these fields by the offsets of layout.h. */
+_Static_assert(sizeof(ef_mpk_slot) == MPK_SLOT_SIZE, "layout.h: MPK_SLOT_SIZE");
+_Static_assert(offsetof(ef_mpk_slot, host_rsp) == MPK_SLOT_HOST_RSP &&
+	       offsetof(ef_mpk_slot, host_fs) == MPK_SLOT_HOST_FS &&
+	       offsetof(ef_mpk_slot, tcb) == MPK_SLOT_TCB, "layout.h: MPK_SLOT_*");
+_Static_assert(offsetof(ef_mpk_thread, fn) == MPK_TLS_FN &&
+	       offsetof(ef_mpk_thread, stack_bytes) == MPK_TLS_STACK_BYTES &&
+	       offsetof(ef_mpk_thread, foreign_sp) == MPK_TLS_FOREIGN_SP &&
+	       offsetof(ef_mpk_thread, status) == MPK_TLS_STATUS &&
+	       offsetof(ef_mpk_thread, expect) == MPK_TLS_EXPECT, "layout.h: MPK_TLS_*");
+_Static_assert(sizeof(struct mpk_shadow) <= MPK_SHADOW_SIZE &&
+	       offsetof(struct mpk_shadow, foreign) == MPK_SHADOW_FOREIGN &&
+	       offsetof(struct mpk_shadow, host) == MPK_SHADOW_HOST, "layout.h: MPK_SHADOW_*");
+_Static_assert(EF_MPK_SLOTS * MPK_SHADOW_SIZE <= MPK_PAGE, "one shadow page");
+_Static_assert(offsetof(struct mpk_cb_frame, k) == MPK_CB_K &&
+	       offsetof(struct mpk_cb_frame, args) == MPK_CB_ARGS &&
+	       offsetof(struct mpk_cb_frame, foreign_sp) == MPK_CB_FOREIGN_SP &&
+	       offsetof(struct mpk_cb_frame, gate_sp) == MPK_CB_GATE_SP, "layout.h: MPK_CB_*");
+_Static_assert(EF_E_FAULT == MPK_E_FAULT && EF_E_BUSY == MPK_E_BUSY, "layout.h: MPK_E_*");
+_Static_assert(EF_MAX_CALLBACKS == MPK_CALLBACKS, "layout.h: MPK_CALLBACKS");
+
+/* gate.S: the gates [slot][F][S*2+R], exits [slot][F] (S=0, R=1), traps
+ * [slot], callback trampolines [slot][F]; the shadow page; the entries. */
+extern unsigned char ef_mpk_shadow[MPK_PAGE];
+extern void *const ef_mpk_gates[EF_MPK_SLOTS][2][EF_MPK_VARIANTS];
+extern void *const ef_mpk_gate_exits[EF_MPK_SLOTS][2];
+extern void *const ef_mpk_gate_traps[EF_MPK_SLOTS];
+extern void *const ef_mpk_cbtramps[EF_MPK_SLOTS][2];
+extern void ef_mpk_gate_poisoned(void);
+extern void ef_mpk_signal_entry(int, siginfo_t *, void *);
+extern void ef_mpk_fault_entry(int, siginfo_t *, void *);
+extern void ef_mpk_set_fs(uintptr_t tp);
+extern void ef_mpk_unwind(void *exit) __attribute__((noreturn));
+
+/* state.c */
+extern struct ef_mpk_ns mpk_namespaces[EF_MPK_SLOTS];
+extern unsigned mpk_nnamespaces;
+/* Sets ef_mpk_error's message; returns s. */
+ef_status mpk_fail(ef_status s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void mpk_clear_error(void);
+
+/* cpu.c.  ef_mpk_fsgsbase is read by gate.S's signal entry, which runs
+ * with the kernel's default PKRU (key 0 readable). */
+extern unsigned char ef_mpk_fsgsbase;
+/* Where XSAVE keeps PKRU, to read the interrupted PKRU from a signal
+ * frame; 0 when unknown. */
+extern unsigned mpk_pkru_xsave_offset;
+/* Whether the gates use wrfsbase; where XSAVE keeps PKRU. */
+void mpk_probe_cpu(void);
+
+/* elf.c */
+/* A loaded object's program headers. */
+struct mpk_object {
+	uintptr_t addr;
+	const ElfW(Phdr) *phdr;
+	unsigned phnum;
+};
+int mpk_object_of(const struct link_map *l, struct mpk_object *o);
+/* The first object of the namespace's link map; -1 when dlinfo fails. */
+int mpk_namespace_head(const struct ef_mpk_ns *ns, struct link_map **lm);
+/* The file name of a path, without its directories. */
+const char *mpk_base_name(const char *path);
+ef_status mpk_tag_range(uintptr_t lo, uintptr_t hi, int key);
+
+/* keys.c.  ef_mpk_host_pkru is read by gate.S's signal entry. */
+extern uint32_t ef_mpk_host_pkru;
+extern int mpk_shared_key, mpk_altstack_key;
+/* The shared key, the shadow page, ld.so's RELRO, the alternate signal
+ * stacks' key, the host PKRU. */
+ef_status mpk_keys_init(void);
+void mpk_host_pkru_changed(void);
+uint32_t mpk_foreign_pkru(int key, ef_mpk_policy p);
+
+/* syscalls.c */
+ef_status mpk_install_syscall_filter(void);
+
+/* thread.c */
+/* The offset of the thread id in glibc's struct pthread. */
+extern size_t mpk_tid_offset;
+/* Reads glibc's thread block geometry. */
+ef_status mpk_thread_block_layout(void);
+ef_status mpk_build_thread_block(struct ef_mpk_ns *ns, struct link_map *head);
+
+/* scan.c */
+ef_status mpk_scan_namespace(struct ef_mpk_ns *ns);
+
+/* signals.c.  ef_mpk_handlers is read by gate.S's signal entry. */
+extern void (*ef_mpk_handlers[NSIG])(int, siginfo_t *, void *);
+/* The fault entry for SIGSEGV, SIGBUS, SIGILL and SIGFPE. */
+ef_status mpk_install_fault_entry(void);
+/* Entered from gate.S's fault entry, with host PKRU. */
+void ef_mpk_on_fault(int sig, siginfo_t *si, void *ucv);
+
+/* callbacks.c: entered from gate.S's callback entry. */
+uint64_t ef_mpk_callback_dispatch(unsigned i, struct mpk_cb_frame *f);
+
+#pragma GCC visibility pop
+
+static inline uint32_t mpk_rdpkru(void)
+{
+	uint32_t eax, edx;
+	__asm__ volatile("rdpkru" : "=a"(eax), "=d"(edx) : "c"(0));
+	return eax;
+}
+
+static inline void mpk_wrpkru(uint32_t v)
+{
+	__asm__ volatile("wrpkru" : : "a"(v), "c"(0), "d"(0) : "memory");
+}
+
+static inline uintptr_t mpk_thread_pointer(void)
+{
+	uintptr_t tp;
+	__asm__("mov %%fs:0, %0" : "=r"(tp));
+	return tp;
+}
+
+/* The namespace is poisoned, and the calling thread's call failed. */
+static inline void mpk_poison(struct ef_mpk_ns *ns)
+{
+	ef_mpk_slot *slot = &ef_mpk_slots[ns->slot];
+	ns->poisoned = 1;
+	ef_mpk_tls.status = EF_E_FAULT;
+	for (unsigned v = 0; v < EF_MPK_VARIANTS; v++)
+		slot->entry[v] = (void *)ef_mpk_gate_poisoned;
+}
+
+#endif

@@ -1,0 +1,45 @@
+/* layout.h: the numbers gate.S and the mpk runtime's C share: counts, and
+ * the offsets of the fields of C structures the gate reads and writes.
+ * Only #defines, so that gate.S can include it; internal.h ties each offset
+ * to its structure with _Static_assert, and mpk.h takes EF_MPK_SLOTS from
+ * here. */
+#ifndef EF_MPK_LAYOUT_H
+#define EF_MPK_LAYOUT_H
+
+/* Domain slots: each has its own gates (gate.S lists them by number). */
+#define EF_MPK_SLOTS 14
+#define MPK_PAGE 4096
+/* Callback trampolines per slot (EF_MAX_CALLBACKS, ef.h, C only), each
+ * in a block of its own. */
+#define MPK_CALLBACKS 128
+#define MPK_CBTRAMP_SIZE 16
+/* ef_status values the gate stores: EF_E_FAULT, EF_E_BUSY (ef.h). */
+#define MPK_E_FAULT 11
+#define MPK_E_BUSY 12
+
+/* ef_mpk_slot (mpk.h), an array of EF_MPK_SLOTS. */
+#define MPK_SLOT_SIZE 128
+#define MPK_SLOT_HOST_RSP 0
+#define MPK_SLOT_HOST_FS 8
+#define MPK_SLOT_TCB 16
+
+/* ef_mpk_thread (mpk.h), the calling thread's ef_mpk_tls. */
+#define MPK_TLS_FN 0
+#define MPK_TLS_STACK_BYTES 8
+#define MPK_TLS_FOREIGN_SP 16
+#define MPK_TLS_STATUS 24
+#define MPK_TLS_EXPECT 40
+
+/* struct mpk_shadow (internal.h): one per slot in the shadow page. */
+#define MPK_SHADOW_SIZE 64
+#define MPK_SHADOW_FOREIGN 0
+#define MPK_SHADOW_HOST 4
+
+/* struct mpk_cb_frame (internal.h): what a callback entry pushes for
+ * ef_mpk_callback_dispatch. */
+#define MPK_CB_K 0
+#define MPK_CB_ARGS 8
+#define MPK_CB_FOREIGN_SP 56
+#define MPK_CB_GATE_SP 64
+
+#endif

@@ -1,0 +1,212 @@
+/* thread.c: threads and the mpk runtime.  A domain has a thread block of
+ * its own (foreign code reads its canary at %fs:0x28 and its TLS through
+ * the dtv); each host thread that calls into domains needs an alternate
+ * signal stack, a callback token and no rseq area first. */
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <dlfcn.h>
+#include <elf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/rseq.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* glibc's thread block geometry and where link_map keeps a module's static
+ * TLS offset (exported for debuggers: _thread_db_* descriptors). */
+static size_t tls_static_size, pthread_size, tls_offset_field;
+size_t mpk_tid_offset;
+
+ef_status mpk_thread_block_layout(void)
+{
+	void (*static_info)(size_t *, size_t *);
+	const uint32_t *size, *tid, *tls_offset;
+	size_t align;
+
+	static_info = (void (*)(size_t *, size_t *))dlsym(RTLD_DEFAULT, "_dl_get_tls_static_info");
+	size = dlsym(RTLD_DEFAULT, "_thread_db_sizeof_pthread");
+	tid = dlsym(RTLD_DEFAULT, "_thread_db_pthread_tid");
+	tls_offset = dlsym(RTLD_DEFAULT, "_thread_db_link_map_l_tls_offset");
+	if (!static_info || !size || !tid || !tls_offset)
+		return mpk_fail(EF_E_UNAVAILABLE, "this C library does not export the "
+				"thread block layout (_dl_get_tls_static_info, "
+				"_thread_db_sizeof_pthread, _thread_db_pthread_tid, "
+				"_thread_db_link_map_l_tls_offset); the mpk runtime "
+				"needs glibc 2.34 or later");
+	static_info(&tls_static_size, &align);
+	pthread_size = *size;
+	mpk_tid_offset = tid[2];
+	tls_offset_field = tls_offset[2];
+	if (tls_static_size <= pthread_size || tid[0] != 32 || tls_offset[0] != 64)
+		return mpk_fail(EF_E_UNAVAILABLE, "unexpected glibc thread block layout");
+	return EF_OK;
+}
+
+/* The domain's thread block, in memory with the domain's key: glibc's
+ * layout (TLS_TCB_AT_TP) with the static TLS area below the thread pointer
+ * and struct pthread above it, followed by a dtv and the namespace's
+ * dynamic TLS blocks.  The host's thread block stays host memory.
+ *   - TCB head: self pointers, dtv, a canary and pointer guard of the
+ *     domain's own (random; the host's are never copied), multiple_threads;
+ *   - tid, for pthread_mutex_lock's owner field;
+ *   - static TLS: the namespace libc's block (initial-exec TLS, placed by
+ *     the loader in the static surplus), copied from the host thread's copy
+ *     where the namespace's constructors initialised it; nothing of the
+ *     host's own TLS;
+ *   - dtv: every module of the namespace, allocated up front. */
+ef_status mpk_build_thread_block(struct ef_mpk_ns *ns, struct link_map *head)
+{
+	struct tls { const ElfW(Phdr) *ph; uintptr_t addr; size_t modid;
+		     void *host; uintptr_t offset; int is_static; } tls[32];
+	unsigned ntls = 0;
+	size_t below = tls_static_size - pthread_size, modmax = 0, bytes;
+	uintptr_t htp = mpk_thread_pointer(), tp, at;
+	uint64_t *dtv;
+	uint64_t guard[2];
+
+	for (struct link_map *lm = head; lm; lm = lm->l_next) {
+		struct mpk_object o;
+		if (lm->l_addr == getauxval(AT_BASE) || mpk_object_of(lm, &o))
+			continue;
+		for (unsigned j = 0; j < o.phnum; j++) {
+			struct tls *t;
+			if (o.phdr[j].p_type != PT_TLS || !o.phdr[j].p_memsz)
+				continue;
+			if (ntls == sizeof tls / sizeof *tls)
+				return mpk_fail(EF_E_NOMEM, "too many TLS modules");
+			t = &tls[ntls++];
+			t->ph = &o.phdr[j];
+			t->addr = lm->l_addr;
+			t->host = NULL;
+			if (dlinfo(lm, RTLD_DI_TLS_MODID, &t->modid) ||
+			    dlinfo(lm, RTLD_DI_TLS_DATA, &t->host))
+				return mpk_fail(EF_E_UNAVAILABLE, "dlinfo(%s): %s",
+						lm->l_name, dlerror());
+			/* Static TLS (initial-exec, e.g. the namespace's libc):
+			 * the loader gave it an offset below every thread
+			 * pointer and initialised the host thread's copy, which
+			 * the namespace's constructors have since written.
+			 * RTLD_DI_TLS_DATA cannot say: it answers NULL until
+			 * the host thread's dtv catches up with the dlmopen. */
+			t->offset = *(size_t *)((char *)lm + tls_offset_field);
+			t->is_static = t->offset && t->offset != (size_t)-1 &&
+				       t->offset <= below;
+			if (t->is_static)
+				t->host = (void *)(htp - t->offset);
+			if (t->modid > modmax)
+				modmax = t->modid;
+		}
+	}
+	/* [static TLS][struct pthread][dtv][dynamic TLS blocks] */
+	bytes = below + pthread_size + (modmax + 2) * 16;
+	for (unsigned i = 0; i < ntls; i++)
+		if (!tls[i].is_static)
+			bytes += tls[i].ph->p_memsz + tls[i].ph->p_align + 16;
+	bytes = (bytes + MPK_PAGE - 1) & ~(size_t)(MPK_PAGE - 1);
+	ns->tblock = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ns->tblock == MAP_FAILED) {
+		ns->tblock = NULL;
+		return mpk_fail(EF_E_NOMEM, "mmap(thread block): %s", strerror(errno));
+	}
+	tp = (uintptr_t)ns->tblock + below;
+	dtv = (uint64_t *)(tp + pthread_size);
+	dtv[0] = modmax;                                  /* dtv[-1].counter */
+	dtv[2] = (*(uint64_t **)(htp + 8))[0];            /* generation */
+	at = (uintptr_t)(dtv + 2 * (modmax + 2));
+	for (unsigned i = 0; i < ntls; i++) {
+		const ElfW(Phdr) *ph = tls[i].ph;
+		uintptr_t block;
+		if (tls[i].is_static) {
+			block = tp - tls[i].offset;
+			memcpy((void *)block, tls[i].host, ph->p_memsz);
+		} else {
+			size_t al = ph->p_align ? ph->p_align : 1;
+			block = (at + al - 1) & ~(uintptr_t)(al - 1);
+			at = block + ph->p_memsz;
+			if (tls[i].host)
+				memcpy((void *)block, tls[i].host, ph->p_memsz);
+			else
+				memcpy((void *)block, (void *)(tls[i].addr + ph->p_vaddr),
+				       ph->p_filesz);
+		}
+		dtv[2 + 2 * tls[i].modid] = block;
+	}
+	if (getrandom(guard, sizeof guard, 0) != sizeof guard)
+		return mpk_fail(EF_E_UNAVAILABLE, "getrandom: %s", strerror(errno));
+	guard[0] &= ~(uint64_t)0xff;      /* glibc's canaries start with NUL */
+	((uint64_t *)tp)[0] = tp;                         /* tcb */
+	((uint64_t *)tp)[1] = (uint64_t)(dtv + 2);        /* dtv */
+	((uint64_t *)tp)[2] = tp;                         /* self */
+	*(int *)(tp + 24) = *(int *)(htp + 24);           /* multiple_threads */
+	((uint64_t *)tp)[5] = guard[0];                   /* stack_guard, 0x28 */
+	((uint64_t *)tp)[6] = guard[1];                   /* pointer_guard, 0x30 */
+	*(int32_t *)(tp + mpk_tid_offset) = (int32_t)gettid();
+	if (pkey_mprotect(ns->tblock, bytes, PROT_READ | PROT_WRITE, ns->key))
+		return mpk_fail(EF_E_UNAVAILABLE, "pkey_mprotect(thread block): %s",
+				strerror(errno));
+	ef_mpk_slots[ns->slot].tcb = tp;
+	return EF_OK;
+}
+
+/* The calling thread's alternate signal stack, with the key every domain
+ * may write (see mpk_altstack_key): a guard page below 64 KiB.  A stack the
+ * program set up itself is replaced, since a frame could not be written
+ * to it while foreign code runs. */
+#define ALTSTACK_BYTES (64u << 10)
+static void alternate_stack(void)
+{
+	stack_t ss = { .ss_size = ALTSTACK_BYTES };
+	unsigned char *p;
+
+	if (mpk_altstack_key < 0)
+		return;
+	p = mmap(NULL, ALTSTACK_BYTES + MPK_PAGE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED || mprotect(p, MPK_PAGE, PROT_NONE) ||
+	    pkey_mprotect(p + MPK_PAGE, ALTSTACK_BYTES, PROT_READ | PROT_WRITE, mpk_altstack_key)) {
+		fprintf(stderr, "efbench mpk runtime: no alternate signal stack "
+			"(%s): a foreign stack overflow will end the process\n",
+			strerror(errno));
+		return;
+	}
+	ss.ss_sp = p + MPK_PAGE;
+	if (sigaltstack(&ss, NULL))
+		fprintf(stderr, "efbench mpk runtime: sigaltstack: %s\n", strerror(errno));
+}
+
+/* glibc registers an rseq area inside the host thread block; the kernel
+ * updates it on preemption and signal delivery under the interrupted PKRU,
+ * and kills the process when that write faults, which it does whenever
+ * foreign code is interrupted.  Unregistering it for threads that call
+ * into domains removes the write; glibc then falls back to the system call
+ * for sched_getcpu.  (GLIBC_TUNABLES=glibc.pthread.rseq=0 does the same for
+ * a whole process.) */
+void ef_mpk_thread_init(void)
+{
+	static __thread int ready;
+	const unsigned sizes[] = { __rseq_size, 32 };
+
+	if (ready)
+		return;
+	ready = 1;
+	ef_mpk_tls.token = mpk_thread_pointer() | 1;   /* never a stack pointer */
+	/* A thread started before the runtime allocated its keys has them
+	 * closed in its PKRU. */
+	if (mpk_altstack_key >= 0 && mpk_rdpkru() != ef_mpk_host_pkru)
+		mpk_wrpkru(ef_mpk_host_pkru);
+	alternate_stack();
+	if (!__rseq_size)
+		return;
+	for (unsigned i = 0; i < 2; i++)
+		if (!syscall(SYS_rseq, (void *)(mpk_thread_pointer() + __rseq_offset),
+			     sizes[i], RSEQ_FLAG_UNREGISTER, RSEQ_SIG))
+			return;
+	fprintf(stderr, "efbench mpk runtime: cannot unregister rseq: %s; "
+		"run with GLIBC_TUNABLES=glibc.pthread.rseq=0\n", strerror(errno));
+}
