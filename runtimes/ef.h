@@ -110,11 +110,11 @@ typedef struct ef_domain_config {
 	void *runtime_state; /* the runtime's, set before it maps memory */
 } ef_domain_config;
 
-/* What a runtime supplies: memory for the domain and its release.  The gate
- * itself is a macro of the runtime's header, so that the call is inlined
+/* What a runtime supplies to the shared bookkeeping: memory for the domain
+ * and its release.  What it supplies to the mode layer (open, the gate,
+ * faults) is the contract of runtime.h, macros so that the call is inlined
  * into the measured loop. */
 typedef struct ef_runtime {
-	const char *name;
 	/* Map `bytes` of memory the foreign code may use; NULL on failure. */
 	void *(*map)(ef_domain *d, size_t bytes);
 	void (*unmap)(ef_domain *d, void *p, size_t bytes);

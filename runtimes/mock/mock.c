@@ -41,7 +41,6 @@ static void mock_unmap(ef_domain *d, void *p, size_t bytes)
 #endif
 
 const ef_runtime ef_mock_runtime = {
-	.name = "mock",
 	.map = mock_map,
 	.unmap = mock_unmap,
 	.unavailable = NULL,

@@ -166,7 +166,6 @@ static void mpk_unmap(ef_domain *d, void *p, size_t bytes)
 }
 
 const ef_runtime ef_mpk_runtime = {
-	.name = "mpk",
 	.map = mpk_map,
 	.unmap = mpk_unmap,
 	.unavailable = ef_mpk_unavailable,

@@ -75,7 +75,6 @@ static void pmp_unmap(ef_domain *d, void *p, size_t bytes)
 }
 
 const ef_runtime ef_pmp_runtime = {
-	.name = "pmp",
 	.map = pmp_map,
 	.unmap = pmp_unmap,
 	.unavailable = NULL,
