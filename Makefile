@@ -57,7 +57,7 @@ EF_CFLAGS += -DEF_HAVE_GBENCH
 LDLIBS += -lbenchmark -lpthread -lstdc++
 endif
 
-HARNESS   := child clock csv digest efbench firmware meta options plan registry runner selfbench stats summary
+HARNESS   := child clock csv digest efbench firmware meta options plan registry runner runners selfbench stats summary
 HARNESS_OBJS  := $(HARNESS:%=$(OBJ)/harness/%.o) $(if $(GBENCH),$(OBJ)/harness/gbench.o)
 RUNTIME_OBJS  := $(RUNTIME_SRCS:%=$(OBJ)/%.o)
 # unsafe and validate everywhere; invoke and full once per isolating runtime.
@@ -149,7 +149,7 @@ $(OBJ)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(EF_CFLAGS) -I$(GEN) $(EXTRA_CFLAGS) -MMD -MP -c $< -o $@
 
-$(OBJ)/harness/gbench.o: harness/gbench.cc harness/gbench.h harness/runner.h
+$(OBJ)/harness/gbench.o: harness/gbench.cc harness/gbench.h harness/runner.h harness/runners.h
 	@mkdir -p $(@D)
 	$(CXX) -O2 -g -std=c++17 -Wall -Wextra -DEF_GBENCH_VERSION='"$(GBENCH_VERSION)"' \
 		-MMD -MP -c $< -o $@

@@ -1,8 +1,8 @@
 /* efbench.c: the driver.  Builds the plan from the command line, checks
  * each benchmark's result in every mode against unsafe mode, times it with
- * Google Benchmark (gbench.h) or the native runner, writes one CSV row per
- * sample (the native runner: as each completes; Google Benchmark: after a
- * benchmark's last repetition), and prints a summary.
+ * the runner chosen from runners.h, writes one CSV row per sample (the
+ * native runner: as each completes; Google Benchmark: after a benchmark's
+ * last repetition), and prints a summary.
  *
  * Whatever ends a run, its files say how complete they are: the CSV holds
  * whole rows only, and the sidecar, written with status=running before the
@@ -14,13 +14,10 @@
 #include "clock.h"
 #include "csv.h"
 #include "firmware.h"
-#ifdef EF_HAVE_GBENCH
-#include "gbench.h"
-#endif
 #include "meta.h"
 #include "options.h"
 #include "plan.h"
-#include "runner.h"
+#include "runners.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -162,7 +159,7 @@ typedef struct ef_run {
 	unsigned rows, errors;
 	int write_errno;        /* a row could not be written: why (0: none) */
 	const ef_options *opt;
-	int gbench;             /* Google Benchmark times the samples */
+	const ef_runner *runner;  /* what times the samples */
 } ef_run;
 
 /* A row that cannot be written (disk full, I/O error, file-size limit)
@@ -299,6 +296,7 @@ static void measure(ef_run *r, ef_group *g, unsigned mode, uint64_t reference,
 	char err[256] = "";
 	uint64_t got;
 	void *ctx = b->setup(g->param, err, sizeof err);
+	char name[256];
 	unsigned n;
 
 	if (!ctx) {
@@ -316,15 +314,8 @@ static void measure(ef_run *r, ef_group *g, unsigned mode, uint64_t reference,
 		fail(r, g, mode, err);
 		return;
 	}
-#ifdef EF_HAVE_GBENCH
-	if (r->gbench) {
-		char name[256];
-		snprintf(name, sizeof name, "%s/%s/%s", g->target->name, g->id,
-			 ef_mode_name(mode));
-		n = ef_gbench_measure(name, b, ctx, &cfg, rng, on_sample, &sink);
-	} else
-#endif
-		n = ef_runner_measure(b, ctx, &cfg, rng, on_sample, &sink);
+	snprintf(name, sizeof name, "%s/%s/%s", g->target->name, g->id, ef_mode_name(mode));
+	n = r->runner->measure(name, b, ctx, &cfg, rng, on_sample, &sink);
 	if (faulted(r, g, mode, ctx))
 		return;
 	b->teardown(ctx);
@@ -581,14 +572,7 @@ static char *sidecar_head(const ef_run *r, unsigned targets, int argc, char **ar
 	ef_meta_begin(m, r->id, &r->facts, argc, argv);
 	fprintf(m, "seed=%" PRIu64 "\nrepetitions=%u\nmin_time_s=%.17g\nfilter=%s\n",
 		o->seed, o->repetitions, o->min_time_s, o->filter ? o->filter : "");
-#ifdef EF_HAVE_GBENCH
-	if (r->gbench) {
-		fprintf(m, "runner=gbench %s (Google Benchmark; its clock: "
-			"std::chrono::steady_clock)\n", ef_gbench_version());
-		ef_meta_put(m, "gbench_flags", ef_gbench_flags());
-	} else
-#endif
-		fprintf(m, "runner=native\n");
+	r->runner->meta(m);
 	for (unsigned i = 0; i < ef_ntargets; i++) {
 		const ef_target *t = ef_targets[i];
 		const char *why = t->unavailable ? t->unavailable() : NULL;
@@ -616,7 +600,7 @@ static char *sidecar_head(const ef_run *r, unsigned targets, int argc, char **ar
 }
 
 /* Create the CSV (with its header), the sidecar (with its opening lines)
- * and Google Benchmark's file, each only where nothing exists; on failure
+ * and the runner's own file, each only where nothing exists; on failure
  * none is left behind. */
 static int create_files(ef_run *r, const char *meta_path, unsigned targets,
 			int argc, char **argv, FILE **meta, char *err, size_t errlen)
@@ -643,13 +627,11 @@ static int create_files(ef_run *r, const char *meta_path, unsigned targets,
 	/* Room for the last lines, so that a disk that fills up during the
 	 * run cannot keep the sidecar from saying so. */
 	fallocate(fd, FALLOC_FL_KEEP_SIZE, (off_t)len, 16384);
-#ifdef EF_HAVE_GBENCH
-	if (r->gbench && ef_gbench_open_out(err, errlen)) {
+	if (r->runner->open_file && r->runner->open_file(err, errlen)) {
 		fclose(*meta);
 		unlink(meta_path);
 		goto undo_csv;
 	}
-#endif
 	meta_fd = fd;
 	return 0;
 undo_csv:
@@ -717,37 +699,6 @@ static void report_skipped(unsigned asked)
 			fprintf(stderr, "efbench: skipping target %s: %s\n",
 				ef_targets[i]->name, why);
 	}
-}
-
-/* Google Benchmark where this build has it, unless --runner native; its
- * flags checked before any file is created. */
-static int choose_runner(const ef_options *o, char *err, size_t errlen)
-{
-	if (o->icount && o->runner == EF_RUNNER_GBENCH) {
-		snprintf(err, errlen, "--clock icount: counts with the native runner's "
-			 "TSC, not under --runner gbench");
-		return -1;
-	}
-	if (o->runner == EF_RUNNER_NATIVE || o->icount) {
-		if (o->ngbench_flags) {
-			snprintf(err, errlen, "%s: Google Benchmark's flags need --runner gbench",
-				 o->gbench_flags[0]);
-			return -1;
-		}
-		return 0;
-	}
-#ifdef EF_HAVE_GBENCH
-	return ef_gbench_init(o->min_time_s, o->repetitions, o->gbench_flags,
-			      o->ngbench_flags, err, errlen) ? -1 : 1;
-#else
-	if (o->runner == EF_RUNNER_GBENCH || o->ngbench_flags) {
-		snprintf(err, errlen, "%s: this build has no Google Benchmark (install "
-			 "libbenchmark-dev and rebuild)",
-			 o->ngbench_flags ? o->gbench_flags[0] : "--runner gbench");
-		return -1;
-	}
-	return 0;
-#endif
 }
 
 /* Modes asked for must exist on some selected target. */
@@ -873,8 +824,9 @@ int main(int argc, char **argv)
 		list(groups, (unsigned)ngroups, modes);
 		return EXIT_OK;
 	}
-	run.gbench = choose_runner(&opt, err, sizeof err);
-	if (run.gbench < 0) {
+	/* Its flags checked before any file is created. */
+	run.runner = ef_runner_choose(&opt, err, sizeof err);
+	if (!run.runner) {
 		fprintf(stderr, "efbench: %s\n", err);
 		return EXIT_USAGE;
 	}
@@ -884,8 +836,9 @@ int main(int argc, char **argv)
 	}
 	if (stop)       /* a signal before anything was written */
 		return 128 + interrupted;
-	/* Google Benchmark times with steady_clock: clock_gettime. */
-	ef_clock_init(!opt.monotonic && !run.gbench);
+	/* A runner with a clock of its own times with clock_gettime (Google
+	 * Benchmark's steady_clock), and the sidecar names that clock. */
+	ef_clock_init(!opt.monotonic && !run.runner->own_clock);
 	if (opt.icount)
 		ef_clock_counts_instructions();
 	ef_host_facts_read(&run.facts);
@@ -895,14 +848,10 @@ int main(int argc, char **argv)
 	}
 	run.out = out;
 	ef_sidecar_path(out, meta_path, sizeof meta_path);
-#ifdef EF_HAVE_GBENCH
-	if (run.gbench && ef_gbench_out_path() &&
-	    (!strcmp(ef_gbench_out_path(), out) || !strcmp(ef_gbench_out_path(), meta_path))) {
-		fprintf(stderr, "efbench: --benchmark_out: %s is where the run's own "
-			"results go\n", ef_gbench_out_path());
+	if (run.runner->check_file && run.runner->check_file(out, meta_path, err, sizeof err)) {
+		fprintf(stderr, "efbench: %s\n", err);
 		return EXIT_USAGE;
 	}
-#endif
 	if (stop)       /* a signal before anything was written */
 		return 128 + interrupted;
 	if (create_files(&run, meta_path, targets, argc, argv, &meta, err, sizeof err)) {
@@ -914,13 +863,11 @@ int main(int argc, char **argv)
 	fprintf(stderr, "efbench: writing %s\n", out);
 	run_all(&run, groups, (unsigned)ngroups, modes);
 
-#ifdef EF_HAVE_GBENCH
-	if (run.gbench && ef_gbench_finish() && !run.write_errno) {
+	if (run.runner->close_file && run.runner->close_file(err, sizeof err) &&
+	    !run.write_errno) {
 		run.write_errno = EIO;
-		fprintf(stderr, "efbench: --benchmark_out: writing %s failed\n",
-			ef_gbench_out_path());
+		fprintf(stderr, "efbench: %s\n", err);
 	}
-#endif
 	ef_summary_print(stdout, groups, (unsigned)ngroups);
 	if (fsync(run.fd) && !run.write_errno && errno != EINVAL)
 		write_failed(&run);

@@ -3,6 +3,10 @@
 // order, checks and progress; a reporter of the shim's hands each
 // repetition's sample back to C.
 #include "gbench.h"
+#include "runners.h"
+extern "C" {
+#include "meta.h"
+}
 
 #include <benchmark/benchmark.h>
 
@@ -257,3 +261,43 @@ extern "C" int ef_gbench_finish(void)
 	out_file.close();
 	return out_file.fail() ? -1 : 0;
 }
+
+// The runner's entry (runners.h): the functions above, behind its hooks.
+namespace {
+
+int runner_init(const ef_options *o, char *err, size_t errlen)
+{
+	return ef_gbench_init(o->min_time_s, o->repetitions, o->gbench_flags,
+			      o->ngbench_flags, err, errlen);
+}
+
+void runner_meta(FILE *m)
+{
+	std::fprintf(m, "runner=gbench %s (Google Benchmark; its clock: "
+		     "std::chrono::steady_clock)\n", ef_gbench_version());
+	ef_meta_put(m, "gbench_flags", ef_gbench_flags());
+}
+
+int runner_check_file(const char *csv, const char *sidecar, char *err, size_t errlen)
+{
+	if (out_path.empty() || (out_path != csv && out_path != sidecar))
+		return 0;
+	std::snprintf(err, errlen, "--benchmark_out: %s is where the run's own "
+		      "results go", out_path.c_str());
+	return -1;
+}
+
+int runner_close_file(char *err, size_t errlen)
+{
+	if (!ef_gbench_finish())
+		return 0;
+	std::snprintf(err, errlen, "--benchmark_out: writing %s failed", out_path.c_str());
+	return -1;
+}
+
+} // namespace
+
+extern "C" const ef_runner ef_runner_gbench = {
+	"gbench", 0, 1, 1, runner_init, ef_gbench_measure, runner_meta,
+	runner_check_file, ef_gbench_open_out, runner_close_file,
+};

@@ -2,6 +2,7 @@
 #include "options.h"
 #include "csv.h"
 #include "registry.h"
+#include "runners.h"
 #include "../runtimes/ef_modes.h"
 
 #include <errno.h>
@@ -211,6 +212,17 @@ static int gbench_flag(char *arg, ef_options *o, char *err, size_t errlen)
 	return 0;
 }
 
+/* "--runner: 'X' is not a, b or c", from the table. */
+static void unknown_runner(const char *name, char *err, size_t errlen)
+{
+	size_t n = (size_t)snprintf(err, errlen, "--runner: '%s' is not ", name);
+
+	for (unsigned i = 0; i < ef_nrunners && n < errlen; i++)
+		n += (size_t)snprintf(err + n, errlen - n, "%s%s",
+				      !i ? "" : i + 1 < ef_nrunners ? ", " : " or ",
+				      ef_runners[i]->name);
+}
+
 int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 		     size_t errlen)
 {
@@ -324,11 +336,11 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 			o->skip_selftest = 1;
 			break;
 		case O_RUNNER:
-			if (strcmp(optarg, "gbench") && strcmp(optarg, "native")) {
-				snprintf(err, errlen, "--runner: '%s' is not gbench or native", optarg);
+			if (!ef_runner_named(optarg)) {
+				unknown_runner(optarg, err, errlen);
 				goto fail;
 			}
-			o->runner = !strcmp(optarg, "gbench") ? EF_RUNNER_GBENCH : EF_RUNNER_NATIVE;
+			o->runner = optarg;
 			break;
 		case ':':
 			snprintf(err, errlen, "%s: missing value", argv[optind - 1]);

@@ -25,7 +25,7 @@ typedef struct ef_options {
 	int foreign_read_host;   /* mpk: foreign code may read host memory */
 	int strict_scan;         /* mpk: refuse sets holding wrpkru/xrstor bytes */
 	int skip_selftest;       /* write rows of a target whose own suite did not run */
-	enum ef_runner_kind { EF_RUNNER_DEFAULT, EF_RUNNER_GBENCH, EF_RUNNER_NATIVE } runner;
+	const char *runner;      /* --runner: a name in ef_runners; NULL: the default */
 	/* --benchmark_* flags for Google Benchmark, in the order given. */
 	char *gbench_flags[EF_MAX_GBENCH_FLAGS];
 	unsigned ngbench_flags;
