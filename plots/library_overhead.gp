@@ -1,12 +1,17 @@
-# library_overhead.gp: what isolation costs the library workloads (hmac,
-# sodium, brotli) at each size: validate/unsafe, invoke/unsafe and
+# library_overhead.gp: what isolation costs the library workloads (every
+# workload in the results but ubench, whose figures are its own, and setup,
+# setup_cost.gp's) at each size: validate/unsafe, invoke/unsafe and
 # full/unsafe as grouped bars (ratio of medians) with their 95% bootstrap
 # intervals as error bars; one panel per host and target.
 name = "library_overhead"
 height = 2.4
 load "plots/common.gp"
-sel = v("w", "hmac sodium brotli")
-panels = query(overheads, v("q", "panels") . sel)
+libraries = ""
+do for [w in query(overheads, v("q", "workloads"))] {
+	if (w ne "ubench" && w ne "setup") { libraries = libraries . w . " " }
+}
+sel = v("w", libraries)
+panels = libraries eq "" ? "" : query(overheads, v("q", "panels") . sel)
 ratios = "validate/unsafe invoke/unsafe full/unsafe"
 if (words(panels) == 0) { eval nothing("library overheads") } else {
 set multiplot layout words(panels), 1

@@ -5,6 +5,7 @@
 #   m modes (space-separated), r ratio (overheads.csv), ids benchmark ids
 #   (workload/benchmark/parameter, space-separated).
 #   q=panels   distinct "host|target" of the matching rows
+#   q=workloads distinct workloads of the matching rows
 #   q=series   distinct "mode:policy" of the matching rows
 #   q=unit     the unit of the first matching row
 #   q=points   "parameter median lo hi", per-byte rates ("bytes per unit")
@@ -36,6 +37,7 @@ NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 	if (!any(ids, id)) next
 }
 q == "panels" { k = $col["host"] "|" $col["target"]; if (!(k in seen)) { seen[k]; printf "%s ", k } }
+q == "workloads" { k = $col["workload"]; if (!(k in seen)) { seen[k]; printf "%s ", k } }
 q == "series" { k = $col["mode"] ":" $col["policy"]; if (!(k in seen)) { seen[k]; printf "%s ", k } }
 q == "unit" { print $col["unit"]; exit }
 q == "points" {

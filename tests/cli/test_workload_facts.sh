@@ -4,7 +4,7 @@
 # added to a copy of the list: scripts/install-deps must install its
 # <w>_DEBS (dpkg-query, apt-get and sudo are stand-ins on PATH, and the
 # script runs on a copy of the tree), the mpk VM's filters must take it in
-# whole or as it says.
+# whole or as it says, and the library figure must draw its bars.
 # Prints PASS/FAIL/SKIP lines for scripts/run-tests.
 set -u
 SUITE=workload_facts
@@ -52,3 +52,31 @@ ubench,*,zlib"|"ubench,*,zlib/inflate/64,zlib/deflate)
 *) fail mpk_vm_filters_from_workloads "'$smoke', then '$smoke2'" ;;
 esac
 
+# The library figure: a workload the results hold beside hmac, sodium and
+# brotli gets bars (the figure changes), ubench and setup none.
+if ! command -v gnuplot >/dev/null 2>&1; then
+	echo "SKIP workload_facts/library_figure_from_results: gnuplot is not installed (make deps)"
+elif [ ! -x "$TOP/build/efreport" ]; then
+	fail library_figure_from_results "build/efreport is missing: run make all first"
+else
+	cp "$TOP/results/examples/dev-host.csv" a.csv
+	python3 - <<'PY'
+import csv
+rows = list(csv.reader(open("a.csv")))
+w = rows[0].index("workload")
+extra = [r[:w] + ["zlib"] + r[w + 1:] for r in rows[1:] if r[w] == "hmac"]
+with open("b.csv", "w", newline="") as f:
+    csv.writer(f, lineterminator="\n").writerows(rows + extra)
+PY
+	for x in a b; do
+		cp "$TOP/results/examples/dev-host.meta" $x.meta
+		"$TOP/build/efreport" -o "$tmp/$x" $x.csv >/dev/null 2>&1
+		(cd "$TOP" && gnuplot -e "dir='$tmp/$x'; term='png'" plots/library_overhead.gp) 2>/dev/null
+	done
+	if [ -s a/library_overhead.png ] && [ -s b/library_overhead.png ] &&
+	   ! cmp -s a/library_overhead.png b/library_overhead.png; then
+		pass library_figure_from_results
+	else
+		fail library_figure_from_results "the figure did not change with zlib's rows: $(ls a b 2>&1 | tr '\n' ' ')"
+	fi
+fi
