@@ -11,6 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#define NAME(NAME, name) #name,
+const char *const ef_column_names[EF_COL_COUNT] = { EF_COLUMNS(NAME) };
+#undef NAME
+
 /* Write all of buf at the end of fd; on failure, cut fd back to where it
  * ended, so that it never holds part of buf.  -1 with errno set. */
 static int append_whole(int fd, const char *buf, size_t len)
@@ -118,6 +122,14 @@ void ef_csv_begin(ef_csv_row *r)
 	r->len = 0;
 	r->fields = 0;
 	r->overflow = 0;
+}
+
+void ef_csv_header(ef_csv_row *r)
+{
+	ef_csv_begin(r);
+	for (unsigned c = 0; c < EF_COL_COUNT; c++)
+		ef_csv_str(r, ef_column_names[c]);
+	ef_csv_end(r);
 }
 
 static void put(ef_csv_row *r, char c)

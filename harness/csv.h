@@ -13,6 +13,34 @@
 
 #define EF_CSV_ROW_MAX 4096
 
+/* The columns of a results file, in order: X(NAME, name) gives EF_COL_NAME
+ * and the name in the header.  The writer (efbench), the readers
+ * (efreport, efcompare) and `efbench --schema`, which the scripts and
+ * tests that write or check a header read, all take them from here;
+ * results/SCHEMA.md says what each holds (a test checks that it lists
+ * these, in this order). */
+#define EF_COLUMNS(X)                    \
+	X(RUN_ID, run_id)                \
+	X(HOST, host)                    \
+	X(CPU, cpu_model)                \
+	X(TARGET, target)                \
+	X(POLICY, policy)                \
+	X(MODE, mode)                    \
+	X(WORKLOAD, workload)            \
+	X(BENCH, benchmark)              \
+	X(PARAM, parameter)              \
+	X(ITERATIONS, iterations)        \
+	X(VALUE, value)                  \
+	X(UNIT, unit)                    \
+	X(REPETITION, repetition)        \
+	X(STATUS, status)                \
+	X(MESSAGE, message)
+
+#define EF_COLUMN_ENUM_(NAME, name) EF_COL_##NAME,
+enum ef_column { EF_COLUMNS(EF_COLUMN_ENUM_) EF_COL_COUNT };
+#undef EF_COLUMN_ENUM_
+extern const char *const ef_column_names[EF_COL_COUNT];
+
 typedef struct ef_csv_row {
 	char buf[EF_CSV_ROW_MAX];
 	size_t len;
@@ -32,6 +60,8 @@ int ef_csv_create(const char *path, char *err, size_t errlen);
 int ef_sidecar_path(const char *csv, char *out, size_t len);
 
 void ef_csv_begin(ef_csv_row *r);
+/* The header: every column's name, in order; terminated as by ef_csv_end. */
+void ef_csv_header(ef_csv_row *r);
 void ef_csv_str(ef_csv_row *r, const char *s);
 void ef_csv_u64(ef_csv_row *r, uint64_t v);
 void ef_csv_f64(ef_csv_row *r, double v);   /* NaN: empty field */

@@ -174,21 +174,6 @@ static void write_failed(ef_run *r)
 	stop = 1;
 }
 
-static const char *const columns[] = {
-	"run_id", "host", "cpu_model", "target", "policy", "mode", "workload",
-	"benchmark", "parameter", "iterations", "value", "unit", "repetition",
-	"status", "message",
-};
-
-/* The CSV's first line, terminated. */
-static void header_row(ef_csv_row *row)
-{
-	ef_csv_begin(row);
-	for (unsigned i = 0; i < EF_COUNT(columns); i++)
-		ef_csv_str(row, columns[i]);
-	ef_csv_end(row);
-}
-
 /* One row: a sample (status ok) or an error (value empty, message set).
  * policy: NULL for the target's own (none in unsafe mode). */
 static void write_row_as(ef_run *r, const ef_group *g, unsigned mode,
@@ -199,25 +184,36 @@ static void write_row_as(ef_run *r, const ef_group *g, unsigned mode,
 
 	if (!policy)
 		policy = mode == EF_MODE_UNSAFE ? "none" : g->target->policy();
+	/* In the columns' order, whatever it is: a column added to
+	 * EF_COLUMNS without a case here is a -Wswitch warning. */
 	ef_csv_begin(&row);
-	ef_csv_str(&row, r->id);
-	ef_csv_str(&row, r->facts.host);
-	ef_csv_str(&row, g->target->cpu_model ? g->target->cpu_model : r->facts.cpu_model);
-	ef_csv_str(&row, g->target->name);
-	ef_csv_str(&row, policy);
-	ef_csv_str(&row, ef_mode_name(mode));
-	ef_csv_str(&row, g->workload);
-	ef_csv_str(&row, g->bench[EF_MODE_UNSAFE]->name);
-	ef_csv_u64(&row, g->param);
-	ef_csv_u64(&row, iters);
-	ef_csv_f64(&row, value);
-	ef_csv_str(&row, g->target->unit);
-	if (repetition < 0)
-		ef_csv_str(&row, "");
-	else
-		ef_csv_u64(&row, (uint64_t)repetition);
-	ef_csv_str(&row, message ? "error" : "ok");
-	ef_csv_str(&row, message ? message : "");
+	for (enum ef_column c = 0; c < EF_COL_COUNT; c++)
+		switch (c) {
+		case EF_COL_RUN_ID: ef_csv_str(&row, r->id); break;
+		case EF_COL_HOST: ef_csv_str(&row, r->facts.host); break;
+		case EF_COL_CPU:
+			ef_csv_str(&row, g->target->cpu_model ? g->target->cpu_model
+							      : r->facts.cpu_model);
+			break;
+		case EF_COL_TARGET: ef_csv_str(&row, g->target->name); break;
+		case EF_COL_POLICY: ef_csv_str(&row, policy); break;
+		case EF_COL_MODE: ef_csv_str(&row, ef_mode_name(mode)); break;
+		case EF_COL_WORKLOAD: ef_csv_str(&row, g->workload); break;
+		case EF_COL_BENCH: ef_csv_str(&row, g->bench[EF_MODE_UNSAFE]->name); break;
+		case EF_COL_PARAM: ef_csv_u64(&row, g->param); break;
+		case EF_COL_ITERATIONS: ef_csv_u64(&row, iters); break;
+		case EF_COL_VALUE: ef_csv_f64(&row, value); break;
+		case EF_COL_UNIT: ef_csv_str(&row, g->target->unit); break;
+		case EF_COL_REPETITION:
+			if (repetition < 0)
+				ef_csv_str(&row, "");
+			else
+				ef_csv_u64(&row, (uint64_t)repetition);
+			break;
+		case EF_COL_STATUS: ef_csv_str(&row, message ? "error" : "ok"); break;
+		case EF_COL_MESSAGE: ef_csv_str(&row, message ? message : ""); break;
+		case EF_COL_COUNT: break;
+		}
 	if (r->write_errno)
 		return;
 	if (ef_csv_write(r->fd, &row)) {
@@ -610,7 +606,7 @@ static int create_files(ef_run *r, const char *meta_path, unsigned targets,
 	char *head;
 	int fd;
 
-	header_row(&header);
+	ef_csv_header(&header);
 	r->fd = ef_csv_create_with(r->out, header.buf, header.len, err, errlen);
 	if (r->fd < 0)
 		return -1;
@@ -804,6 +800,12 @@ int main(int argc, char **argv)
 	}
 	if (opt.help) {
 		ef_options_usage(argv[0]);
+		return EXIT_OK;
+	}
+	if (opt.schema) {
+		ef_csv_row header;
+		ef_csv_header(&header);
+		fwrite(header.buf, 1, header.len, stdout);
 		return EXIT_OK;
 	}
 	EACH_HOOK(i, configure)

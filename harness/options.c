@@ -20,6 +20,8 @@ void ef_options_usage(const char *argv0)
 	       "target this machine has; one CSV row per sample plus a metadata sidecar.\n"
 	       "\n"
 	       "  --list                print the benchmark ids and the modes each runs in\n"
+	       "  --schema              print the CSV's header line: its columns, in order,\n"
+	       "                        comma-separated (results/SCHEMA.md says what each holds)\n"
 	       "  --target LIST         targets, comma-separated (this build: ", argv0);
 	for (unsigned i = 0; i < ef_ntargets; i++)
 		printf("%s%s", i ? ", " : "", ef_targets[i]->name);
@@ -226,11 +228,12 @@ static void unknown_runner(const char *name, char *err, size_t errlen)
 int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 		     size_t errlen)
 {
-	enum { O_LIST = 256, O_TARGET, O_MODE, O_FILTER, O_REPS, O_MINTIME,
+	enum { O_LIST = 256, O_SCHEMA, O_TARGET, O_MODE, O_FILTER, O_REPS, O_MINTIME,
 	       O_SEED, O_OUT, O_CLOCK, O_FOREIGN_READ, O_STRICT_SCAN, O_RUNNER,
 	       O_SKIP_SELFTEST, O_HELP };
 	static const struct option longopts[] = {
 		{ "list", no_argument, 0, O_LIST },
+		{ "schema", no_argument, 0, O_SCHEMA },
 		{ "target", required_argument, 0, O_TARGET },
 		{ "mode", required_argument, 0, O_MODE },
 		{ "filter", required_argument, 0, O_FILTER },
@@ -275,6 +278,7 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_LIST: o->list = 1; break;
+		case O_SCHEMA: o->schema = 1; break;
 		case O_HELP: o->help = 1; break;
 		case O_TARGET:
 			if (each_item(optarg, "--target", err, errlen, add_target, &o->targets))

@@ -12,7 +12,7 @@
 #define EF_MAX_GBENCH_FLAGS 32
 
 typedef struct ef_options {
-	int help, list;
+	int help, list, schema;
 	unsigned targets;        /* bit i: ef_targets[i]; 0 = every available */
 	unsigned modes;          /* bit (1 << ef_mode); 0 = every mode */
 	const char *filter;      /* comma-separated patterns of every --filter, NULL = all */

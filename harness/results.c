@@ -17,11 +17,6 @@ const char *const ef_mode_names[EF_MODE_COUNT] = { EF_MODES(NAME) };
 
 const char *ef_results_prog = "efbench";
 
-const char *const ef_column_names[EF_COL_COUNT] = {
-	"host", "cpu_model", "target", "policy", "mode", "workload", "benchmark",
-	"parameter", "value", "unit", "status", "run_id", "repetition", "message",
-};
-
 const ef_overhead ef_overheads[EF_NOVERHEADS] = {
 	{ EF_MODE_VALIDATE, EF_MODE_UNSAFE },
 	{ EF_MODE_INVOKE, EF_MODE_UNSAFE },
@@ -32,7 +27,8 @@ const ef_overhead ef_overheads[EF_NOVERHEADS] = {
 /* Where a row was read, file << 32 | line, is a map's value. */
 _Static_assert(sizeof(size_t) >= 8, "a size_t holds a file index and a line number");
 
-/* A header wider than this is not an efbench CSV (it has 15 columns). */
+/* A header wider than this is not an efbench CSV (it has EF_COL_COUNT
+ * columns). */
 #define MAX_COLUMNS 256
 #define NONE EF_MAP_NONE
 

@@ -21,6 +21,7 @@
 #ifndef EF_RESULTS_H
 #define EF_RESULTS_H
 
+#include "csv.h"
 #include "sidecar.h"
 #include "stats.h"
 #include "strmap.h"
@@ -30,11 +31,6 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* The columns read; results/SCHEMA.md has them all. */
-enum { EF_COL_HOST, EF_COL_CPU, EF_COL_TARGET, EF_COL_POLICY, EF_COL_MODE,
-       EF_COL_WORKLOAD, EF_COL_BENCH, EF_COL_PARAM, EF_COL_VALUE, EF_COL_UNIT,
-       EF_COL_STATUS, EF_COL_RUN_ID, EF_COL_REPETITION, EF_COL_MESSAGE, EF_COL_COUNT };
-extern const char *const ef_column_names[EF_COL_COUNT];
 extern const char *const ef_mode_names[EF_MODE_COUNT];
 
 /* The overheads docs/design.md reports, numerator's median over

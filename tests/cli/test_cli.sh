@@ -147,6 +147,39 @@ else
 	fail never_overwrites "exit $rc: $(cat err.txt)"
 fi
 
+# --schema: the header line every CSV starts with, alone, exit 0; and
+# results/SCHEMA.md's table of the CSV lists exactly those columns, in order.
+schema=$("$EFBENCH" --schema 2>err.txt)
+rc=$?
+documented=$(sed -n '/^## NAME\.csv/,/^## /s/^| `\([a-z_]*\)` |.*/\1/p' "$TOP/results/SCHEMA.md" |
+	paste -sd, -)
+if [ $rc -eq 0 ] && [ ! -s err.txt ] && [ "$("$EFBENCH" --schema | wc -l)" -eq 1 ] &&
+   [ "$schema" = "$(head -n 1 run.csv)" ] && "$EFBENCH" --help | grep -q -- '--schema'; then
+	pass schema
+else
+	fail schema "exit $rc, '$schema', the CSV's header '$(head -n 1 run.csv)': $(cat err.txt)"
+fi
+if [ -n "$schema" ] && [ "$schema" = "$documented" ]; then
+	pass schema_documented
+else
+	fail schema_documented "results/SCHEMA.md lists '$documented', efbench --schema '$schema'"
+fi
+# The columns' order is written once (harness/csv.h): no source, script or
+# test holds another copy of it, i.e. four columns in a row, as a CSV line
+# (a,b,c,d) or C strings ("a", "b", "c", "d").  The fuzz corpus is data.
+pattern=$(echo "$schema" | awk -F, -v s='(,|", *")' '{
+	for (i = 1; i + 3 <= NF; i++)
+		printf "%s%s", (i > 1 ? "|" : ""), $i s $(i + 1) s $(i + 2) s $(i + 3)
+}')
+copies="(efbench --schema printed nothing)"
+[ -z "$schema" ] ||
+	copies=$(cd "$TOP" && grep -rlE "$pattern" harness scripts plots tests --exclude-dir=corpus)
+if [ -z "$copies" ]; then
+	pass schema_written_once
+else
+	fail schema_written_once "the columns' order is copied in: $(echo $copies)"
+fi
+
 # Default output: results/<host>-<UTC time>-<pid>.csv and .meta; three
 # runs started in the same second each get their own files and run id.
 for i in 1 2 3; do

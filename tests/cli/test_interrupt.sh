@@ -26,8 +26,8 @@ import csv, os, random, signal, subprocess, sys, time
 efbench, efreport = sys.argv[1], sys.argv[2]
 rnd = random.Random(15)
 sigs = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGKILL]
-header = ("run_id,host,cpu_model,target,policy,mode,workload,benchmark,parameter,"
-          "iterations,value,unit,repetition,status,message").split(",")
+header = subprocess.run([efbench, "--schema"], check=True, capture_output=True,
+                        text=True).stdout.rstrip("\n").split(",")
 
 def meta_of(path):
     keys = {}

@@ -17,15 +17,14 @@ CHECK=$TOP/scripts/check-regress
 # one benchmark around 100 ns (unsafe) and 120 ns (validate), 1% scatter
 # from a fixed seed, each mode's times scaled; CPU model $CPU (c).
 gen() {
-	CPU=${CPU:-c} python3 - "$@" <<'PY'
+	CPU=${CPU:-c} HEAD=$("$TOP/build/efbench" --schema) python3 - "$@" <<'PY'
 import os, random, sys, zlib
 path, host, su, sv = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
 unit = sys.argv[5] if len(sys.argv) > 5 else "ns"
 cpu = os.environ["CPU"]
 rnd = random.Random(zlib.crc32(path.encode()))
 with open(path, "w") as f:
-    f.write("run_id,host,cpu_model,target,policy,mode,workload,benchmark,parameter,"
-            "iterations,value,unit,repetition,status,message\n")
+    f.write(os.environ["HEAD"] + "\n")
     for mode, center, scale in (("unsafe", 100, su), ("validate", 120, sv)):
         for i in range(20):
             v = center * scale * (1 if unit != "ns" else rnd.gauss(1, 0.01))

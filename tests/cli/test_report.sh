@@ -29,7 +29,7 @@ usage_errors() {
 	pass "$name"
 }
 
-HEAD=run_id,host,cpu_model,target,policy,mode,workload,benchmark,parameter,iterations,value,unit,repetition,status,message
+HEAD=$("$EFBENCH" --schema)
 # row HOST TARGET POLICY MODE BENCH PARAM VALUE [UNIT]: repetition $rep (0)
 row() { echo "r,$1,\"CPU, model\",$2,$3,$4,w,$5,$6,10,$7,${8:-ns},${rep:-0},ok,"; }
 
@@ -54,9 +54,9 @@ expect_error() {
 }
 
 expect_error empty_file "empty file" ""
-expect_error not_efbench "no column 'host'" "a,b,c" "1,2,3"
+expect_error not_efbench "no column 'run_id'" "a,b,c" "1,2,3"
 expect_error missing_value_column "no column 'value'" \
-	"run_id,host,cpu_model,target,policy,mode,workload,benchmark,parameter,unit,status" "r,h,c,t,p,unsafe,w,b,1,ns,ok"
+	"$(echo "$HEAD" | sed 's/,value,/,/')" "r,h,c,t,p,unsafe,w,b,1,10,ns,0,ok,"
 expect_error field_count "3 fields, the header has 15" "$HEAD" "a,b,c"
 expect_error value_text "column 'value': 'fast'" "$HEAD" "$(row h host none unsafe b 1 fast)"
 expect_error value_negative "column 'value': '-3'" "$HEAD" "$(row h host none unsafe b 1 -3)"
@@ -347,7 +347,7 @@ if command -v gnuplot >/dev/null 2>&1; then
 	fi
 	printf 'a,b\n1,2\n' > notours.csv
 	"$TOP/scripts/plots" -o "$tmp/fig2" notours.csv >/dev/null 2>err.txt
-	if [ $? -eq 2 ] && [ "$(wc -l < err.txt)" -eq 1 ] && grep -q "notours.csv: no column 'host'" err.txt; then
+	if [ $? -eq 2 ] && [ "$(wc -l < err.txt)" -eq 1 ] && grep -q "notours.csv: no column 'run_id'" err.txt; then
 		pass plots_refuse_other_csv
 	else
 		fail plots_refuse_other_csv "$(cat err.txt)"
