@@ -57,7 +57,7 @@ EF_CFLAGS += -DEF_HAVE_GBENCH
 LDLIBS += -lbenchmark -lpthread -lstdc++
 endif
 
-HARNESS   := child clock csv digest efbench firmware meta options plan registry runner runners selfbench stats summary
+HARNESS   := child clock csv digest efbench firmware meta modes options plan registry runner runners selfbench stats summary
 HARNESS_OBJS  := $(HARNESS:%=$(OBJ)/harness/%.o) $(if $(GBENCH),$(OBJ)/harness/gbench.o)
 RUNTIME_OBJS  := $(RUNTIME_SRCS:%=$(OBJ)/%.o)
 # unsafe and validate everywhere; invoke and full once per isolating runtime.
@@ -188,7 +188,7 @@ $(EFBENCH): $(HARNESS_OBJS) $(RUNTIME_OBJS) $(WORKLOAD_OBJS) $(FOREIGN_LIBS)
 # The summary of result files (scripts/plots, make figures) and the
 # regression check (scripts/check-regress, make check-regress): efbench's
 # own CSV code and statistics.
-READER := results sidecar strmap csv stats
+READER := results sidecar strmap csv stats modes
 $(EFREPORT): $(patsubst %,$(OBJ)/harness/%.o,efreport report $(READER))
 	$(CC) $(EF_CFLAGS) -o $@ $^ -lm
 $(EFCOMPARE): $(patsubst %,$(OBJ)/harness/%.o,efcompare compare $(READER))

@@ -201,12 +201,12 @@ static void print_finding(FILE *out, const finding *f)
 	fprintf(out, "| %s %s/%s/%llu | ", s->key[EF_COL_TARGET], s->key[EF_COL_WORKLOAD],
 		s->key[EF_COL_BENCH], s->param);
 	if (f->overhead < 0) {
-		ef_print_label(out, s, ef_mode_names[s->mode]);
+		ef_print_label(out, s, ef_mode_name(s->mode));
 	} else {
 		const ef_overhead *h = &ef_overheads[f->overhead];
-		size_t len = strlen(ef_mode_names[h->num]) + strlen(ef_mode_names[h->den]) + 2;
+		size_t len = strlen(ef_mode_name(h->num)) + strlen(ef_mode_name(h->den)) + 2;
 		char *ratio = ef_xrealloc(NULL, len);
-		snprintf(ratio, len, "%s/%s", ef_mode_names[h->num], ef_mode_names[h->den]);
+		snprintf(ratio, len, "%s/%s", ef_mode_name(h->num), ef_mode_name(h->den));
 		ef_print_label(out, s, ratio);
 		free(ratio);
 	}
@@ -281,7 +281,7 @@ int ef_compare(const ef_results *base, const ef_results *cand, const char *base_
 			if (strcmp(pairs[j]->key[EF_COL_UNIT], c->key[EF_COL_UNIT])) {
 				status = refuse(err, errlen, "%s: %s/%s/%llu %s is in %s, the baseline's "
 						"(host %s) in %s", cand_name, c->key[EF_COL_WORKLOAD],
-						c->key[EF_COL_BENCH], c->param, ef_mode_names[c->mode],
+						c->key[EF_COL_BENCH], c->param, ef_mode_name(c->mode),
 						c->key[EF_COL_UNIT], pairs[j]->key[EF_COL_HOST],
 						pairs[j]->key[EF_COL_UNIT]);
 				free(pairs);

@@ -11,13 +11,6 @@ EF_TARGETS(DECLARE)
 const ef_target *const ef_targets[] = { EF_TARGETS(ENTRY) };
 const unsigned ef_ntargets = EF_COUNT(ef_targets);
 
-static const char *const mode_names[] = {
-#define EF_MODE_NAME_(NAME, name) [EF_MODE_##NAME] = #name,
-	EF_MODES(EF_MODE_NAME_)
-#undef EF_MODE_NAME_
-};
-_Static_assert(EF_COUNT(mode_names) == EF_MODE_COUNT, "a name for every mode");
-
 const ef_target *ef_target_find(const char *name)
 {
 	for (unsigned i = 0; i < ef_ntargets; i++)
@@ -55,9 +48,4 @@ const ef_bench *ef_workload_bench(const ef_workload *w, const char *name)
 unsigned ef_target_modes(const ef_target *t)
 {
 	return t->modes;
-}
-
-const char *ef_mode_name(unsigned mode)
-{
-	return mode < EF_MODE_COUNT ? mode_names[mode] : "?";
 }

@@ -14,6 +14,7 @@
 #define EF_REGISTRY_H
 
 #include "bench.h"
+#include "modes.h"
 #include "options.h"
 
 #include <signal.h>
@@ -71,7 +72,5 @@ const ef_workload *ef_target_workload(const ef_target *t, const char *name,
 const ef_bench *ef_workload_bench(const ef_workload *w, const char *name);
 /* Bit (1 << EF_MODE_x) for each mode t runs. */
 unsigned ef_target_modes(const ef_target *t);
-/* "unsafe", "validate", ... for an EF_MODE_x value. */
-const char *ef_mode_name(unsigned mode);
 
 #endif

@@ -50,7 +50,7 @@ void ef_report_summary_csv(FILE *f, const ef_results *R)
 	for (size_t i = 0; i < R->n; i++) {
 		const ef_series *s = &R->s[i];
 		key_fields(f, s);
-		field(f, ef_mode_names[s->mode], 0);
+		field(f, ef_mode_name(s->mode), 0);
 		field(f, s->key[EF_COL_UNIT], 0);
 		fprintf(f, "%zu,", s->n);
 		number(f, s->st.median, 0);
@@ -73,8 +73,8 @@ void ef_report_overheads_csv(FILE *f, const ef_results *R)
 			if (!r)
 				continue;
 			key_fields(f, s);
-			fprintf(f, "%s/%s,", ef_mode_names[ef_overheads[k].num],
-				ef_mode_names[ef_overheads[k].den]);
+			fprintf(f, "%s/%s,", ef_mode_name(ef_overheads[k].num),
+				ef_mode_name(ef_overheads[k].den));
 			field(f, s->key[EF_COL_UNIT], 0);
 			number(f, r->value, 0);
 			number(f, r->lo, 0);
@@ -172,7 +172,7 @@ static void medians_table(FILE *f, const ef_results *R, const struct section *se
 	fputs("| benchmark |", f);
 	for (size_t c = 0; c < ncols; c++) {
 		fputc(' ', f);
-		ef_print_label(f, &R->s[column[c]], ef_mode_names[R->s[column[c]].mode]);
+		ef_print_label(f, &R->s[column[c]], ef_mode_name(R->s[column[c]].mode));
 		fputs(" |", f);
 	}
 	fputs("\n|---|", f);
@@ -204,8 +204,8 @@ static void overheads_table(FILE *f, const ef_results *R, const struct section *
 {
 	fputs("\nOverheads\n\n| benchmark | policy |", f);
 	for (unsigned k = 0; k < EF_NOVERHEADS; k++)
-		fprintf(f, " %s/%s |", ef_mode_names[ef_overheads[k].num],
-			ef_mode_names[ef_overheads[k].den]);
+		fprintf(f, " %s/%s |", ef_mode_name(ef_overheads[k].num),
+			ef_mode_name(ef_overheads[k].den));
 	fputs("\n|---|---|---:|---:|---:|---:|\n", f);
 	for (size_t i = 0; i < sec->n; i++) {
 		const ef_series *s = &R->s[sec->member[i]], *num[EF_NOVERHEADS];

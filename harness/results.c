@@ -11,18 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NAME(upper, lower) #lower,
-const char *const ef_mode_names[EF_MODE_COUNT] = { EF_MODES(NAME) };
-#undef NAME
-
 const char *ef_results_prog = "efbench";
-
-const ef_overhead ef_overheads[EF_NOVERHEADS] = {
-	{ EF_MODE_VALIDATE, EF_MODE_UNSAFE },
-	{ EF_MODE_INVOKE, EF_MODE_UNSAFE },
-	{ EF_MODE_FULL, EF_MODE_INVOKE },
-	{ EF_MODE_FULL, EF_MODE_UNSAFE },
-};
 
 /* Where a row was read, file << 32 | line, is a map's value. */
 _Static_assert(sizeof(size_t) >= 8, "a size_t holds a file index and a line number");
@@ -63,14 +52,6 @@ void *ef_xrealloc(void *p, size_t n)
 char *ef_xstrdup(const char *s)
 {
 	return strcpy(ef_xrealloc(NULL, strlen(s) + 1), s);
-}
-
-int ef_mode_parse(const char *s)
-{
-	for (unsigned m = 0; m < EF_MODE_COUNT; m++)
-		if (!strcmp(s, ef_mode_names[m]))
-			return (int)m;
-	return -1;
 }
 
 void ef_one_line(char *s)
@@ -696,15 +677,12 @@ static void bench_overheads(ef_results *R, size_t bench)
 		for (unsigned k = 0; k < EF_NOVERHEADS; k++) {
 			ef_series *num = &R->s[i];
 			const ef_series *den;
-			ef_ratio *r = &num->ratio[k];
 
 			if (num->mode != ef_overheads[k].num ||
 			    !(den = ef_results_partner(R, num, ef_overheads[k].den)))
 				continue;
-			r->value = num->st.median / den->st.median;
-			r->difference = num->st.median - den->st.median;
-			ef_boot_ratio_ci(boot_of(&cache, R, i), boot_of(&cache, R, (size_t)(den - R->s)),
-					 &r->lo, &r->hi);
+			num->ratio[k] = ef_ratio_of(&num->st, boot_of(&cache, R, i), &den->st,
+						    boot_of(&cache, R, (size_t)(den - R->s)));
 			num->overheads |= 1u << k;
 		}
 	for (unsigned k = 0; k < cache.n; k++)

@@ -22,26 +22,15 @@
 #define EF_RESULTS_H
 
 #include "csv.h"
+#include "modes.h"
 #include "sidecar.h"
 #include "stats.h"
 #include "strmap.h"
-#include "../runtimes/ef_modes.h"
 
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
-extern const char *const ef_mode_names[EF_MODE_COUNT];
-
-/* The overheads docs/design.md reports, numerator's median over
- * denominator's. */
-#define EF_NOVERHEADS 4
-typedef struct ef_overhead { unsigned num, den; } ef_overhead;
-extern const ef_overhead ef_overheads[EF_NOVERHEADS];
-typedef struct ef_ratio {
-	double value, lo, hi;      /* bootstrap interval; NaN under 6 samples */
-	double difference;         /* numerator's median minus denominator's */
-} ef_ratio;
 
 typedef struct ef_series {
 	/* host, cpu_model, target, policy, workload, benchmark and unit as
@@ -134,7 +123,5 @@ void ef_results_die(const char *fmt, ...)
 void ef_one_line(char *s);
 void *ef_xrealloc(void *p, size_t n);
 char *ef_xstrdup(const char *s);
-/* EF_MODE_x for a mode's name, or -1. */
-int ef_mode_parse(const char *s);
 
 #endif

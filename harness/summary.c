@@ -1,8 +1,7 @@
 /* summary.c: the tables printed at the end of a run: the median per
  * benchmark and mode with each mode's ratio to unsafe; the overheads
- * (validate/unsafe, invoke/unsafe, full/invoke, full/unsafe) with their
- * confidence intervals; and the budgets of docs/design.md that this
- * run measured. */
+ * (modes.h: computed as efreport computes them) with their confidence
+ * intervals; and the budgets of docs/design.md that this run measured. */
 #include "plan.h"
 #include "stats.h"
 
@@ -47,7 +46,7 @@ static const struct budget {
 static void budget_heading(FILE *out, int *printed)
 {
 	if (!(*printed)++)
-		fprintf(out, "\nbudgets (from DESIGN.md, measured in this run):\n");
+		fprintf(out, "\nbudgets (from docs/design.md, measured in this run):\n");
 }
 
 /* Returns how many budget lines it printed. */
@@ -109,17 +108,6 @@ static void print_pmp_budget(FILE *out, const ef_group *g, unsigned n, int heade
 	}
 }
 
-/* The overheads docs/design.md reports (as the Omniglot artifact does),
- * each a mode's median over another's. */
-static const struct overhead {
-	unsigned num, den;
-} overheads[] = {
-	{ EF_MODE_VALIDATE, EF_MODE_UNSAFE },
-	{ EF_MODE_INVOKE, EF_MODE_UNSAFE },
-	{ EF_MODE_FULL, EF_MODE_INVOKE },
-	{ EF_MODE_FULL, EF_MODE_UNSAFE },
-};
-
 /* Mode m's resamples of x, drawn on first use: each mode's serve every
  * ratio it is part of.  NULL when memory runs out (no interval then). */
 static const ef_boot *boot_of(const ef_group *x, unsigned m, ef_boot *boot, unsigned *drawn)
@@ -148,20 +136,20 @@ static void print_overheads(FILE *out, const ef_group *g, unsigned n)
 			unsigned modes = ef_target_modes(x->target);
 			target = x->target;
 			cols = 0;
-			for (unsigned k = 0; k < EF_COUNT(overheads); k++)
-				if (modes >> overheads[k].num & 1 && modes >> overheads[k].den & 1)
+			for (unsigned k = 0; k < EF_NOVERHEADS; k++)
+				if (modes >> ef_overheads[k].num & 1 && modes >> ef_overheads[k].den & 1)
 					cols |= 1u << k;
 			if (!cols)
 				continue;
 			fprintf(out, "\ntarget %s: overheads, ratio of medians [95%% bootstrap "
 				"CI]%s\n%-36s", target->name,
 				target->board ? "; invoke and full warm" : "", "benchmark");
-			for (unsigned k = 0; k < EF_COUNT(overheads); k++)
+			for (unsigned k = 0; k < EF_NOVERHEADS; k++)
 				if (cols >> k & 1) {
 					char head[40];
 					snprintf(head, sizeof head, "%s/%s",
-						 ef_mode_name(overheads[k].num),
-						 ef_mode_name(overheads[k].den));
+						 ef_mode_name(ef_overheads[k].num),
+						 ef_mode_name(ef_overheads[k].den));
 					fprintf(out, " %-24s", head);
 				}
 			fputc('\n', out);
@@ -169,24 +157,20 @@ static void print_overheads(FILE *out, const ef_group *g, unsigned n)
 		if (!cols)
 			continue;
 		fprintf(out, "%-36s", x->id);
-		for (unsigned k = 0; k < EF_COUNT(overheads); k++) {
-			unsigned a = overheads[k].num, b = overheads[k].den;
-			const ef_boot *ba, *bb;
+		for (unsigned k = 0; k < EF_NOVERHEADS; k++) {
+			unsigned a = ef_overheads[k].num, b = ef_overheads[k].den;
 			char cell[64] = "-";
-			double lo = NAN, hi = NAN, r;
 
 			if (!(cols >> k & 1))
 				continue;
 			if (have(x, a) && have(x, b) && x->samples[a] && x->samples[b]) {
-				r = x->stats[a].median / x->stats[b].median;
-				ba = boot_of(x, a, boot, &drawn);
-				bb = boot_of(x, b, boot, &drawn);
-				if (ba && bb)
-					ef_boot_ratio_ci(ba, bb, &lo, &hi);
-				if (isnan(lo))
-					snprintf(cell, sizeof cell, "%.3f", r);
+				ef_ratio r = ef_ratio_of(&x->stats[a], boot_of(x, a, boot, &drawn),
+							 &x->stats[b], boot_of(x, b, boot, &drawn));
+				if (isnan(r.lo))
+					snprintf(cell, sizeof cell, "%.3f", r.value);
 				else
-					snprintf(cell, sizeof cell, "%.3f [%.3f,%.3f]", r, lo, hi);
+					snprintf(cell, sizeof cell, "%.3f [%.3f,%.3f]", r.value,
+						 r.lo, r.hi);
 			}
 			fprintf(out, " %-24s", cell);
 		}

@@ -305,6 +305,23 @@ else
 	fail write_failure_exit_1 "exit $rc: $(cat full.err) $(ls -A out-full)"
 fi
 
+# efbench's summary and efreport take the overheads and how each is
+# computed from one place (harness/modes.h): from the samples of one run,
+# the same ratios and intervals, to the summary's three decimals.
+"$EFBENCH" --target host --filter ubench/upgrade/1,ubench/validate_cstr/64 --repetitions 8 \
+	--min-time 0.001 --out agree.csv > agree.txt 2>/dev/null
+"$EFREPORT" -o agree agree.csv 2>/dev/null
+want=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	{ printf "%s/%s/%s %.3f [%.3f,%.3f]\n", $c["workload"], $c["benchmark"], $c["parameter"],
+		$c["value"], $c["ci_lo"], $c["ci_hi"] }' agree/overheads.csv | sort)
+got=$(awk '/overheads, ratio of medians/ { on = 1; getline; next }
+	on && !NF { exit } on { print $1, $2, $3 }' agree.txt | sort)
+if [ -n "$want" ] && [ "$(echo "$want" | wc -l)" -eq 2 ] && [ "$got" = "$want" ]; then
+	pass summary_overheads_as_efreport
+else
+	fail summary_overheads_as_efreport "efbench's summary: '$got', efreport: '$want'"
+fi
+
 # efreport's budget (docs/design.md): one million rows of 5,000 series in under
 # 10 s; checked with three times that, for a loaded machine, and the time
 # printed for the record.
