@@ -128,11 +128,6 @@ bool starts_with(const char *s, const char *prefix)
 
 } // namespace
 
-extern "C" int ef_gbench_built(void)
-{
-	return 1;
-}
-
 extern "C" const char *ef_gbench_version(void)
 {
 	return EF_GBENCH_VERSION;

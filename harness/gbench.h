@@ -12,8 +12,6 @@ extern "C" {
 
 #include "runner.h"
 
-/* Non-zero when this build has the shim. */
-int ef_gbench_built(void);
 /* Google Benchmark's version, as pkg-config reported it at build time. */
 const char *ef_gbench_version(void);
 

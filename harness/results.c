@@ -564,14 +564,6 @@ int ef_results_read(ef_results *R, const char *path)
 
 /* ---- After reading. ---- */
 
-int ef_same_benchmark(const ef_series *a, const ef_series *b)
-{
-	return a->param == b->param && !strcmp(a->key[EF_COL_HOST], b->key[EF_COL_HOST]) &&
-	       !strcmp(a->key[EF_COL_TARGET], b->key[EF_COL_TARGET]) &&
-	       !strcmp(a->key[EF_COL_WORKLOAD], b->key[EF_COL_WORKLOAD]) &&
-	       !strcmp(a->key[EF_COL_BENCH], b->key[EF_COL_BENCH]);
-}
-
 int ef_same_machine(const ef_series *a, const ef_series *b)
 {
 	return !strcmp(a->key[EF_COL_HOST], b->key[EF_COL_HOST]) &&

@@ -88,8 +88,6 @@ void ef_results_print_warnings(const ef_results *R, FILE *f);
 void ef_results_finish(ef_results *R);
 void ef_results_free(ef_results *R);
 
-/* Same host, target, workload, benchmark and parameter. */
-int ef_same_benchmark(const ef_series *a, const ef_series *b);
 /* Same host and CPU model, and machine_id where both know it. */
 int ef_same_machine(const ef_series *a, const ef_series *b);
 /* The series of s's benchmark in `mode` and s's unit: unsafe and validate
