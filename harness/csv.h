@@ -1,5 +1,6 @@
-/* csv.h: result rows, RFC 4180 quoting, one write(2) per row; and the
- * reader that the report tool reads them back with.
+/* csv.h: the columns of a results file, result rows, RFC 4180 quoting,
+ * one write(2) per row; and the reader that the report tools read them
+ * back with.
  *
  * A file is created only where none exists, so an existing file is never
  * overwritten, and each row reaches the kernel as soon as it is complete,

@@ -141,8 +141,10 @@ static void put_node_setup(FILE *out)
 	}
 }
 
-/* A stable, anonymous name of this machine: /etc/machine-id hashed, so
- * that two machines with one host name are never taken for one. */
+/* A stable, anonymous name of this machine, so that two machines with one
+ * host name are never taken for one: /etc/machine-id (or, without it,
+ * D-Bus's /var/lib/dbus/machine-id) hashed with FNV-1a; "unknown" where
+ * neither can be read. */
 static void put_machine_id(FILE *out)
 {
 	static const char *const paths[] = { "/etc/machine-id", "/var/lib/dbus/machine-id" };

@@ -265,8 +265,8 @@ static void failed_key(ef_key *k, const char *target, const char *workload, cons
 	ef_key_num(k, mode);
 }
 
-/* The columns a row must fill: an error row the first three (the set-up
- * rows of scripts/setup-bench leave the rest empty), an ok row all. */
+/* The columns a row must fill: an error row the first three (the error
+ * rows of scripts/setup-bench leave policy empty), an ok row all. */
 static const int named[] = { EF_COL_TARGET, EF_COL_WORKLOAD, EF_COL_BENCH,
 			     EF_COL_HOST, EF_COL_POLICY, EF_COL_RUN_ID };
 #define NAMED_IN_ERROR_ROWS 3

@@ -30,8 +30,9 @@ static unsigned draw_offset(uint64_t *rng)
 	return 1 + (unsigned)(ef_splitmix64(rng) % 4095);
 }
 
-/* Grow the count tenfold until a run takes a tenth of the target, then
- * scale it to the target. */
+/* Grow the count until a run takes a tenth of the target (a hundredfold
+ * a step while a run takes under a thousandth of it, tenfold after; never
+ * past EF_MAX_ITERS), then scale it to the target. */
 static uint64_t calibrate(const ef_bench *b, void *ctx, double target_ns)
 {
 	uint64_t iters = 1;
