@@ -1,6 +1,7 @@
 /* firmware.c: see firmware.h. */
 #include "firmware.h"
 #include "child.h"
+#include "fwline.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -76,47 +77,55 @@ const char *ef_firmware_unavailable(const char *board)
 	return NULL;
 }
 
-/* "row,MODE,POLICY,WORKLOAD,BENCH,PARAM,ITERS,VALUE,instructions,REP",
- * "error,MODE,POLICY,WORKLOAD,BENCH,PARAM,MESSAGE" or "skip,WORKLOAD,WHY". */
+/* Does line start with the field kind? */
+static int is_kind(const char *line, const char *kind)
+{
+	size_t n = strlen(kind);
+	return !strncmp(line, kind, n) && line[n] == ',';
+}
+
+/* One of the firmware's lines (fwline.h) into r: 1; 0 for a line of
+ * another kind; -1 for one that is malformed or out of memory. */
 static int parse(char *line, ef_fw_row *r)
 {
-	char *f[10], *save = NULL, *rest;
+	char *f[EF_FW_NFIELDS], *save = NULL, *rest;
 	unsigned n = 0;
-	int error = !strncmp(line, "error,", 6);
+	int error = is_kind(line, EF_FW_ERROR);
+	unsigned want = error ? EF_FW_ERROR_FIELDS : EF_FW_NFIELDS;
 
 	line[strcspn(line, "\r\n")] = 0;
-	if (!strncmp(line, "skip,", 5)) {
-		/* "skip,WORKLOAD,WHY" */
-		char *w = line + 5, *why = strchr(w, ',');
+	if (is_kind(line, EF_FW_SKIP)) {
+		char *id = line + strlen(EF_FW_SKIP) + 1, *why = strchr(id, ',');
 		if (!why)
 			return -1;
 		*why++ = 0;
 		memset(r, 0, sizeof *r);
-		snprintf(r->id, sizeof r->id, "%.150s", w);
+		snprintf(r->id, sizeof r->id, "%.150s", id);
 		r->skip = 1;
 		r->message = strdup(why);
 		return r->message ? 1 : -1;
 	}
-	if (!error && strncmp(line, "row,", 4))
+	if (!error && !is_kind(line, EF_FW_ROW))
 		return 0;
-	for (char *t = strtok_r(line, ",", &save); t && n < (error ? 6u : 10u);
+	for (char *t = strtok_r(line, ",", &save); t && n < want;
 	     t = strtok_r(NULL, ",", &save))
 		f[n++] = t;
 	rest = save;
-	if (n != (error ? 6u : 10u))
+	if (n != want)
 		return -1;
 	memset(r, 0, sizeof *r);
-	snprintf(r->mode, sizeof r->mode, "%s", f[1]);
-	snprintf(r->policy, sizeof r->policy, "%s", f[2]);
-	snprintf(r->id, sizeof r->id, "%s/%s/%s", f[3], f[4], f[5]);
+	snprintf(r->mode, sizeof r->mode, "%s", f[EF_FW_MODE]);
+	snprintf(r->policy, sizeof r->policy, "%s", f[EF_FW_POLICY]);
+	snprintf(r->id, sizeof r->id, "%s/%s/%s", f[EF_FW_WORKLOAD],
+		 f[EF_FW_BENCHMARK], f[EF_FW_PARAMETER]);
 	if (error) {
 		r->message = strdup(rest && *rest ? rest : "error");
 		return r->message ? 1 : -1;
 	}
-	r->iterations = strtoull(f[6], NULL, 10);
-	r->value = strtod(f[7], NULL);
-	r->repetition = (unsigned)strtoul(f[9], NULL, 10);
-	return strcmp(f[8], "instructions") ? -1 : 1;
+	r->iterations = strtoull(f[EF_FW_ITERATIONS], NULL, 10);
+	r->value = strtod(f[EF_FW_VALUE], NULL);
+	r->repetition = (unsigned)strtoul(f[EF_FW_REPETITION], NULL, 10);
+	return strcmp(f[EF_FW_UNIT], EF_FW_UNIT_NAME) ? -1 : 1;
 }
 
 struct collect {

@@ -1,7 +1,8 @@
 /* firmware.h: targets whose samples come from a PMP firmware under QEMU.
- * The firmware (runtimes/pmp/bench.c) runs every benchmark in every mode
- * and prints one line per sample; efbench runs it with scripts/pmp-run and
- * turns the lines into the same CSV rows as its own samples. */
+ * The firmware (its driver: fwbench.c) runs every benchmark in every mode
+ * and prints one line per sample (fwline.h); efbench runs it with
+ * scripts/pmp-run and turns the lines into the same CSV rows as its own
+ * samples. */
 #ifndef EF_FIRMWARE_H
 #define EF_FIRMWARE_H
 

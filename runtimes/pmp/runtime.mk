@@ -160,7 +160,7 @@ PMP_SODIUM_DEF = $(if $(PMP_SODIUM),-DEF_PMP_HAVE_SODIUM,\
 	-DEF_PMP_NO_SODIUM='"$(shell cat $(BUILD)/src/libsodium.missing 2>/dev/null || echo run scripts/fetch-sources)"') \
 	$(if $(PMP_BROTLI),-DEF_PMP_HAVE_BROTLI,\
 	-DEF_PMP_NO_BROTLI='"$(shell cat $(BUILD)/src/brotli.missing 2>/dev/null || echo run scripts/fetch-sources)"')
-$(BUILD)/pmp/%/bench.o: runtimes/pmp/bench.c $(BUILD)/pmp/sodium.stamp
+$(BUILD)/pmp/%/fwbench.o: harness/fwbench.c $(BUILD)/pmp/sodium.stamp
 	@mkdir -p $(@D)
 	$(RVCC) $(RV_CFLAGS) $(PMP_DEF_$*) $(PMP_SODIUM_DEF) \
 		-DEF_PMP_MAX_BROTLI_BYTES=$(PMP_BROTLI_MAX) -MMD -MP -c $< -o $@
@@ -173,10 +173,10 @@ $(BUILD)/pmp/sodium.stamp: FORCE
 $(BUILD)/pmp/bench-foreign.o: $(BUILD)/pmp/sodium.stamp
 $(BUILD)/pmp/obj/workloads/hmac/host.unsafe.o $(BUILD)/pmp/obj/workloads/sodium/host.unsafe.o: \
 	$(BUILD)/pmp/sodium-include/sodium/version.h
-$(BUILD)/pmp/%/bench.elf: $(PMP_HOST_OBJS) $(BUILD)/pmp/%/board.o $(BUILD)/pmp/%/bench.o \
+$(BUILD)/pmp/%/bench.elf: $(PMP_HOST_OBJS) $(BUILD)/pmp/%/board.o $(BUILD)/pmp/%/fwbench.o \
 		$(PMP_BENCH_OBJS) runtimes/pmp/fw.ld
 	$(RVCC) $(RV_LDFLAGS) $(PMP_LD_$*) -o $@ $(PMP_HOST_OBJS) $(BUILD)/pmp/$*/board.o \
-		$(BUILD)/pmp/$*/bench.o $(PMP_BENCH_OBJS)
+		$(BUILD)/pmp/$*/fwbench.o $(PMP_BENCH_OBJS)
 
 # A test knob (tests/regress): the virt firmware with PMP_GATE_PAD more
 # instructions in every gate call, which the regression check must flag.
@@ -187,14 +187,14 @@ $(BUILD)/pmp/obj/runtimes/pmp/start-gatepad.o: runtimes/pmp/start.S
 	@mkdir -p $(@D)
 	$(RVCC) $(RV_CFLAGS) -DEF_GATE_PAD=$(PMP_GATE_PAD) -c $< -o $@
 $(PMP_KNOB): $(BUILD)/pmp/obj/runtimes/pmp/start-gatepad.o $(BUILD)/pmp/obj/runtimes/pmp/pmp.o \
-		$(BUILD)/pmp/virt/board.o $(BUILD)/pmp/virt/bench.o $(PMP_BENCH_OBJS) runtimes/pmp/fw.ld
+		$(BUILD)/pmp/virt/board.o $(BUILD)/pmp/virt/fwbench.o $(PMP_BENCH_OBJS) runtimes/pmp/fw.ld
 	$(RVCC) $(RV_LDFLAGS) $(PMP_LD_virt) -o $@ $(filter %.o,$^)
 
 # The firmware's objects are prerequisites of pattern rules only: keep them.
 .SECONDARY: $(PMP_HOST_OBJS) $(PMP_BENCH_OBJS) $(SODIUM_OBJS) $(BROTLI_OBJS) $(PMP_SHIM) \
 	$(BUILD)/pmp/obj/tests/pmp/test_pmp.o $(BUILD)/pmp/obj/tests/pmp/foreign.o \
 	$(BUILD)/pmp/obj/workloads/ubench/foreign.o $(BUILD)/pmp/test-foreign.o \
-	$(PMP_BOARDS:%=$(BUILD)/pmp/%/board.o) $(PMP_BOARDS:%=$(BUILD)/pmp/%/bench.o) \
+	$(PMP_BOARDS:%=$(BUILD)/pmp/%/board.o) $(PMP_BOARDS:%=$(BUILD)/pmp/%/fwbench.o) \
 	$(BUILD)/pmp/sodium-include/sodium/version.h
 
 PMP_TEST_OBJS := $(BUILD)/pmp/obj/tests/pmp/test_pmp.o $(BUILD)/pmp/obj/runtimes/common/domain.o \

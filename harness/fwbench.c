@@ -1,19 +1,15 @@
-/* bench.c: the PMP firmware's benchmark runner.  Every benchmark of every
- * workload built in (ubench; hmac, sodium and brotli where their sources
- * were fetched) in every mode, invoke and full once warm and once cold: its
- * digest is compared with unsafe mode's first, then it is timed in
- * instructions (minstret; exact under QEMU -icount).  One UART line per
- * sample:
- *
- *   row,MODE,POLICY,WORKLOAD,BENCHMARK,PARAMETER,ITERATIONS,VALUE,instructions,REPETITION
- *   error,MODE,POLICY,WORKLOAD,BENCHMARK,PARAMETER,MESSAGE
- *   skip,WORKLOAD,WHY        (a workload this firmware was built without)
- *   skip,WORKLOAD/BENCHMARK/PARAMETER,WHY   (a parameter too large for the
- *                                           board, a benchmark this build lacks)
+/* fwbench.c: the PMP firmware's benchmark driver, the firmware's main().
+ * Every benchmark of every workload built in (ubench; hmac, sodium and
+ * brotli where their sources were fetched) in every mode, invoke and full
+ * once warm and once cold: its digest is compared with unsafe mode's
+ * first, then it is timed in instructions (minstret; exact under QEMU
+ * -icount).  One UART line per sample, error or left-out benchmark, in
+ * fwline.h's format, which efbench reads (firmware.c).
  *
  * The exit status is the number of error lines. */
-#include "pmp.h"
-#include "../../harness/runner.h"
+#include "fwline.h"
+#include "runner.h"
+#include "../runtimes/pmp/pmp.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -50,7 +46,7 @@ static unsigned errors;
 static void error(const char *mode, const char *policy, const char *w,
 		  const ef_bench *b, uint64_t param, const char *msg)
 {
-	printf("error,%s,%s,%s,%s,%lu,%s\n", mode, policy, w, b->name,
+	printf(EF_FW_ERROR_FORMAT, mode, policy, w, b->name,
 	       (unsigned long)param, msg);
 	errors++;
 }
@@ -92,7 +88,7 @@ static void measure(const ef_workload *w, const ef_bench *b, const ef_bench *ref
 		uint64_t t0 = ef_pmp_instret(), t;
 		b->run(ctx, iters);
 		t = ef_pmp_instret() - t0;
-		printf("row,%s,%s,%s,%s,%lu,%lu,%lu.%03lu,instructions,%u\n",
+		printf(EF_FW_ROW_FORMAT,
 		       w->mode, policy, w->name, b->name, (unsigned long)param,
 		       (unsigned long)iters, (unsigned long)(t / iters),
 		       (unsigned long)(t % iters * 1000 / iters), rep);
@@ -136,7 +132,7 @@ static void run_workload(const ef_workload *w, const ef_workload *ref,
 			const char *why = left_out(w, b, b->params[p]);
 			if (why) {
 				if (w == ref)   /* once, not per mode */
-					printf("skip,%s/%s/%lu,%s\n", w->name, b->name,
+					printf(EF_FW_SKIP_PARAM_FORMAT, w->name, b->name,
 					       (unsigned long)b->params[p], why);
 				continue;
 			}
@@ -155,11 +151,11 @@ int main(void)
 
 	printf("# efbench pmp firmware on %s\n", ef_board_name);
 #ifdef EF_PMP_NO_SODIUM
-	printf("skip,hmac,libsodium's source is missing: %s\n", EF_PMP_NO_SODIUM);
-	printf("skip,sodium,libsodium's source is missing: %s\n", EF_PMP_NO_SODIUM);
+	printf(EF_FW_SKIP_FORMAT, "hmac", "libsodium's source is missing: " EF_PMP_NO_SODIUM);
+	printf(EF_FW_SKIP_FORMAT, "sodium", "libsodium's source is missing: " EF_PMP_NO_SODIUM);
 #endif
 #ifdef EF_PMP_NO_BROTLI
-	printf("skip,brotli,brotli's source is missing: %s\n", EF_PMP_NO_BROTLI);
+	printf(EF_FW_SKIP_FORMAT, "brotli", "brotli's source is missing: " EF_PMP_NO_BROTLI);
 #endif
 	for (unsigned w = 0; w < EF_COUNT(workloads); w++) {
 		ef_pmp_set_cold(0);
