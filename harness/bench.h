@@ -11,6 +11,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The largest parameter a build runs, and why it runs no larger one; no
+ * limit while why is NULL. */
+typedef struct ef_limit {
+	uint64_t max;
+	const char *why;
+} ef_limit;
+
 typedef struct ef_bench {
 	const char *name;              /* e.g. "invoke_args" */
 	const char *param_name;        /* what the parameter counts */
@@ -33,7 +40,18 @@ typedef struct ef_bench {
 	/* Why this build cannot run the benchmark (the firmware's libsodium
 	 * has no entropy source for randombytes); NULL when it can. */
 	const char *unavailable;
+	/* The PMP firmware's limits: on a board with little memory (its
+	 * opentitan, which also takes no buffer over a domain's bytes), and
+	 * under emulation, where a larger parameter takes too long (every
+	 * board the firmware runs on is QEMU's). */
+	ef_limit small_board, emulated;
 } ef_bench;
+
+/* Why limit l leaves param out, or NULL. */
+static inline const char *ef_limit_over(const ef_limit *l, uint64_t param)
+{
+	return l->why && param > l->max ? l->why : NULL;
+}
 
 typedef struct ef_workload {
 	const char *name;

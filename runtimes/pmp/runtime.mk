@@ -162,10 +162,9 @@ PMP_SODIUM_DEF = $(if $(PMP_SODIUM),-DEF_PMP_HAVE_SODIUM,\
 	-DEF_PMP_NO_BROTLI='"$(shell cat $(BUILD)/src/brotli.missing 2>/dev/null || echo run scripts/fetch-sources)"')
 $(BUILD)/pmp/%/fwbench.o: harness/fwbench.c $(BUILD)/pmp/sodium.stamp
 	@mkdir -p $(@D)
-	$(RVCC) $(RV_CFLAGS) $(PMP_DEF_$*) $(PMP_SODIUM_DEF) \
-		-DEF_PMP_MAX_BROTLI_BYTES=$(PMP_BROTLI_MAX) -MMD -MP -c $< -o $@
+	$(RVCC) $(RV_CFLAGS) $(PMP_DEF_$*) $(PMP_SODIUM_DEF) -MMD -MP -c $< -o $@
 $(BUILD)/pmp/obj/workloads/hmac/%.o $(BUILD)/pmp/obj/workloads/sodium/%.o: RV_EXTRA = $(SODIUM_CFLAGS)
-$(BUILD)/pmp/obj/workloads/brotli/%.o: RV_EXTRA = $(BROTLI_CFLAGS)
+$(BUILD)/pmp/obj/workloads/brotli/%.o: RV_EXTRA = $(BROTLI_CFLAGS) -DEF_TEXT_BYTES=$(PMP_BROTLI_MAX)
 # Rebuild what depends on whether the sources are there when that changes.
 $(BUILD)/pmp/sodium.stamp: FORCE
 	@mkdir -p $(@D)

@@ -152,7 +152,14 @@ static const uint64_t sizes[] = { 8, 64, 128, 256, 512, 1024, 65536 };
 static const ef_bench benches[] = {
 	{ .name = "round_trip", .param_name = "bytes", .params = sizes,
 	  .nparams = EF_COUNT(sizes), .param_is_bytes = 1, .setup = setup,
-	  EFM_BENCH_HOOKS },
+	  EFM_BENCH_HOOKS,
+	  .small_board = { 0, "the encoder's hash tables do not fit this board's SRAM" },
+#ifdef EF_TEXT_BYTES    /* the firmware's text ends there (text.S) */
+	  .emulated = { EF_TEXT_BYTES, "a round trip this long takes too long under "
+			"QEMU in every mode and policy (Makefile: PMP_BROTLI_MAX, "
+			"for a real board)" },
+#endif
+	},
 };
 
 const ef_workload EF_MODE_SYM(ef_workload_brotli) = {

@@ -321,7 +321,9 @@ static const ef_bench benches[] = {
 	},
 	{ .name = "secretbox", .param_name = "bytes", .params = box_sizes,
 	  .nparams = EF_COUNT(box_sizes), .param_is_bytes = 1,
-	  .setup = setup_secretbox, EFM_BENCH_HOOKS_RUN(run_secretbox) },
+	  .setup = setup_secretbox, EFM_BENCH_HOOKS_RUN(run_secretbox),
+	  .small_board = { 64, "its message plus ciphertext plus opened copy do not "
+			   "fit this board's domain heap" } },
 };
 
 const ef_workload EF_MODE_SYM(ef_workload_sodium) = {

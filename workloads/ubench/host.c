@@ -276,10 +276,10 @@ static const uint64_t arities[] = { EF_LIST(EFUB_ARITIES, ARITY_VALUE) };
 static const uint64_t sizes[] = { 1, 64, 1024, 8192, 1 << 20 };
 static const uint64_t counts[] = { 1, 8, 64 };
 
-#define BENCH(nm, what, ps, bytes, setup_fn)                                 \
+#define BENCH(nm, what, ps, bytes, setup_fn, ...)                            \
 	{ .name = nm, .param_name = what, .params = ps,                     \
 	  .nparams = EF_COUNT(ps), .param_is_bytes = bytes,                 \
-	  .setup = setup_fn, EFM_BENCH_HOOKS }
+	  .setup = setup_fn, EFM_BENCH_HOOKS, __VA_ARGS__ }
 
 static const ef_bench benches[] = {
 	BENCH("invoke_args", "arguments", arities, 0, setup_args),
@@ -287,7 +287,9 @@ static const ef_bench benches[] = {
 	BENCH("validate_utf8_ascii", "bytes", sizes, 1, setup_ascii),
 	BENCH("validate_utf8_mixed", "bytes", sizes, 1, setup_mixed),
 	BENCH("validate_cstr", "bytes", sizes, 1, setup_cstr),
-	BENCH("upgrade", "live allocations", counts, 0, setup_upgrade),
+	BENCH("upgrade", "live allocations", counts, 0, setup_upgrade,
+	      .small_board = { 8, "its live allocations (up to 3 KiB each) do not "
+			       "fit this board's SRAM" }),
 	BENCH("callback", "registered callbacks", counts, 0, setup_callback),
 };
 
