@@ -28,7 +28,8 @@ ARCH    := $(shell uname -m)
 # .o), the runtimes that give this machine invoke and full modes, the
 # targets (ef_target_<name> in a runtime's target.c), the foreign
 # libraries, what `make all` and `make test` build beyond efbench and its
-# tools, and the unit tests.
+# tools, the unit tests, and the Debian source packages make deps fetches
+# (binary:source:tree, for scripts/fetch-sources).
 RUNTIME_SRCS := runtimes/common/domain runtimes/common/validate
 ISOLATING :=
 TARGETS :=
@@ -37,6 +38,7 @@ FOREIGN_LIBS := $(patsubst workloads/%/foreign.c,$(BUILD)/lib/libef%.so,\
 ALL_EXTRA :=
 TEST_EXTRA :=
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+SOURCES :=
 
 # Each name once, in the order first given.
 uniq = $(if $1,$(firstword $1) $(call uniq,$(filter-out $(firstword $1),$1)))
@@ -77,7 +79,7 @@ all: $(EFBENCH) $(EFREPORT) $(EFSETUP) $(EFCOMPARE) $(ALL_EXTRA)
 
 deps:
 	@scripts/install-deps
-	@scripts/fetch-sources
+	@scripts/fetch-sources $(SOURCES)
 
 bench: deps
 	@$(MAKE) --no-print-directory all

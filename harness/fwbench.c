@@ -1,12 +1,13 @@
 /* fwbench.c: the PMP firmware's benchmark driver, the firmware's main().
- * Every benchmark of every workload built in (ubench; hmac, sodium and
- * brotli where their sources were fetched) in every mode, invoke and full
+ * Every benchmark of every workload built in (those of the Makefile's
+ * WORKLOADS whose library sources were fetched) in every mode, invoke and full
  * once warm and once cold: its digest is compared with unsafe mode's
  * first, then it is timed in instructions (minstret; exact under QEMU
  * -icount).  One UART line per sample, error or left-out benchmark, in
  * fwline.h's format, which efbench reads (firmware.c).
  *
  * The exit status is the number of error lines. */
+#include "ef_fw_lists.h"
 #include "fwline.h"
 #include "runner.h"
 #include "../runtimes/pmp/pmp.h"
@@ -14,29 +15,14 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Each workload in unsafe, validate, invoke and full. */
-#define MODES(w) { &ef_workload_##w##_unsafe, &ef_workload_##w##_validate, \
-		   &ef_workload_##w##_invoke_pmp, &ef_workload_##w##_full_pmp }
+/* The workloads built in, each in unsafe, validate, invoke and full
+ * (ef_fw_lists.h, from the Makefile's WORKLOADS). */
 #define DECLARE(w) extern const ef_workload ef_workload_##w##_unsafe, \
 	ef_workload_##w##_validate, ef_workload_##w##_invoke_pmp, ef_workload_##w##_full_pmp;
-DECLARE(ubench)
-#ifdef EF_PMP_HAVE_SODIUM
-DECLARE(hmac)
-DECLARE(sodium)
-#endif
-#ifdef EF_PMP_HAVE_BROTLI
-DECLARE(brotli)
-#endif
-static const ef_workload *const workloads[][4] = {
-	MODES(ubench),
-#ifdef EF_PMP_HAVE_SODIUM
-	MODES(hmac),
-	MODES(sodium),
-#endif
-#ifdef EF_PMP_HAVE_BROTLI
-	MODES(brotli),
-#endif
-};
+EF_FW_WORKLOADS(DECLARE)
+#define MODES(w) { &ef_workload_##w##_unsafe, &ef_workload_##w##_validate, \
+		   &ef_workload_##w##_invoke_pmp, &ef_workload_##w##_full_pmp },
+static const ef_workload *const workloads[][4] = { EF_FW_WORKLOADS(MODES) };
 
 #define REPETITIONS 3
 #define CHECK_ITERS 2
@@ -150,13 +136,9 @@ int main(void)
 	static const char *const policy[4] = { "none", "none", "warm", "warm" };
 
 	printf("# efbench pmp firmware on %s\n", ef_board_name);
-#ifdef EF_PMP_NO_SODIUM
-	printf(EF_FW_SKIP_FORMAT, "hmac", "libsodium's source is missing: " EF_PMP_NO_SODIUM);
-	printf(EF_FW_SKIP_FORMAT, "sodium", "libsodium's source is missing: " EF_PMP_NO_SODIUM);
-#endif
-#ifdef EF_PMP_NO_BROTLI
-	printf(EF_FW_SKIP_FORMAT, "brotli", "brotli's source is missing: " EF_PMP_NO_BROTLI);
-#endif
+#define SKIPPED(w, tree, why) \
+	printf(EF_FW_SKIP_FORMAT, #w, tree "'s source is missing: " why);
+	EF_FW_SKIPPED(SKIPPED)
 	for (unsigned w = 0; w < EF_COUNT(workloads); w++) {
 		ef_pmp_set_cold(0);
 		for (unsigned m = 0; m < 4; m++)

@@ -6,7 +6,13 @@
 TARGETS += pmp_virt pmp_opentitan
 RUNTIME_SRCS += runtimes/pmp/target
 
-RVCC := riscv64-unknown-elf-gcc
+# The cross toolchain: gcc, ld, nm, objcopy and objdump by this prefix.
+RV_PREFIX := riscv64-unknown-elf-
+RVCC := $(RV_PREFIX)gcc
+# The Debian source packages of the workloads' firmware libraries, for
+# scripts/fetch-sources (make deps): each library's <tree>_SOURCE.
+PMP_LIBS := $(call uniq,$(foreach w,$(WORKLOADS),$($w_PMP_LIB)))
+SOURCES += $(foreach t,$(PMP_LIBS),$($t_SOURCE))
 ifneq ($(shell command -v $(RVCC) 2>/dev/null),)
 PMP_BOARDS := virt opentitan
 # The benchmark firmware needs megabytes of RAM (1 MiB buffers): virt only.
@@ -53,87 +59,55 @@ $(BUILD)/pmp/obj/%.o: %.c
 $(BUILD)/pmp/obj/%.o: %.S
 	@mkdir -p $(@D)
 	$(RVCC) $(RV_CFLAGS) $(EXTRA_ASFLAGS) -MMD -MP -c $< -o $@
-# The firmware's brotli round trips stop at 1 KiB: the 64 KiB one (about
-# 40 times as long) would take most of the firmware's run under QEMU, and
-# the whole text does not fit opentitan's flash beside the encoder.  So it
-# holds only the text it uses.
-PMP_BROTLI_MAX := 1024
-$(BUILD)/pmp/obj/workloads/brotli/text.o: workloads/brotli/alice29.txt
-$(BUILD)/pmp/obj/workloads/brotli/text.o: EXTRA_ASFLAGS = -Iworkloads/brotli \
-	-DEF_TEXT_BYTES=$(PMP_BROTLI_MAX)
 $(BUILD)/pmp/%/board.o: runtimes/pmp/board.c
 	@mkdir -p $(@D)
 	$(RVCC) $(RV_CFLAGS) $(PMP_DEF_$*) -MMD -MP -c $< -o $@
 
-# A foreign library for the firmware: its objects with the C library parts
-# they use, linked into one relocatable object whose sections move to the
-# foreign run (.foreign.*) and whose symbols, but for its own API, become
-# local, so the host's copy of the C library stays the host's.  Its TLS
-# sections stay TLS (one thread-local layout; the foreign side gets its own
-# copy of the block) and its malloc takes the foreign run's libc heap.
-# libsodium from Debian's source of the installed version (scripts/
-# fetch-sources, run by make deps): the parts the workloads call.
-SODIUM := $(BUILD)/src/libsodium/src/libsodium
-SODIUM_SRCS := crypto_generichash/crypto_generichash.c \
-	crypto_generichash/blake2b/generichash_blake2.c \
-	crypto_generichash/blake2b/ref/generichash_blake2b.c \
-	crypto_generichash/blake2b/ref/blake2b-ref.c \
-	crypto_generichash/blake2b/ref/blake2b-compress-ref.c \
-	crypto_auth/hmacsha256/auth_hmacsha256.c crypto_hash/sha256/hash_sha256.c \
-	crypto_hash/sha256/cp/hash_sha256_cp.c sodium/utils.c crypto_verify/sodium/verify.c \
-	crypto_secretbox/crypto_secretbox_easy.c crypto_secretbox/crypto_secretbox.c \
-	crypto_secretbox/xsalsa20poly1305/secretbox_xsalsa20poly1305.c \
-	crypto_stream/xsalsa20/stream_xsalsa20.c crypto_stream/salsa20/stream_salsa20.c \
-	crypto_stream/salsa20/ref/salsa20_ref.c crypto_core/salsa/ref/core_salsa_ref.c \
-	crypto_core/hsalsa20/ref2/core_hsalsa20_ref2.c \
-	crypto_onetimeauth/poly1305/onetimeauth_poly1305.c \
-	crypto_onetimeauth/poly1305/donna/poly1305_donna.c
-SODIUM_OBJS := $(SODIUM_SRCS:%.c=$(BUILD)/pmp/obj/sodium/%.o)
-# Bare metal has no entropy source for randombytes: the firmware skips it.
-SODIUM_CFLAGS := -DNATIVE_LITTLE_ENDIAN=1 -DCONFIGURED=1 -DEF_NO_SODIUM_INIT \
-	-DEF_NO_RANDOMBYTES='"bare metal has no entropy source for libsodium'"'"'s randombytes"' \
-	-I$(BUILD)/pmp/sodium-include \
-	-I$(SODIUM)/include/sodium -I$(SODIUM)/include
-PMP_SODIUM := $(wildcard $(BUILD)/src/libsodium/.ready)
+# A workload's library for the firmware, from Debian's source of the
+# installed version (scripts/fetch-sources, run by make deps, unpacks it in
+# $(BUILD)/src/<tree>, marked .ready): a workload's workload.mk names its
+# tree (<w>_PMP_LIB); the tree's own facts (<tree>_SOURCE, the firmware's
+# <tree>_PMP_LIB_DIR, _SRCS relative to it, _CFLAGS and _DEPS, what its
+# objects need built first) sit in the workload.mk of the workload named
+# after it.  A workload whose tree is missing is left out of the firmware,
+# which says why (the tree's .missing, from fetch-sources).
+pmp_ready = $(wildcard $(BUILD)/src/$1/.ready)
+pmp_lib_objs = $(patsubst %.c,$(BUILD)/pmp/obj/$1/%.o,$($1_PMP_LIB_SRCS))
+PMP_WORKLOADS := $(foreach w,$(WORKLOADS),$(if $($w_PMP_LIB),$(if $(call pmp_ready,$($w_PMP_LIB)),$w),$w))
+PMP_SKIPPED := $(filter-out $(PMP_WORKLOADS),$(WORKLOADS))
+PMP_LIB_OBJS := $(foreach t,$(PMP_LIBS),$(if $(call pmp_ready,$t),$(call pmp_lib_objs,$t)))
+define pmp_library
+$(if $($(1)_PMP_LIB_DIR),,$(error $(1), a firmware library of WORKLOADS, has no $(1)_PMP_LIB_DIR: \
+	is the workload that defines it in WORKLOADS?))
+$(BUILD)/pmp/obj/$(1)/%.o: $$($(1)_PMP_LIB_DIR)/%.c $$($(1)_PMP_LIB_DEPS)
+	@mkdir -p $$(@D)
+	$$(RVCC) $$(RV_CFLAGS) -w $$($(1)_PMP_LIB_CFLAGS) -c $$< -o $$@
+endef
+$(foreach t,$(PMP_LIBS),$(eval $(call pmp_library,$t)))
 
-$(BUILD)/pmp/sodium-include/sodium/version.h: $(SODIUM)/include/sodium/version.h.in
+# The firmware's lists for harness/fwbench.c: the workloads it holds, and
+# for the others the tree that is missing and why; rewritten only when they
+# change.  The reason goes into a C string inside a shell word.
+pmp_missing = $(subst ','\'',$(subst ",\",$(subst \,\\,$(shell cat $(BUILD)/src/$1.missing \
+	2>/dev/null || echo run scripts/fetch-sources))))
+PMP_LISTS_H = printf '%s\n' '/* ef_fw_lists.h: written by runtimes/pmp/runtime.mk from WORKLOADS; do not edit. */' \
+	'\#define EF_FW_WORKLOADS(X) $(call x_list,$(PMP_WORKLOADS))' \
+	'\#define EF_FW_SKIPPED(X) $(foreach w,$(PMP_SKIPPED),X($w, "$($w_PMP_LIB)", "$(call pmp_missing,$($w_PMP_LIB))"))'
+$(BUILD)/pmp/ef_fw_lists.h: FORCE
 	@mkdir -p $(@D)
-	sed -e 's/@VERSION@/1.0.18/' -e 's/@SODIUM_LIBRARY_VERSION_MAJOR@/10/' \
-		-e 's/@SODIUM_LIBRARY_VERSION_MINOR@/3/' -e 's/@SODIUM_LIBRARY_MINIMAL_DEF@//' $< > $@
-$(BUILD)/pmp/obj/sodium/%.o: $(SODIUM)/%.c $(BUILD)/pmp/sodium-include/sodium/version.h
-	@mkdir -p $(@D)
-	$(RVCC) $(RV_CFLAGS) -w $(SODIUM_CFLAGS) -c $< -o $@
+	@$(PMP_LISTS_H) | cmp -s - $@ || $(PMP_LISTS_H) > $@
 
-# brotli from Debian's source of the installed version, likewise.
-BROTLI := $(BUILD)/src/brotli/c
-BROTLI_SRCS := $(notdir $(wildcard $(BROTLI)/common/*.c)) $(notdir $(wildcard $(BROTLI)/dec/*.c)) \
-	$(notdir $(wildcard $(BROTLI)/enc/*.c))
-BROTLI_OBJS := $(patsubst $(BROTLI)/%.c,$(BUILD)/pmp/obj/brotli/%.o,\
-	$(wildcard $(BROTLI)/common/*.c $(BROTLI)/dec/*.c $(BROTLI)/enc/*.c))
-BROTLI_CFLAGS := -I$(BROTLI)/include
-PMP_BROTLI := $(wildcard $(BUILD)/src/brotli/.ready)
-$(BUILD)/pmp/obj/brotli/%.o: $(BROTLI)/%.c
-	@mkdir -p $(@D)
-	$(RVCC) $(RV_CFLAGS) -w $(BROTLI_CFLAGS) -c $< -o $@
-
+# The foreign side of a firmware: its objects and the libraries', linked
+# into one relocatable object (runtimes/pmp/foreign-link says how).
 PMP_SHIM := $(BUILD)/pmp/obj/runtimes/pmp/foreign-shim.o
-PMP_FOREIGN_test := $(BUILD)/pmp/obj/tests/pmp/foreign.o $(PMP_SHIM)
-PMP_FOREIGN_bench := $(BUILD)/pmp/obj/workloads/ubench/foreign.o $(PMP_SHIM) \
-	$(if $(PMP_SODIUM),$(SODIUM_OBJS)) $(if $(PMP_BROTLI),$(BROTLI_OBJS))
+PMP_FOREIGN_test := $(BUILD)/pmp/obj/tests/pmp/foreign.o
+PMP_FOREIGN_bench := $(patsubst %.c,$(BUILD)/pmp/obj/%.o,\
+	$(wildcard $(PMP_WORKLOADS:%=workloads/%/foreign.c))) $(PMP_LIB_OBJS)
 .SECONDEXPANSION:
-$(BUILD)/pmp/%-foreign.o: $$(PMP_FOREIGN_$$*)
-	riscv64-unknown-elf-ld -r -m elf32lriscv -o $@.tmp $(filter %.o,$^) -L$(RV_LIBDIR) -lm -lc \
-		$$($(RVCC) -march=rv32imac -mabi=ilp32 -print-libgcc-file-name)
-	riscv64-unknown-elf-nm --defined-only -g $(filter-out $(PMP_SHIM),$(filter %.o,$^)) | \
-		awk '{ print $$3 }' > $@.api
-	riscv64-unknown-elf-objcopy --prefix-alloc-sections=.foreign \
-		--keep-global-symbols=$@.api \
-		--redefine-sym __heap_start=__foreign_libc_heap_lo \
-		--redefine-sym __heap_end=__foreign_libc_heap_hi $@.tmp $@.tmp2
-	riscv64-unknown-elf-objcopy $$(riscv64-unknown-elf-objdump -h $@.tmp2 | \
-		awk '$$2 ~ /^\.foreign\.t(data|bss)/ { n = $$2; sub(/^\.foreign/, "", n); \
-		printf "--rename-section %s=%s ", $$2, n }') $@.tmp2 $@
-	@rm -f $@.tmp $@.tmp2
+$(BUILD)/pmp/%-foreign.o: $$(PMP_FOREIGN_$$*) $(PMP_SHIM) runtimes/pmp/foreign-link
+	RV_PREFIX=$(RV_PREFIX) runtimes/pmp/foreign-link -o $@ -L $(RV_LIBDIR) \
+		-g $$($(RVCC) -march=rv32imac -mabi=ilp32 -print-libgcc-file-name) \
+		-x $(PMP_SHIM) $(PMP_FOREIGN_$*)
 
 # The workloads, once per build, with the shared runtime code.
 PMP_MODE_unsafe := -DEF_MODE=EF_MODE_UNSAFE
@@ -148,36 +122,27 @@ endef
 $(foreach m,$(PMP_BUILDS),$(eval $(call pmp_build_object,$m)))
 
 PMP_HOST_OBJS := $(BUILD)/pmp/obj/runtimes/pmp/start.o $(BUILD)/pmp/obj/runtimes/pmp/pmp.o
-PMP_WORKLOADS := ubench $(if $(PMP_SODIUM),hmac sodium) $(if $(PMP_BROTLI),brotli)
 PMP_BENCH_OBJS := $(BUILD)/pmp/obj/harness/digest.o \
-	$(foreach w,$(PMP_WORKLOADS),$(PMP_BUILDS:%=$(BUILD)/pmp/obj/workloads/$w/host.%.o)) \
-	$(if $(PMP_BROTLI),$(BUILD)/pmp/obj/workloads/brotli/text.o) \
+	$(foreach w,$(PMP_WORKLOADS),$(PMP_BUILDS:%=$(BUILD)/pmp/obj/workloads/$w/host.%.o) $($w_PMP_OBJS)) \
 	$(BUILD)/pmp/obj/runtimes/common/domain.o $(BUILD)/pmp/obj/runtimes/common/validate.o \
 	$(BUILD)/pmp/obj/runtimes/mock/mock.o $(BUILD)/pmp/bench-foreign.o
-# The runner, per board.  Without the sources, the firmware says why it
-# skips the libsodium workloads.
-PMP_SODIUM_DEF = $(if $(PMP_SODIUM),-DEF_PMP_HAVE_SODIUM,\
-	-DEF_PMP_NO_SODIUM='"$(shell cat $(BUILD)/src/libsodium.missing 2>/dev/null || echo run scripts/fetch-sources)"') \
-	$(if $(PMP_BROTLI),-DEF_PMP_HAVE_BROTLI,\
-	-DEF_PMP_NO_BROTLI='"$(shell cat $(BUILD)/src/brotli.missing 2>/dev/null || echo run scripts/fetch-sources)"')
-$(BUILD)/pmp/%/fwbench.o: harness/fwbench.c $(BUILD)/pmp/sodium.stamp
+# A workload's host side sees its library's headers and flags and its own
+# firmware flags (<w>_PMP_CFLAGS).
+$(foreach w,$(WORKLOADS),$(eval $(BUILD)/pmp/obj/workloads/$w/%.o: \
+	RV_EXTRA = $$($$($w_PMP_LIB)_PMP_LIB_CFLAGS) $$($w_PMP_CFLAGS)))
+$(foreach w,$(WORKLOADS),$(eval $(PMP_BUILDS:%=$(BUILD)/pmp/obj/workloads/$w/host.%.o): \
+	$$($$($w_PMP_LIB)_PMP_LIB_DEPS)))
+# The runner, per board; what it holds changes with the lists.
+$(BUILD)/pmp/%/fwbench.o: harness/fwbench.c $(BUILD)/pmp/ef_fw_lists.h
 	@mkdir -p $(@D)
-	$(RVCC) $(RV_CFLAGS) $(PMP_DEF_$*) $(PMP_SODIUM_DEF) -MMD -MP -c $< -o $@
-$(BUILD)/pmp/obj/workloads/hmac/%.o $(BUILD)/pmp/obj/workloads/sodium/%.o: RV_EXTRA = $(SODIUM_CFLAGS)
-$(BUILD)/pmp/obj/workloads/brotli/%.o: RV_EXTRA = $(BROTLI_CFLAGS) -DEF_TEXT_BYTES=$(PMP_BROTLI_MAX)
-# Rebuild what depends on whether the sources are there when that changes.
-$(BUILD)/pmp/sodium.stamp: FORCE
-	@mkdir -p $(@D)
-	@echo '$(PMP_SODIUM) $(PMP_BROTLI)' | cmp -s - $@ || echo '$(PMP_SODIUM) $(PMP_BROTLI)' > $@
-$(BUILD)/pmp/bench-foreign.o: $(BUILD)/pmp/sodium.stamp
-$(BUILD)/pmp/obj/workloads/hmac/host.unsafe.o $(BUILD)/pmp/obj/workloads/sodium/host.unsafe.o: \
-	$(BUILD)/pmp/sodium-include/sodium/version.h
+	$(RVCC) $(RV_CFLAGS) $(PMP_DEF_$*) -I$(BUILD)/pmp -MMD -MP -c $< -o $@
+$(BUILD)/pmp/bench-foreign.o: $(BUILD)/pmp/ef_fw_lists.h
 $(BUILD)/pmp/%/bench.elf: $(PMP_HOST_OBJS) $(BUILD)/pmp/%/board.o $(BUILD)/pmp/%/fwbench.o \
 		$(PMP_BENCH_OBJS) runtimes/pmp/fw.ld
 	$(RVCC) $(RV_LDFLAGS) $(PMP_LD_$*) -o $@ $(PMP_HOST_OBJS) $(BUILD)/pmp/$*/board.o \
 		$(BUILD)/pmp/$*/fwbench.o $(PMP_BENCH_OBJS)
 
-# A test knob (tests/regress): the virt firmware with PMP_GATE_PAD more
+# A test knob (tests/pmp/test_pmp.sh): the virt firmware with PMP_GATE_PAD more
 # instructions in every gate call, which the regression check must flag.
 PMP_GATE_PAD ?= 8
 PMP_KNOB := $(BUILD)/pmp/virt/bench-gatepad.elf
@@ -190,11 +155,11 @@ $(PMP_KNOB): $(BUILD)/pmp/obj/runtimes/pmp/start-gatepad.o $(BUILD)/pmp/obj/runt
 	$(RVCC) $(RV_LDFLAGS) $(PMP_LD_virt) -o $@ $(filter %.o,$^)
 
 # The firmware's objects are prerequisites of pattern rules only: keep them.
-.SECONDARY: $(PMP_HOST_OBJS) $(PMP_BENCH_OBJS) $(SODIUM_OBJS) $(BROTLI_OBJS) $(PMP_SHIM) \
-	$(BUILD)/pmp/obj/tests/pmp/test_pmp.o $(BUILD)/pmp/obj/tests/pmp/foreign.o \
-	$(BUILD)/pmp/obj/workloads/ubench/foreign.o $(BUILD)/pmp/test-foreign.o \
+.SECONDARY: $(PMP_HOST_OBJS) $(PMP_BENCH_OBJS) $(PMP_LIB_OBJS) $(PMP_SHIM) \
+	$(BUILD)/pmp/obj/tests/pmp/test_pmp.o $(PMP_FOREIGN_test) $(PMP_FOREIGN_bench) \
+	$(BUILD)/pmp/test-foreign.o \
 	$(PMP_BOARDS:%=$(BUILD)/pmp/%/board.o) $(PMP_BOARDS:%=$(BUILD)/pmp/%/fwbench.o) \
-	$(BUILD)/pmp/sodium-include/sodium/version.h
+	$(foreach t,$(PMP_LIBS),$($t_PMP_LIB_DEPS))
 
 PMP_TEST_OBJS := $(BUILD)/pmp/obj/tests/pmp/test_pmp.o $(BUILD)/pmp/obj/runtimes/common/domain.o \
 	$(BUILD)/pmp/obj/runtimes/common/validate.o $(BUILD)/pmp/test-foreign.o

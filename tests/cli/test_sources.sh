@@ -23,7 +23,8 @@ case "\$*" in *libbrotli1*) echo "$1" ;; *) exit 1 ;; esac
 EOF
 	chmod +x bin/dpkg-query
 	rm -rf repo/build/src
-	(cd repo && PATH=$tmp/bin:$PATH sh scripts/fetch-sources) > out.txt 2>&1
+	(cd repo && PATH=$tmp/bin:$PATH sh scripts/fetch-sources libsodium23:libsodium:libsodium \
+		libbrotli1:brotli:brotli) > out.txt 2>&1
 }
 
 # A version no mirror has: an older one of upstream 1.0.9 instead.
@@ -58,4 +59,12 @@ if grep -q '^libsodium23 is not installed' repo/build/src/libsodium.missing 2>/d
 	pass not_installed
 else
 	fail not_installed "$(cat repo/build/src/libsodium.missing 2>&1)"
+fi
+# An argument that is not BINARY:SOURCE:TREE: one line, status 2.
+(cd repo && sh scripts/fetch-sources libbrotli1:brotli) > out.txt 2>&1
+rc=$?
+if [ $rc -eq 2 ] && [ "$(wc -l < out.txt)" -eq 1 ]; then
+	pass bad_argument
+else
+	fail bad_argument "exit $rc: $(cat out.txt)"
 fi
