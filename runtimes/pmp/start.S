@@ -138,7 +138,7 @@ ef_pmp_gate:
 	li s11, 0
 	la tp, __foreign_tls
 	/* A test knob: EF_GATE_PAD more instructions in every call, which
-	 * the regression check must flag (tests/regress). */
+	 * the regression check must flag (tests/pmp/test_pmp.sh). */
 	.rept EF_GATE_PAD
 	nop
 	.endr
