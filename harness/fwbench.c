@@ -136,8 +136,7 @@ int main(void)
 	static const char *const policy[4] = { "none", "none", "warm", "warm" };
 
 	printf("# efbench pmp firmware on %s\n", ef_board_name);
-#define SKIPPED(w, tree, why) \
-	printf(EF_FW_SKIP_FORMAT, #w, tree "'s source is missing: " why);
+#define SKIPPED(w, why) printf(EF_FW_SKIP_FORMAT, #w, why);
 	EF_FW_SKIPPED(SKIPPED)
 	for (unsigned w = 0; w < EF_COUNT(workloads); w++) {
 		ef_pmp_set_cold(0);

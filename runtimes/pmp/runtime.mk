@@ -70,10 +70,12 @@ $(BUILD)/pmp/%/board.o: runtimes/pmp/board.c
 # <tree>_PMP_LIB_DIR, _SRCS relative to it, _CFLAGS and _DEPS, what its
 # objects need built first) sit in the workload.mk of the workload named
 # after it.  A workload whose tree is missing is left out of the firmware,
-# which says why (the tree's .missing, from fetch-sources).
+# which says why (the tree's .missing, from fetch-sources); so is one whose
+# library has no firmware build at all, which says why in <w>_PMP_NONE.
 pmp_ready = $(wildcard $(BUILD)/src/$1/.ready)
 pmp_lib_objs = $(patsubst %.c,$(BUILD)/pmp/obj/$1/%.o,$($1_PMP_LIB_SRCS))
-PMP_WORKLOADS := $(foreach w,$(WORKLOADS),$(if $($w_PMP_LIB),$(if $(call pmp_ready,$($w_PMP_LIB)),$w),$w))
+PMP_WORKLOADS := $(foreach w,$(WORKLOADS),$(if $($w_PMP_NONE),,\
+	$(if $($w_PMP_LIB),$(if $(call pmp_ready,$($w_PMP_LIB)),$w),$w)))
 PMP_SKIPPED := $(filter-out $(PMP_WORKLOADS),$(WORKLOADS))
 PMP_LIB_OBJS := $(foreach t,$(PMP_LIBS),$(if $(call pmp_ready,$t),$(call pmp_lib_objs,$t)))
 define pmp_library
@@ -86,13 +88,14 @@ endef
 $(foreach t,$(PMP_LIBS),$(eval $(call pmp_library,$t)))
 
 # The firmware's lists for harness/fwbench.c: the workloads it holds, and
-# for the others the tree that is missing and why; rewritten only when they
-# change.  The reason goes into a C string inside a shell word.
-pmp_missing = $(subst ','\'',$(subst ",\",$(subst \,\\,$(shell cat $(BUILD)/src/$1.missing \
-	2>/dev/null || echo run scripts/fetch-sources))))
+# for the others why not; rewritten only when they change.  The reason goes
+# into a C string inside a shell word.
+c_in_sh = $(subst ','\'',$(subst ",\",$(subst \,\\,$1)))
+pmp_missing = $(shell cat $(BUILD)/src/$1.missing 2>/dev/null || echo run scripts/fetch-sources)
+pmp_why = $(or $($1_PMP_NONE),$($1_PMP_LIB)'s source is missing: $(call pmp_missing,$($1_PMP_LIB)))
 PMP_LISTS_H = printf '%s\n' '/* ef_fw_lists.h: written by runtimes/pmp/runtime.mk from WORKLOADS; do not edit. */' \
 	'\#define EF_FW_WORKLOADS(X) $(call x_list,$(PMP_WORKLOADS))' \
-	'\#define EF_FW_SKIPPED(X) $(foreach w,$(PMP_SKIPPED),X($w, "$($w_PMP_LIB)", "$(call pmp_missing,$($w_PMP_LIB))"))'
+	'\#define EF_FW_SKIPPED(X) $(foreach w,$(PMP_SKIPPED),X($w, "$(call c_in_sh,$(call pmp_why,$w))"))'
 $(BUILD)/pmp/ef_fw_lists.h: FORCE
 	@mkdir -p $(@D)
 	@$(PMP_LISTS_H) | cmp -s - $@ || $(PMP_LISTS_H) > $@

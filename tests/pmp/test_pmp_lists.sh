@@ -33,12 +33,12 @@ cat > "$tmp/t.c" <<'C'
 #include <stdio.h>
 #include "ef_fw_lists.h"
 #define IN(w) printf("in %s\n", #w);
-#define OUT(w, tree, why) printf("out %s %s %s\n", #w, tree, why);
+#define OUT(w, why) printf("out %s %s\n", #w, why);
 int main(void) { EF_FW_WORKLOADS(IN) EF_FW_SKIPPED(OUT) return 0; }
 C
 want=$(for w in $workloads; do
 	t=$(sed -n "s/^$w //p" "$tmp/libs")
-	if [ -n "$t" ]; then echo "out $w $t $why"; else echo "in $w"; fi
+	if [ -n "$t" ]; then echo "out $w $t's source is missing: $why"; else echo "in $w"; fi
 done | sort)
 if cc -I"$tmp/b/pmp" -o "$tmp/t" "$tmp/t.c" 2>"$tmp/cc" && [ "$("$tmp/t" | sort)" = "$want" ] &&
    [ -s "$tmp/libs" ]; then
