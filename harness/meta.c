@@ -7,6 +7,7 @@
 #include <brotli/encode.h>
 #include <sodium.h>
 
+#include <dirent.h>
 #include <gnu/libc-version.h>
 #include <sched.h>
 #include <stdint.h>
@@ -175,29 +176,51 @@ static void put_library_versions(FILE *out)
 	ef_meta_put(out, "brotli", buf);
 }
 
+/* One tree: fetch-sources' note of the source it took, or why none. */
+static void put_firmware_source(FILE *out, const char *tree)
+{
+	char path[4096], line[512], key[300];
+
+	snprintf(key, sizeof key, "pmp_source_%s", tree);
+	snprintf(line, sizeof line, "src/%s/.ready", tree);
+	if (!ef_beside_exe(path, sizeof path, line)) {
+		read_line(path, line, sizeof line);
+		if (strcmp(line, "unknown")) {
+			ef_meta_put(out, key, line);
+			return;
+		}
+	}
+	snprintf(line, sizeof line, "src/%s.missing", tree);
+	if (!ef_beside_exe(path, sizeof path, line))
+		read_line(path, line, sizeof line);
+	else
+		snprintf(line, sizeof line, "unknown");
+	snprintf(path, sizeof path, "none, the firmware runs without it: %s", line);
+	ef_meta_put(out, key, path);
+}
+
+/* Every tree scripts/fetch-sources was asked for (the workloads' PMP
+ * libraries) left a folder or a .missing note in build/src: no list here. */
 void ef_meta_firmware_sources(FILE *out)
 {
-	static const char *const trees[] = { "libsodium", "brotli" };
-	char path[4096], line[512], key[64];
+	char dir[4096];
+	struct dirent **e;
+	int n;
 
-	for (unsigned i = 0; i < sizeof trees / sizeof *trees; i++) {
-		snprintf(key, sizeof key, "pmp_source_%s", trees[i]);
-		snprintf(line, sizeof line, "src/%s/.ready", trees[i]);
-		if (!ef_beside_exe(path, sizeof path, line)) {
-			read_line(path, line, sizeof line);
-			if (strcmp(line, "unknown")) {
-				ef_meta_put(out, key, line);
-				continue;
-			}
+	if (ef_beside_exe(dir, sizeof dir, "src") ||
+	    (n = scandir(dir, &e, NULL, alphasort)) < 0)
+		return;
+	for (int i = 0; i < n; i++) {
+		char *name = e[i]->d_name, *dot = strrchr(name, '.');
+		if (dot && dot != name && !strcmp(dot, ".missing")) {
+			*dot = 0;
+			put_firmware_source(out, name);
+		} else if (*name != '.' && e[i]->d_type == DT_DIR) {
+			put_firmware_source(out, name);
 		}
-		snprintf(line, sizeof line, "src/%s.missing", trees[i]);
-		if (!ef_beside_exe(path, sizeof path, line))
-			read_line(path, line, sizeof line);
-		else
-			snprintf(line, sizeof line, "unknown");
-		snprintf(path, sizeof path, "none, the firmware runs without it: %s", line);
-		ef_meta_put(out, key, path);
+		free(e[i]);
 	}
+	free(e);
 }
 
 void ef_meta_begin(FILE *out, const char *run_id, const ef_host_facts *f,

@@ -142,6 +142,17 @@ PY
 		echo "FAIL pmp efbench --target pmp-$board: exit $rc: $why $(tail -n 2 "$out/stderr")"
 		failed=1
 	fi
+	# The sidecar names the source of every library tree fetch-sources
+	# was asked for (a folder or a .missing note in build/src), with no
+	# list of its own.
+	trees=$(ls build/src | sed -n 's/\.missing$//p; /\./!p' | sort -u)
+	keys=$(sed -n 's/^pmp_source_\([^=]*\)=.*/\1/p' "$out/pmp.meta" | sort -u)
+	if [ -n "$trees" ] && [ "$trees" = "$keys" ]; then
+		echo "PASS pmp the sidecar of pmp-$board names the source of each library:" $trees
+	else
+		echo "FAIL pmp sidecar of pmp-$board: pmp_source_ keys '$keys', trees in build/src '$trees'"
+		failed=1
+	fi
 	# Exact counts against the committed baseline (scripts/refresh-baselines
 	# when a change is meant to cost more).
 	base=results/baselines/pmp-$board.csv
