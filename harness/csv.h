@@ -35,12 +35,17 @@
 	X(UNIT, unit)                    \
 	X(REPETITION, repetition)        \
 	X(STATUS, status)                \
-	X(MESSAGE, message)
+	X(MESSAGE, message)              \
+	X(PROCESS, process)              \
+	X(CPU_NS, cpu_ns)
 
 #define EF_COLUMN_ENUM_(NAME, name) EF_COL_##NAME,
 enum ef_column { EF_COLUMNS(EF_COLUMN_ENUM_) EF_COL_COUNT };
 #undef EF_COLUMN_ENUM_
 extern const char *const ef_column_names[EF_COL_COUNT];
+/* Columns added after the first release, which older files lack: the
+ * readers take such a file with these columns empty. */
+#define EF_COL_FIRST_OPTIONAL EF_COL_PROCESS
 
 typedef struct ef_csv_row {
 	char buf[EF_CSV_ROW_MAX];

@@ -160,6 +160,7 @@ typedef struct ef_run {
 	int write_errno;        /* a row could not be written: why (0: none) */
 	const ef_options *opt;
 	const ef_runner *runner;  /* what times the samples */
+	unsigned process;       /* which of --processes took the samples, from 0 */
 } ef_run;
 
 /* A row that cannot be written (disk full, I/O error, file-size limit)
@@ -212,6 +213,8 @@ static void write_row_as(ef_run *r, const ef_group *g, unsigned mode,
 			break;
 		case EF_COL_STATUS: ef_csv_str(&row, message ? "error" : "ok"); break;
 		case EF_COL_MESSAGE: ef_csv_str(&row, message ? message : ""); break;
+		case EF_COL_PROCESS: ef_csv_u64(&row, r->process); break;
+		case EF_COL_CPU_NS: ef_csv_f64(&row, NAN); break;
 		case EF_COL_COUNT: break;
 		}
 	if (r->write_errno)

@@ -94,6 +94,6 @@ void ef_plan_free(ef_group *g, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
 		for (unsigned m = 0; m < EF_MODE_COUNT; m++)
-			free(g[i].samples[m]);
+			free(g[i].samples[m]), free(g[i].raw[m]);
 	free(g);
 }

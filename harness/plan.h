@@ -21,6 +21,10 @@ typedef struct ef_group {
 	enum ef_outcome outcome[EF_MODE_COUNT];
 	ef_stats stats[EF_MODE_COUNT];
 	double *samples[EF_MODE_COUNT];         /* stats.n values, sorted */
+	/* the same samples in the order taken, each with its process and
+	 * round (file 0): what pairs them across modes */
+	ef_sample *raw[EF_MODE_COUNT];
+	size_t nraw[EF_MODE_COUNT];
 } ef_group;
 
 /* Every benchmark of the targets in target_mask, as groups; the selected

@@ -319,7 +319,7 @@ static int ok_row(ef_results *R, struct row_cursor *c, unsigned line, char **g)
 {
 	const char *name = R->files[c->file];
 	const ef_sidecar *meta = &R->meta[c->file];
-	unsigned long long param, repetition;
+	unsigned long long param, repetition, process = 0;
 	double value;
 	int mode;
 	size_t i, seen;
@@ -337,6 +337,10 @@ static int ok_row(ef_results *R, struct row_cursor *c, unsigned line, char **g)
 	if (ef_csv_parse_count(g[EF_COL_REPETITION], &repetition))
 		return fail(R, "%s:%u: column 'repetition': '%s' is not an unsigned integer", name,
 			    line, g[EF_COL_REPETITION]);
+	if (g[EF_COL_PROCESS][0] && (ef_csv_parse_count(g[EF_COL_PROCESS], &process) ||
+				     process > UINT32_MAX))
+		return fail(R, "%s:%u: column 'process': '%s' is not an unsigned 32-bit integer",
+			    name, line, g[EF_COL_PROCESS]);
 	if (meta->run_id && strcmp(meta->run_id, g[EF_COL_RUN_ID]) && !c->run_mismatch_said) {
 		warn(R, "%s:%u: run_id '%s', where its sidecar describes run '%s'", name, line,
 		     g[EF_COL_RUN_ID], meta->run_id);
@@ -360,10 +364,11 @@ static int ok_row(ef_results *R, struct row_cursor *c, unsigned line, char **g)
 			return -1;
 		s->file = c->file;
 	}
-	/* The row's identity: its series, repetition and run; where it was
-	 * read, as file << 32 | line. */
+	/* The row's identity: its series, process, repetition and run; where
+	 * it was read, as file << 32 | line. */
 	ef_key_clear(&c->key);
 	ef_key_u64(&c->key, i);
+	ef_key_u64(&c->key, process);
 	ef_key_u64(&c->key, repetition);
 	ef_key_add(&c->key, g[EF_COL_RUN_ID]);
 	seen = ef_map_add(&R->rows_seen, &c->key, (size_t)c->file << 32 | line);
@@ -373,8 +378,12 @@ static int ok_row(ef_results *R, struct row_cursor *c, unsigned line, char **g)
 			    "twice", name, line, R->files[seen >> 32], (unsigned)(seen & 0xffffffff),
 			    g[EF_COL_RUN_ID], g[EF_COL_WORKLOAD], g[EF_COL_BENCH], param,
 			    g[EF_COL_MODE], g[EF_COL_POLICY], repetition);
-	if (s->n == s->cap)
-		s->v = ef_xrealloc(s->v, (s->cap = s->cap ? 2 * s->cap : 32) * sizeof *s->v);
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 32;
+		s->v = ef_xrealloc(s->v, s->cap * sizeof *s->v);
+		s->raw = ef_xrealloc(s->raw, s->cap * sizeof *s->raw);
+	}
+	s->raw[s->n] = (ef_sample){ value, (uint32_t)c->file, (uint32_t)process, repetition };
 	s->v[s->n++] = value;
 	R->rows++;
 	return 0;
@@ -431,7 +440,7 @@ static int read_header(ef_results *R, ef_csv_reader *r, const char *name, int *c
 		for (int i = 0; i < n; i++)
 			if (!strcmp(f[i], ef_column_names[j]))
 				col[j] = i;
-		if (col[j] < 0)
+		if (col[j] < 0 && j < EF_COL_FIRST_OPTIONAL)
 			return fail(R, "%s: no column '%s': not an efbench CSV (see results/SCHEMA.md)",
 				    name, ef_column_names[j]);
 	}
@@ -492,7 +501,7 @@ int ef_results_read_buffer(ef_results *R, const char *name, const char *data, si
 			goto out;
 		}
 		for (unsigned j = 0; j < EF_COL_COUNT; j++)
-			g[j] = f[col[j]];
+			g[j] = col[j] < 0 ? (char *)"" : f[col[j]];
 		if (!strcmp(g[EF_COL_STATUS], "error")) {
 			if (error_row(R, &c.key, name, r.line, g))
 				goto out;
@@ -716,6 +725,7 @@ void ef_results_free(ef_results *R)
 		for (unsigned j = 0; j < EF_COL_COUNT; j++)
 			free(R->s[i].key[j]);
 		free(R->s[i].v);
+		free(R->s[i].raw);
 	}
 	free(R->s);
 	for (size_t i = 0; i < R->nfiles; i++) {

@@ -40,6 +40,9 @@ typedef struct ef_series {
 	unsigned long long param;
 	double *v;
 	size_t n, cap;
+	/* the same n samples in the order read, each with its file, process
+	 * and round (repetition): what pairs them with other modes' */
+	ef_sample *raw;
 	ef_stats st;               /* after ef_results_finish; v is then sorted */
 	const char *machine_id;    /* from a sidecar; NULL where none says */
 	/* after ef_results_finish: overhead k with this series as its

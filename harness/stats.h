@@ -15,6 +15,16 @@ typedef struct ef_stats {
 	double ci_lo, ci_hi;
 } ef_stats;
 
+/* One sample as taken: its value, and what pairs it with the samples of
+ * the benchmark's other modes taken side by side (the same file, process
+ * and round: efbench measures the modes of a benchmark in rounds, one
+ * sample of each mode a round, the CSV's repetition column). */
+typedef struct ef_sample {
+	double v;
+	uint32_t file, process;
+	uint64_t round;
+} ef_sample;
+
 /* Quantile q in [0,1] of sorted values, linear interpolation between order
  * statistics (Hyndman & Fan type 7, as R and NumPy by default). */
 double ef_quantile_sorted(const double *sorted, size_t n, double q);

@@ -17,7 +17,7 @@ CHECK=$TOP/scripts/check-regress
 # one benchmark around 100 ns (unsafe) and 120 ns (validate), 1% scatter
 # from a fixed seed, each mode's times scaled; CPU model $CPU (c).
 gen() {
-	CPU=${CPU:-c} HEAD=$("$TOP/build/efbench" --schema) python3 - "$@" <<'PY'
+	CPU=${CPU:-c} HEAD=$("$TOP/build/efbench" --schema | sed 's/,process,cpu_ns$//') python3 - "$@" <<'PY'
 import os, random, sys, zlib
 path, host, su, sv = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
 unit = sys.argv[5] if len(sys.argv) > 5 else "ns"

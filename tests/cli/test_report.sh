@@ -29,7 +29,9 @@ usage_errors() {
 	pass "$name"
 }
 
-HEAD=$("$EFBENCH" --schema)
+# The rows below are written in the columns of files from before
+# `process` and `cpu_ns`, which the readers still take (as process 0).
+HEAD=$("$EFBENCH" --schema | sed 's/,process,cpu_ns$//')
 # row HOST TARGET POLICY MODE BENCH PARAM VALUE [UNIT]: repetition $rep (0)
 row() { echo "r,$1,\"CPU, model\",$2,$3,$4,w,$5,$6,10,$7,${8:-ns},${rep:-0},ok,"; }
 
@@ -377,7 +379,7 @@ fi
 # checked against unsafe first; efreport reads them.
 if command -v hyperfine >/dev/null 2>&1; then
 	if "$TOP/scripts/setup-bench" --runs 3 --warmup 1 --out setup.csv >out.txt 2>err.txt; then
-		ok=$(grep -c ',setup,.*,ns,[0-9]*,ok,$' setup.csv)
+		ok=$(grep -c ',setup,.*,ns,[0-9]*,ok,' setup.csv)
 		modes=$(awk -F, 'NR > 1 && $4 == "host" { print $6 }' setup.csv | sort -u | tr '\n' ' ')
 		if [ "$ok" -ge 18 ] && [ "$modes" = "unsafe validate " ] &&
 		   grep -q '^runner=hyperfine ' setup.meta && "$EFREPORT" -o sout setup.csv 2>/dev/null; then
