@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -161,7 +162,15 @@ typedef struct ef_run {
 	const ef_options *opt;
 	const ef_runner *runner;  /* what times the samples */
 	unsigned process;       /* which of --processes took the samples, from 0 */
+	uint64_t seed;          /* this process's: --seed, or one drawn from it */
+	const ef_group *groups; /* the plan, whose indices a worker's rows carry */
+	char worker_failed[300];  /* why a process of --processes ended the run */
+	char progress_prefix[32];  /* "process 2/5 " with --processes */
 } ef_run;
+
+/* The order of the rounds is drawn from a stream of its own, so that the
+ * stack offsets of a run do not depend on how many cells share a round. */
+#define EF_ORDER_STREAM 0x6f726465725f7331ull
 
 /* A row that cannot be written (disk full, I/O error, file-size limit)
  * ends the run: the CSV keeps every row before it, whole. */
@@ -175,16 +184,42 @@ static void write_failed(ef_run *r)
 	stop = 1;
 }
 
+/* A process of --processes hands each row to the parent, which writes it,
+ * as one line on stdout: "ef-row", the group's index in the plan, the
+ * mode, the policy, iterations, value and CPU time (%a: exact), the
+ * repetition (-1: none) and the message (an error row), tab-separated. */
+#define EF_WORKER_ROW "ef-row"
+
+static void worker_row(ef_run *r, const ef_group *g, unsigned mode, const char *policy,
+		       uint64_t iters, double value, double cpu, long repetition,
+		       const char *message)
+{
+	char msg[1024];
+
+	snprintf(msg, sizeof msg, "%s", message ? message : "");
+	for (char *c = msg; *c; c++)
+		if ((unsigned char)*c < 0x20)
+			*c = ' ';
+	if (printf(EF_WORKER_ROW "\t%ld\t%u\t%s\t%" PRIu64 "\t%a\t%a\t%ld\t%s\n",
+		   (long)(g - r->groups), mode, policy, iters, value, cpu, repetition,
+		   msg) < 0 || fflush(stdout))
+		write_failed(r);        /* the parent is gone */
+}
+
 /* One row: a sample (status ok) or an error (value empty, message set).
  * policy: NULL for the target's own (none in unsafe mode). */
 static void write_row_as(ef_run *r, const ef_group *g, unsigned mode,
-			 const char *policy, uint64_t iters, double value,
+			 const char *policy, uint64_t iters, double value, double cpu,
 			 long repetition, const char *message)
 {
 	ef_csv_row row;
 
 	if (!policy)
 		policy = mode == EF_MODE_UNSAFE ? "none" : g->target->policy();
+	if (r->opt->worker) {
+		worker_row(r, g, mode, policy, iters, value, cpu, repetition, message);
+		return;
+	}
 	/* In the columns' order, whatever it is: a column added to
 	 * EF_COLUMNS without a case here is a -Wswitch warning. */
 	ef_csv_begin(&row);
@@ -214,7 +249,7 @@ static void write_row_as(ef_run *r, const ef_group *g, unsigned mode,
 		case EF_COL_STATUS: ef_csv_str(&row, message ? "error" : "ok"); break;
 		case EF_COL_MESSAGE: ef_csv_str(&row, message ? message : ""); break;
 		case EF_COL_PROCESS: ef_csv_u64(&row, r->process); break;
-		case EF_COL_CPU_NS: ef_csv_f64(&row, NAN); break;
+		case EF_COL_CPU_NS: ef_csv_f64(&row, cpu); break;
 		case EF_COL_COUNT: break;
 		}
 	if (r->write_errno)
@@ -228,31 +263,11 @@ static void write_row_as(ef_run *r, const ef_group *g, unsigned mode,
 	r->errors += message != NULL;
 }
 
-static void write_row(ef_run *r, const ef_group *g, unsigned mode,
-		      uint64_t iters, double value, long repetition,
-		      const char *message)
-{
-	write_row_as(r, g, mode, NULL, iters, value, repetition, message);
-}
-
-struct sample_sink {
-	ef_run *run;
-	const ef_group *group;
-	unsigned mode;
-	double *values;
-};
-
-static void on_sample(void *arg, unsigned rep, uint64_t iters, double ns)
-{
-	struct sample_sink *s = arg;
-	s->values[rep] = ns;
-	write_row(s->run, s->group, s->mode, iters, ns, rep, NULL);
-}
-
+/* An error row. */
 static void fail(ef_run *r, ef_group *g, unsigned mode, const char *msg)
 {
 	g->outcome[mode] = EF_FAILED;
-	write_row(r, g, mode, 0, NAN, -1, msg);
+	write_row_as(r, g, mode, NULL, 0, NAN, NAN, -1, msg);
 	fprintf(stderr, "efbench: %s %s %s: %s\n", g->target->name, g->id,
 		ef_mode_name(mode), msg);
 }
@@ -272,53 +287,149 @@ static int faulted(ef_run *r, ef_group *g, unsigned mode, void *ctx)
 	return 1;
 }
 
-/* A benchmark's n samples in one mode: its statistics, and the samples
- * kept for the summary's overhead intervals. */
-static void finish(ef_group *g, unsigned mode, double *values, unsigned n)
+/* A sample kept for the statistics, with its process and round. */
+static void keep_sample(ef_group *g, unsigned mode, unsigned process, uint64_t round,
+			double value)
 {
-	if (!n || ef_stats_compute(values, n, &g->stats[mode]))
+	size_t n = g->nraw[mode];
+
+	/* Grown in powers of two from 32. */
+	if (n >= 32 && !(n & (n - 1))) {
+		ef_sample *more = realloc(g->raw[mode], 2 * n * sizeof *more);
+		if (!more)
+			return;
+		g->raw[mode] = more;
+	} else if (!n && !(g->raw[mode] = malloc(32 * sizeof *g->raw[mode]))) {
 		return;
-	g->samples[mode] = malloc(n * sizeof *values);
-	if (g->samples[mode])
-		memcpy(g->samples[mode], values, n * sizeof *values);
-	g->outcome[mode] = EF_RAN;
+	}
+	g->raw[mode][g->nraw[mode]++] = (ef_sample){ value, 0, process, round };
 }
 
-/* Check, then time, one benchmark in one mode. */
-static void measure(ef_run *r, ef_group *g, unsigned mode, uint64_t reference,
-		    uint64_t *rng, double *values)
+/* Every benchmark's statistics, once its samples are all in: those of a
+ * mode that failed are not computed (the summary shows the failure). */
+static void finish_all(ef_group *g, unsigned n)
 {
-	const ef_bench *b = g->bench[mode];
-	ef_runner_config cfg = { r->opt->min_time_s * 1e9, r->opt->repetitions,
-				 &stop };
-	struct sample_sink sink = { r, g, mode, values };
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned m = 0; m < EF_MODE_COUNT; m++) {
+			size_t k = g[i].nraw[m];
+			double *v;
+
+			if (!k || g[i].outcome[m] == EF_FAILED || !(v = malloc(k * sizeof *v)))
+				continue;
+			for (size_t j = 0; j < k; j++)
+				v[j] = g[i].raw[m][j].v;
+			ef_stats_compute(v, k, &g[i].stats[m]);
+			g[i].samples[m] = v;
+			g[i].outcome[m] = EF_RAN;
+		}
+}
+
+/* One benchmark in one mode while it is measured. */
+typedef struct ef_cell {
+	ef_run *run;
+	ef_group *g;
+	unsigned mode;
+	ef_slot slot;
+	char name[256];
+	int live;       /* set up, checked and prepared; not yet torn down */
+} ef_cell;
+
+static void on_sample(void *arg, unsigned round, uint64_t iters, double ns, double cpu)
+{
+	ef_cell *c = arg;
+
+	keep_sample(c->g, c->mode, c->run->process, round, ns);
+	/* CPU time is time: a count of instructions has none beside it. */
+	write_row_as(c->run, c->g, c->mode, NULL, iters, ns,
+		     strcmp(c->g->target->unit, "ns") ? NAN : cpu, round, NULL);
+}
+
+static ef_runner_config config_of(const ef_run *r)
+{
+	return (ef_runner_config){ r->opt->min_time_s * 1e9, r->opt->repetitions, &stop };
+}
+
+/* Set up one benchmark in one mode, check its result against unsafe
+ * mode's, and calibrate it; the cell is live when all went well. */
+static void start_cell(ef_run *r, ef_cell *c, uint64_t reference, uint64_t *rng)
+{
+	const ef_bench *b = c->g->bench[c->mode];
+	ef_runner_config cfg = config_of(r);
 	char err[256] = "";
 	uint64_t got;
-	void *ctx = b->setup(g->param, err, sizeof err);
-	char name[256];
-	unsigned n;
+	void *ctx = b->setup(c->g->param, err, sizeof err);
 
+	c->run = r;
 	if (!ctx) {
-		fail(r, g, mode, err);
+		fail(r, c->g, c->mode, err);
 		return;
 	}
 	b->run(ctx, EF_CHECK_ITERS);
 	got = b->result(ctx);
-	if (faulted(r, g, mode, ctx))
+	if (faulted(r, c->g, c->mode, ctx))
 		return;
 	if (got != reference) {
 		snprintf(err, sizeof err, "result 0x%016" PRIx64 " differs from "
 			 "unsafe mode's 0x%016" PRIx64 "; not timed", got, reference);
 		b->teardown(ctx);
-		fail(r, g, mode, err);
+		fail(r, c->g, c->mode, err);
 		return;
 	}
-	snprintf(name, sizeof name, "%s/%s/%s", g->target->name, g->id, ef_mode_name(mode));
-	n = r->runner->measure(name, b, ctx, &cfg, rng, on_sample, &sink);
-	if (faulted(r, g, mode, ctx))
-		return;
-	b->teardown(ctx);
-	finish(g, mode, values, n);
+	snprintf(c->name, sizeof c->name, "%s/%s/%s", c->g->target->name, c->g->id,
+		 ef_mode_name(c->mode));
+	c->slot = (ef_slot){ c->name, b, ctx, 0, on_sample, c };
+	r->runner->prepare(&c->slot, &cfg, rng);
+	if (!faulted(r, c->g, c->mode, ctx))
+		c->live = 1;
+}
+
+/* The order of a round: a shuffle (Fisher-Yates) drawn from rng. */
+static void shuffle(ef_slot **order, unsigned n, uint64_t *rng)
+{
+	for (unsigned i = n; i > 1; i--) {
+		unsigned j = (unsigned)(ef_splitmix64(rng) % i);
+		ef_slot *t = order[i - 1];
+		order[i - 1] = order[j];
+		order[j] = t;
+	}
+}
+
+/* The rounds of the live cells: in each, one sample of every cell in an
+ * order drawn from order_rng, so that every cell sees the same noise; a
+ * cell whose foreign code faults leaves the rounds.  Then every cell is
+ * torn down. */
+static void measure_cells(ef_run *r, ef_cell *cells, unsigned n, uint64_t *rng,
+			  uint64_t *order_rng)
+{
+	ef_runner_config cfg = config_of(r);
+	ef_slot **order = malloc((n ? n : 1) * sizeof *order);
+
+	for (unsigned round = 0; order && round < r->opt->repetitions && !stop; round++) {
+		unsigned k = 0;
+
+		for (unsigned i = 0; i < n; i++)
+			if (cells[i].live)
+				order[k++] = &cells[i].slot;
+		if (!k)
+			break;
+		shuffle(order, k, order_rng);
+		if (n > EF_MODE_COUNT)  /* --interleave all: minutes a unit */
+			fprintf(stderr, "%s        round %u of %u (%u benchmarks and modes)\n",
+				r->progress_prefix, round + 1, r->opt->repetitions, k);
+		r->runner->round(order, k, round, &cfg, rng);
+		for (unsigned i = 0; i < n; i++)
+			if (cells[i].live && faulted(r, cells[i].g, cells[i].mode,
+						     cells[i].slot.ctx))
+				cells[i].live = 0;
+	}
+	if (!order)
+		fprintf(stderr, "efbench: out of memory\n"), stop = 1;
+	free(order);
+	for (unsigned i = 0; i < n; i++)
+		if (cells[i].live) {
+			cells[i].g->bench[cells[i].mode]->teardown(cells[i].slot.ctx);
+			cells[i].live = 0;
+		}
 }
 
 /* A firmware target's samples of one benchmark and mode: every row the
@@ -327,7 +438,7 @@ static void measure(ef_run *r, ef_group *g, unsigned mode, uint64_t reference,
  * partial: the firmware was stopped before its end, and a benchmark it
  * had not reached is no error. */
 static void from_firmware(ef_run *r, ef_group *g, unsigned mode,
-			  const ef_fw_result *fw, double *values, int partial)
+			  const ef_fw_result *fw, int partial)
 {
 	const char *name = ef_mode_name(mode);
 	const char *stats_policy = mode == EF_MODE_UNSAFE || mode == EF_MODE_VALIDATE
@@ -346,14 +457,14 @@ static void from_firmware(ef_run *r, ef_group *g, unsigned mode,
 			fail(r, g, mode, x->message);
 			return;
 		}
-		write_row_as(r, g, mode, x->policy, x->iterations, x->value,
+		write_row_as(r, g, mode, x->policy, x->iterations, x->value, NAN,
 			     (long)x->repetition, NULL);
-		if (!strcmp(x->policy, stats_policy) && n < cap)
-			values[n++] = x->value;
+		if (!strcmp(x->policy, stats_policy) && n < cap) {
+			keep_sample(g, mode, r->process, x->repetition, x->value);
+			n++;
+		}
 	}
-	if (n)
-		finish(g, mode, values, n);
-	else if (!partial)
+	if (!n && !partial)
 		fail(r, g, mode, "the firmware printed no sample for it");
 }
 
@@ -373,90 +484,274 @@ static double seconds_since(const struct timespec *t0)
 /* What a firmware stopped by a signal had measured: the rows of every
  * benchmark of its target from group i on. */
 static void keep_partial(ef_run *r, ef_group *g, unsigned i, unsigned ngroups,
-			 unsigned modes, const ef_fw_result *fw, double *values)
+			 unsigned modes, const ef_fw_result *fw)
 {
 	for (unsigned k = i; k < ngroups && g[k].target == g[i].target; k++)
 		for (unsigned m = 0; m < EF_MODE_COUNT; m++)
 			if (g[k].bench[m] && modes >> m & 1)
-				from_firmware(r, &g[k], m, fw, values, 1);
+				from_firmware(r, &g[k], m, fw, 1);
+}
+
+/* Progress on stderr: cells done of total, what starts now, the time
+ * spent and an estimate of the time left. */
+static void progress(const ef_run *r, const struct timespec *t0, unsigned done,
+		     unsigned total, const char *target, const char *what,
+		     const char *modes)
+{
+	char elapsed[16], left[16];
+	double spent = seconds_since(t0);
+
+	format_duration(elapsed, sizeof elapsed, spent);
+	format_duration(left, sizeof left, done ? spent / done * (total - done)
+		: (total - done) * (r->opt->repetitions + 1.2) * r->opt->min_time_s);
+	fprintf(stderr, "%s[%3u/%u] %-5s %-36s %-8s  elapsed %s, ~%s left\n",
+		r->progress_prefix, done + 1, total, target, what, modes, elapsed, left);
+}
+
+/* The cells measured together (--interleave): each mode of one group
+ * (modes), every mode of every group of one target (all), or one mode at
+ * a time (none); from group i on, from first_mode on, selected modes only.
+ * Returns how many groups the unit spans (at least 1). */
+static unsigned unit_of(const ef_run *r, ef_group *g, unsigned i, unsigned ngroups,
+			unsigned modes, unsigned first_mode, ef_cell *cells, unsigned *ncells)
+{
+	unsigned end = i + 1;
+
+	if (r->opt->interleave == EF_INTERLEAVE_ALL)
+		while (end < ngroups && g[end].target == g[i].target)
+			end++;
+	*ncells = 0;
+	for (unsigned k = i; k < end; k++)
+		for (unsigned m = first_mode; m < EF_MODE_COUNT; m++) {
+			if (!g[k].bench[m] || !(modes >> m & 1))
+				continue;
+			cells[(*ncells)++] = (ef_cell){ .g = &g[k], .mode = m };
+			if (r->opt->interleave == EF_INTERLEAVE_NONE)
+				return 1;
+		}
+	return end - i;
 }
 
 /* Check and time every selected mode of every group, with progress on
  * stderr, until done or stopped. */
 static void run_all(ef_run *r, ef_group *g, unsigned ngroups, unsigned modes)
 {
-	double *values = malloc(r->opt->repetitions * sizeof *values);
-	unsigned total = 0, done = 0;
+	unsigned total = 0, done = 0, ncells_max = 0;
 	const ef_target *fw_target = NULL;
 	ef_fw_result fw = { 0 };
 	char fw_err[256], fw_msg[256] = "";
-	uint64_t rng = r->opt->seed;
+	uint64_t rng = r->seed, order_rng = r->seed ^ EF_ORDER_STREAM;
+	uint64_t *reference = calloc(ngroups ? ngroups : 1, sizeof *reference);
+	ef_cell *cells;
 	struct timespec t0;
 
-	if (!values) {
-		fprintf(stderr, "efbench: out of memory\n");
-		exit(1);
-	}
 	for (unsigned i = 0; i < ngroups; i++)
 		for (unsigned m = 0; m < EF_MODE_COUNT; m++)
 			total += g[i].bench[m] && modes >> m & 1;
+	ncells_max = r->opt->interleave == EF_INTERLEAVE_ALL ? total : EF_MODE_COUNT;
+	cells = calloc(ncells_max ? ncells_max : 1, sizeof *cells);
+	if (!cells || !reference) {
+		fprintf(stderr, "efbench: out of memory\n");
+		exit(1);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (unsigned i = 0; i < ngroups && !stop; i++) {
-		uint64_t reference = 0;
+	for (unsigned i = 0; i < ngroups && !stop;) {
 		char err[256] = "", msg[300];
 
-		if (g[i].target->board && g[i].target != fw_target) {
-			/* One firmware run gives every sample of the target. */
-			int rc;
-			fprintf(stderr, "efbench: %s: running every benchmark in the "
-				"firmware under QEMU\n", g[i].target->name);
-			ef_firmware_free(&fw);
-			fw_target = g[i].target;
-			rc = ef_firmware_run(fw_target->board, &fw, &stop, fw_err, sizeof fw_err);
-			if (rc > 0) {
-				keep_partial(r, g, i, ngroups, modes, &fw, values);
+		if (g[i].target->board) {
+			if (g[i].target != fw_target) {
+				/* One firmware run gives every sample of the target. */
+				int rc;
+				fprintf(stderr, "efbench: %s: running every benchmark in the "
+					"firmware under QEMU\n", g[i].target->name);
+				ef_firmware_free(&fw);
+				fw_target = g[i].target;
+				rc = ef_firmware_run(fw_target->board, &fw, &stop, fw_err,
+						     sizeof fw_err);
+				if (rc > 0) {
+					keep_partial(r, g, i, ngroups, modes, &fw);
+					break;
+				}
+				if (rc < 0)
+					snprintf(fw_msg, sizeof fw_msg, "%s", fw_err);
+				else
+					fw_msg[0] = 0;
+				for (unsigned k = 0; k < fw.n; k++)
+					if (fw.rows[k].skip)
+						fprintf(stderr, "efbench: %s: skipping %s: %s\n",
+							fw_target->name, fw.rows[k].id,
+							fw.rows[k].message);
+			}
+			for (unsigned m = 0; m < EF_MODE_COUNT && !stop; m++) {
+				if (!g[i].bench[m] || !(modes >> m & 1))
+					continue;
+				progress(r, &t0, done, total, g[i].target->name, g[i].id,
+					 ef_mode_name(m));
+				if (fw_msg[0])
+					fail(r, &g[i], m, fw_msg);
+				else
+					from_firmware(r, &g[i], m, &fw, 0);
+				done++;
+			}
+			i++;
+			continue;
+		}
+
+		/* Host targets: a unit of cells, set up and checked, then
+		 * measured in rounds. */
+		for (unsigned first_mode = 0;;) {
+			unsigned ncells, span = unit_of(r, g, i, ngroups, modes, first_mode,
+							cells, &ncells);
+			char what[300] = "", names[64] = "";
+
+			if (!ncells) {
+				i += span;
 				break;
 			}
-			if (rc < 0)
-				snprintf(fw_msg, sizeof fw_msg, "%s", fw_err);
+			for (unsigned k = 0; k < ncells; k++) {
+				ef_group *x = cells[k].g;
+				if (k && x == cells[k - 1].g)
+					continue;
+				/* Unsafe mode is the reference each mode is checked
+				 * against, whether or not it is measured. */
+				if (ef_bench_digest(x->bench[EF_MODE_UNSAFE], x->param,
+						    EF_CHECK_ITERS, &reference[x - g], err,
+						    sizeof err)) {
+					snprintf(msg, sizeof msg, "unsafe mode failed to set up: %s", err);
+					for (unsigned j = k; j < ncells && cells[j].g == x; j++)
+						fail(r, x, cells[j].mode, msg);
+				}
+			}
+			for (unsigned m = 0, any = 0; m < EF_MODE_COUNT; m++) {
+				unsigned k = 0;
+				while (k < ncells && cells[k].mode != m)
+					k++;
+				if (k < ncells)
+					snprintf(names + strlen(names), sizeof names - strlen(names),
+						 "%s%s", any++ ? "," : "", ef_mode_name(m));
+			}
+			if (span > 1)
+				snprintf(what, sizeof what, "%u benchmarks, interleaved", span);
 			else
-				fw_msg[0] = 0;
-			for (unsigned k = 0; k < fw.n; k++)
-				if (fw.rows[k].skip)
-					fprintf(stderr, "efbench: %s: skipping %s: %s\n",
-						fw_target->name, fw.rows[k].id,
-						fw.rows[k].message);
-		}
-		if (g[i].target->board) {
-			if (fw_msg[0])
-				snprintf(err, sizeof err, "%s", fw_msg);
-			snprintf(msg, sizeof msg, "%s", err);
-		} else if (ef_bench_digest(g[i].bench[EF_MODE_UNSAFE], g[i].param,
-					   EF_CHECK_ITERS, &reference, err, sizeof err))
-			snprintf(msg, sizeof msg, "unsafe mode failed to set up: %s", err);
-		for (unsigned m = 0; m < EF_MODE_COUNT && !stop; m++) {
-			char elapsed[16], left[16];
-			double spent = seconds_since(&t0);
-
-			if (!g[i].bench[m] || !(modes >> m & 1))
-				continue;
-			format_duration(elapsed, sizeof elapsed, spent);
-			format_duration(left, sizeof left, done ? spent / done * (total - done)
-				: (total - done) * (r->opt->repetitions + 1.2) * r->opt->min_time_s);
-			fprintf(stderr, "[%3u/%u] %-5s %-36s %-8s  elapsed %s, ~%s left\n",
-				done + 1, total, g[i].target->name, g[i].id,
-				ef_mode_name(m), elapsed, left);
-			if (err[0])
-				fail(r, &g[i], m, msg);
-			else if (g[i].target->board)
-				from_firmware(r, &g[i], m, &fw, values, 0);
-			else
-				measure(r, &g[i], m, reference, &rng, values);
-			done++;
+				snprintf(what, sizeof what, "%s", cells[0].g->id);
+			progress(r, &t0, done, total, g[i].target->name, what, names);
+			for (unsigned k = 0; k < ncells && !stop; k++)
+				if (cells[k].g->outcome[cells[k].mode] != EF_FAILED)
+					start_cell(r, &cells[k], reference[cells[k].g - g], &rng);
+			measure_cells(r, cells, ncells, &rng, &order_rng);
+			done += ncells;
+			if (r->opt->interleave != EF_INTERLEAVE_NONE || stop) {
+				i += span;
+				break;
+			}
+			/* One mode at a time: the group's next mode. */
+			first_mode = cells[0].mode + 1;
 		}
 	}
+	finish_all(g, ngroups);
 	ef_firmware_free(&fw);
-	free(values);
+	free(cells);
+	free(reference);
+}
+
+/* A row a process of --processes handed over (worker_row): written here,
+ * and its sample kept; anything else it prints goes to stdout as it is. */
+struct from_worker {
+	ef_run *run;
+	ef_group *groups;
+	unsigned ngroups;
+	int bad_said;
+};
+
+static void worker_line(void *arg, char *line)
+{
+	struct from_worker *w = arg;
+	char *f[9], *save = NULL, *p = line;
+	unsigned n = 0, mode;
+	unsigned long gi;
+	long rep;
+	ef_group *g;
+
+	if (strncmp(line, EF_WORKER_ROW "\t", sizeof EF_WORKER_ROW)) {
+		puts(line);
+		return;
+	}
+	/* The message, last, may be empty: split on each tab. */
+	while (n < 9 && (f[n] = strsep(&p, "\t")))
+		n++;
+	(void)save;
+	if (n != 9 || (gi = strtoul(f[1], NULL, 10)) >= w->ngroups ||
+	    (mode = (unsigned)strtoul(f[2], NULL, 10)) >= EF_MODE_COUNT) {
+		if (!w->bad_said++)
+			fprintf(stderr, "efbench: process %u printed a row efbench cannot "
+				"read; dropped\n", w->run->process);
+		return;
+	}
+	g = &w->groups[gi];
+	rep = strtol(f[7], NULL, 10);
+	if (f[8][0]) {
+		g->outcome[mode] = EF_FAILED;
+		write_row_as(w->run, g, mode, f[3], 0, NAN, NAN, -1, f[8]);
+		return;
+	}
+	keep_sample(g, mode, w->run->process, (uint64_t)rep, strtod(f[5], NULL));
+	write_row_as(w->run, g, mode, f[3], strtoull(f[4], NULL, 10), strtod(f[5], NULL),
+		     strtod(f[6], NULL), rep, NULL);
+}
+
+/* --processes N: the run N times, each in a fresh efbench (exec: a new
+ * address-space layout, new stack offsets) that measures and hands its
+ * rows over; this one writes them and pools the samples.  A process that
+ * fails ends the run (its rows so far are kept). */
+static void run_processes(ef_run *r, ef_group *g, unsigned ngroups, unsigned targets,
+			  int argc, char **argv)
+{
+	struct from_worker w = { r, g, ngroups, 0 };
+	char **wargv = calloc((size_t)argc + 3, sizeof *wargv);
+	char exe[PATH_MAX], spec[64], err[256];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	int n = 0;
+
+	if (!wargv || len <= 0) {
+		snprintf(r->worker_failed, sizeof r->worker_failed,
+			 "cannot start the processes: %s", wargv ? strerror(errno) : "out of memory");
+		free(wargv);
+		return;
+	}
+	exe[len] = 0;
+	wargv[n++] = exe;
+	/* Google Benchmark's file is this process's, created already. */
+	for (int i = 1; i < argc; i++)
+		if (strncmp(argv[i], "--benchmark_out=", 16))
+			wargv[n++] = argv[i];
+	wargv[n++] = spec;
+	for (unsigned p = 0; p < r->opt->processes && !stop && !r->write_errno; p++) {
+		enum ef_child_end end;
+		int status = 0;
+
+		snprintf(spec, sizeof spec, "--worker=%u/%u/%u", p, r->opt->processes, targets);
+		fprintf(stderr, "efbench: process %u of %u\n", p + 1, r->opt->processes);
+		r->process = p;
+		w.bad_said = 0;
+		end = ef_child_run(wargv, 0, 0, &stop, worker_line, &w, &status, err, sizeof err);
+		if (stop || r->write_errno)
+			break;
+		if (end == EF_CHILD_FAILED)
+			snprintf(r->worker_failed, sizeof r->worker_failed,
+				 "process %u could not start: %s", p, err);
+		else if (end == EF_CHILD_SIGNALED)
+			snprintf(r->worker_failed, sizeof r->worker_failed,
+				 "process %u was killed by signal %d", p, status);
+		else if (status > EXIT_ERROR_ROWS)
+			snprintf(r->worker_failed, sizeof r->worker_failed,
+				 "process %u exited with status %d", p, status);
+		if (r->worker_failed[0]) {
+			fprintf(stderr, "efbench: %s; stopping\n", r->worker_failed);
+			break;
+		}
+	}
+	free(wargv);
+	finish_all(g, ngroups);
 }
 
 /* What each target's own test suite said on this machine, for the
@@ -569,8 +864,9 @@ static char *sidecar_head(const ef_run *r, unsigned targets, int argc, char **ar
 	if (!m)
 		return NULL;
 	ef_meta_begin(m, r->id, &r->facts, argc, argv);
-	fprintf(m, "seed=%" PRIu64 "\nrepetitions=%u\nmin_time_s=%.17g\nfilter=%s\n",
-		o->seed, o->repetitions, o->min_time_s, o->filter ? o->filter : "");
+	fprintf(m, "seed=%" PRIu64 "\nrepetitions=%u\nmin_time_s=%.17g\nfilter=%s\n"
+		"interleave=%s\nprocesses=%u\n", o->seed, o->repetitions, o->min_time_s,
+		o->filter ? o->filter : "", ef_interleave_name(o->interleave), o->processes);
 	r->runner->meta(m);
 	for (unsigned i = 0; i < ef_ntargets; i++) {
 		const ef_target *t = ef_targets[i];
@@ -774,6 +1070,11 @@ static int outcome(const ef_run *r, const char **status, char *reason, size_t le
 		snprintf(reason, len, "cannot write %s: %s", r->out, strerror(r->write_errno));
 		return EXIT_WRITE_FAILED;
 	}
+	if (r->worker_failed[0]) {
+		*status = "failed";
+		snprintf(reason, len, "%s", r->worker_failed);
+		return EXIT_WRITE_FAILED;
+	}
 	if (interrupted) {
 		const char *name = sigabbrev_np(interrupted);
 		*status = "interrupted";
@@ -782,6 +1083,30 @@ static int outcome(const ef_run *r, const char **status, char *reason, size_t le
 	}
 	*status = "complete";
 	reason[0] = 0;
+	return r->errors ? EXIT_ERROR_ROWS : EXIT_OK;
+}
+
+/* Process p's seed: --seed itself for the first, so that a run of one
+ * process is what it always was; the others' drawn from it. */
+static uint64_t process_seed(uint64_t seed, unsigned p)
+{
+	uint64_t x = seed + p;
+	return p ? ef_splitmix64(&x) : seed;
+}
+
+/* A process of --processes: measure, hand every row to the parent on
+ * stdout, write no file.  Its exit status is efbench's. */
+static int worker_main(ef_run *r, ef_group *groups, unsigned ngroups, unsigned modes)
+{
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() == 1)     /* the parent went before the line above */
+		return 128 + SIGTERM;
+	r->fd = -1;
+	run_all(r, groups, ngroups, modes);
+	if (r->write_errno)
+		return EXIT_WRITE_FAILED;
+	if (interrupted)
+		return 128 + interrupted;
 	return r->errors ? EXIT_ERROR_ROWS : EXIT_OK;
 }
 
@@ -835,7 +1160,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "efbench: %s\n", err);
 		return EXIT_USAGE;
 	}
-	if (vouch_for_targets(&opt, &targets, modes, &groups, &ngroups, err, sizeof err)) {
+	if (!opt.worker &&
+	    vouch_for_targets(&opt, &targets, modes, &groups, &ngroups, err, sizeof err)) {
 		fprintf(stderr, "efbench: %s\n", err);
 		return EXIT_USAGE;
 	}
@@ -846,6 +1172,13 @@ int main(int argc, char **argv)
 	ef_clock_init(!opt.monotonic && !run.runner->own_clock);
 	if (opt.icount)
 		ef_clock_counts_instructions();
+	run.groups = groups;
+	run.seed = process_seed(opt.seed, opt.worker_index);
+	if (opt.worker) {
+		snprintf(run.progress_prefix, sizeof run.progress_prefix, "process %u/%u ",
+			 opt.worker_index + 1, opt.processes);
+		return worker_main(&run, groups, (unsigned)ngroups, modes);
+	}
 	ef_host_facts_read(&run.facts);
 	if (name_run(&run, out, sizeof out, err, sizeof err)) {
 		fprintf(stderr, "efbench: %s\n", err);
@@ -866,7 +1199,10 @@ int main(int argc, char **argv)
 
 	report_skipped(opt.targets);
 	fprintf(stderr, "efbench: writing %s\n", out);
-	run_all(&run, groups, (unsigned)ngroups, modes);
+	if (opt.processes > 1)
+		run_processes(&run, groups, (unsigned)ngroups, targets, argc, argv);
+	else
+		run_all(&run, groups, (unsigned)ngroups, modes);
 
 	if (run.runner->close_file && run.runner->close_file(err, sizeof err) &&
 	    !run.write_errno) {

@@ -22,13 +22,12 @@ extern "C" {
 
 namespace {
 
-struct Measurement {
-	const ef_bench *bench;
-	void *ctx;
+// One round: its slots, in the order registered, and the samples taken.
+struct Round {
+	ef_slot *const *order;
+	unsigned n, round;
 	const ef_runner_config *cfg;
 	uint64_t *rng;
-	ef_sample_fn on_sample;
-	void *arg;
 	unsigned samples;
 };
 
@@ -43,15 +42,14 @@ std::ofstream out_file;
 std::unique_ptr<benchmark::BenchmarkReporter> file_reporter;
 bool context_written;
 
-// What a repetition that ran after efbench was asked to stop carries: its
+// What a sample that came after efbench was asked to stop carries: its
 // batch was not run (a Google Benchmark run cannot be left early without
-// an error, and one repetition in error with a different iteration count
-// aborts its statistics), so it is no sample.
+// an error), so it is no sample.
 const char kStopped[] = "efbench: stopped";
 
 class SampleReporter : public benchmark::BenchmarkReporter {
 public:
-	explicit SampleReporter(Measurement *m) : m_(m) {}
+	explicit SampleReporter(Round *r) : r_(r) {}
 
 	bool ReportContext(const Context &c) override
 	{
@@ -62,63 +60,56 @@ public:
 		return true;
 	}
 
-	// Repetitions arrive together, after the last one; aggregates and
-	// runs that stopped with an error are not samples.
+	// One run per slot (one repetition each); a run that stopped with an
+	// error, or after efbench was stopped, is no sample.
 	void ReportRuns(const std::vector<Run> &runs) override
 	{
 		std::vector<Run> kept;
-		bool stopped = false;
 
 		for (const Run &r : runs) {
-			if (r.report_label == kStopped) {
-				stopped = true;
-				continue;
-			}
-			if (r.run_type != Run::RT_Iteration)
+			if (r.report_label == kStopped || r.run_type != Run::RT_Iteration)
 				continue;
 			kept.push_back(r);
-			if (r.error_occurred || r.iterations <= 0 || r.repetition_index < 0)
+			if (r.error_occurred || r.iterations <= 0)
 				continue;
-			unsigned rep = (unsigned)r.repetition_index;
-			if (rep >= m_->cfg->repetitions)
+			ef_slot *s = slot_named(r.run_name.function_name);
+			if (!s)
 				continue;
-			m_->on_sample(m_->arg, rep, (uint64_t)r.iterations,
-				      r.real_accumulated_time * 1e9 / (double)r.iterations);
-			m_->samples++;
+			s->on_sample(s->arg, r_->round, (uint64_t)r.iterations,
+				     r.real_accumulated_time * 1e9 / (double)r.iterations,
+				     r.cpu_accumulated_time * 1e9 / (double)r.iterations);
+			r_->samples++;
 		}
-		// Aggregates over empty batches would be wrong: the file gets the
-		// real repetitions alone when the run was stopped.
-		if (file_reporter)
-			file_reporter->ReportRuns(stopped ? kept : runs);
+		if (file_reporter && !kept.empty())
+			file_reporter->ReportRuns(kept);
 	}
 
 private:
-	Measurement *m_;
+	ef_slot *slot_named(const std::string &name)
+	{
+		for (unsigned k = 0; k < r_->n; k++)
+			if (name == r_->order[k]->name)
+				return r_->order[k];
+		return nullptr;
+	}
+
+	Round *r_;
 };
 
-// One call per trial and per repetition: new stack offsets (drawn before
-// the timer starts), then the whole batch in one run().
-void body(benchmark::State &state, Measurement *m)
+// One sample: new stack offsets (drawn before the timer starts), then the
+// whole batch in one run().
+void body(benchmark::State &state, Round *r, ef_slot *s)
 {
-	if (m->cfg->stop && *m->cfg->stop) {
+	if (r->cfg->stop && *r->cfg->stop) {
 		state.SetLabel(kStopped);
 		while (state.KeepRunningBatch(state.max_iterations)) {
 		}
 		return;
 	}
-	unsigned host_offset = ef_runner_draw_offsets(m->bench, m->ctx, m->rng);
+	unsigned host_offset = ef_runner_draw_offsets(s->b, s->ctx, r->rng);
 	uint64_t n = (uint64_t)state.max_iterations;
 	while (state.KeepRunningBatch(state.max_iterations))
-		ef_runner_run_lowered(m->bench, m->ctx, n, host_offset);
-}
-
-// Seconds as Google Benchmark parses them: every digit efbench was given
-// (std::to_string would print 1e-7 as 0.000000).
-std::string seconds(double s)
-{
-	char buf[32];
-	std::snprintf(buf, sizeof buf, "%.17g", s);
-	return buf;
+		ef_runner_run_lowered(s->b, s->ctx, n, host_offset);
 }
 
 bool starts_with(const char *s, const char *prefix)
@@ -133,16 +124,16 @@ extern "C" const char *ef_gbench_version(void)
 	return EF_GBENCH_VERSION;
 }
 
-extern "C" int ef_gbench_init(double min_time_s, unsigned repetitions,
-			      char *const *flags, unsigned nflags, char *err,
+extern "C" int ef_gbench_init(char *const *flags, unsigned nflags, char *err,
 			      size_t errlen)
 {
-	std::vector<std::string> args = {
-		"efbench",
-		"--benchmark_min_time=" + seconds(min_time_s),
-		"--benchmark_min_warmup_time=" + seconds(min_time_s),
-		"--benchmark_repetitions=" + std::to_string(repetitions),
-	};
+	// efbench calibrates, warms up and takes the repetitions itself (in
+	// rounds: ef_runner_prepare, then one run of a fixed count per
+	// sample), so none of its settings is Google Benchmark's.
+	// Static: Google Benchmark keeps argv[0] (the executable's name in its
+	// context) past Initialize.
+	static std::vector<std::string> args;
+	args = { "efbench" };
 
 	for (unsigned i = 0; i < nflags; i++) {
 		const char *f = flags[i];
@@ -232,18 +223,21 @@ extern "C" int ef_gbench_open_out(char *err, size_t errlen)
 	return 0;
 }
 
-extern "C" unsigned ef_gbench_measure(const char *name, const ef_bench *b,
-				      void *ctx, const ef_runner_config *cfg,
-				      uint64_t *rng, ef_sample_fn on_sample,
-				      void *arg)
+extern "C" unsigned ef_gbench_round(ef_slot *const *order, unsigned n,
+				    unsigned round, const ef_runner_config *cfg,
+				    uint64_t *rng)
 {
-	Measurement m = { b, ctx, cfg, rng, on_sample, arg, 0 };
-	SampleReporter reporter(&m);
+	Round r = { order, n, round, cfg, rng, 0 };
+	SampleReporter reporter(&r);
 
-	benchmark::RegisterBenchmark(name, body, &m)->UseRealTime();
+	for (unsigned k = 0; k < n; k++)
+		benchmark::RegisterBenchmark(order[k]->name, body, &r, order[k])
+			->Iterations((benchmark::IterationCount)order[k]->iters)
+			->Repetitions(1)
+			->UseRealTime();
 	benchmark::RunSpecifiedBenchmarks(&reporter, std::string("."));
 	benchmark::ClearRegisteredBenchmarks();
-	return m.samples;
+	return r.samples;
 }
 
 extern "C" int ef_gbench_finish(void)
@@ -262,8 +256,7 @@ namespace {
 
 int runner_init(const ef_options *o, char *err, size_t errlen)
 {
-	return ef_gbench_init(o->min_time_s, o->repetitions, o->gbench_flags,
-			      o->ngbench_flags, err, errlen);
+	return ef_gbench_init(o->gbench_flags, o->ngbench_flags, err, errlen);
 }
 
 void runner_meta(FILE *m)
@@ -293,6 +286,6 @@ int runner_close_file(char *err, size_t errlen)
 } // namespace
 
 extern "C" const ef_runner ef_runner_gbench = {
-	"gbench", 0, 1, 1, runner_init, ef_gbench_measure, runner_meta,
+	"gbench", 0, 1, 1, runner_init, ef_runner_prepare, ef_gbench_round, runner_meta,
 	runner_check_file, ef_gbench_open_out, runner_close_file,
 };

@@ -1,7 +1,9 @@
 /* gbench.h: the Google Benchmark runner, a C interface to a C++ shim
- * (gbench.cc).  Google Benchmark chooses the iteration count, warms up and
- * takes the repetitions; the benchmark still owns its loop: one run(ctx, n)
- * per sample, never one C++ crossing per iteration.  Each sample reaches
+ * (gbench.cc).  efbench calibrates and warms up (ef_runner_prepare); each
+ * round registers its benchmarks in the round's order with that fixed
+ * iteration count and one repetition, and Google Benchmark times them; the
+ * benchmark still owns its loop: one run(ctx, n) per sample, never one C++
+ * crossing per iteration.  Each sample reaches
  * the same callback as the native runner's, so both write the same rows. */
 #ifndef EF_GBENCH_H
 #define EF_GBENCH_H
@@ -15,14 +17,12 @@ extern "C" {
 /* Google Benchmark's version, as pkg-config reported it at build time. */
 const char *ef_gbench_version(void);
 
-/* Hand Google Benchmark its flags once, before the first measurement:
- * efbench's --min-time (also its warm-up) and the --benchmark_* flags the
- * user gave, which it parses (the later wins).  --benchmark_out and
+/* Hand Google Benchmark its flags once, before the first measurement: the
+ * --benchmark_* flags the user gave, which it parses (the later wins).  --benchmark_out and
  * --benchmark_out_format are the shim's: one file for the whole run.
  * -1 with a one-line message for a flag Google Benchmark did not take, or
  * a --benchmark_out file that exists.  Creates no file. */
-int ef_gbench_init(double min_time_s, unsigned repetitions,
-		   char *const *flags, unsigned nflags, char *err, size_t errlen);
+int ef_gbench_init(char *const *flags, unsigned nflags, char *err, size_t errlen);
 /* The flags Google Benchmark was handed, as one line. */
 const char *ef_gbench_flags(void);
 /* The --benchmark_out file's name, or NULL. */
@@ -31,11 +31,9 @@ const char *ef_gbench_out_path(void);
  * message when it cannot be. */
 int ef_gbench_open_out(char *err, size_t errlen);
 
-/* Measure one prepared benchmark under the name `name`; as
- * ef_runner_measure.  Samples beyond cfg->repetitions are dropped. */
-unsigned ef_gbench_measure(const char *name, const ef_bench *b, void *ctx,
-			   const ef_runner_config *cfg, uint64_t *rng,
-			   ef_sample_fn on_sample, void *arg);
+/* One round, each slot registered under its name; as ef_runner_round. */
+unsigned ef_gbench_round(ef_slot *const *order, unsigned n, unsigned round,
+			 const ef_runner_config *cfg, uint64_t *rng);
 
 /* Close the --benchmark_out file, if any; -1 when writing it failed. */
 int ef_gbench_finish(void);

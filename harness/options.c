@@ -34,7 +34,17 @@ void ef_options_usage(const char *argv0)
 	       "                        pattern must match something; may be repeated\n"
 	       "  --repetitions N       samples per benchmark and mode (default %d)\n"
 	       "  --min-time SECONDS    minimum duration of one sample (default %g)\n"
-	       "  --seed N              seed of the stack-offset generator (default %d)\n"
+	       "  --seed N              seed of the stack offsets and of the rounds' order\n"
+	       "                        (default %d): a run is reproduced by its seed\n"
+	       "  --interleave WHAT     what is measured in rounds, one sample of each a\n"
+	       "                        round in an order drawn from --seed, so all see\n"
+	       "                        the same noise: modes (default: the modes of one\n"
+	       "                        benchmark), all (every benchmark and mode of a\n"
+	       "                        target; all are set up at once), none (one mode's\n"
+	       "                        samples after another's)\n"
+	       "  --processes N         repeat the run in N fresh processes (new address-\n"
+	       "                        space layout, new stack offsets) and pool them;\n"
+	       "                        rows say which (column process; default 1)\n"
 	       "  --out FILE            CSV to create; never overwritten; the sidecar is\n"
 	       "                        FILE with .csv replaced by .meta\n"
 	       "                        (default: results/<host>-<UTC time>-<pid>.csv)\n"
@@ -68,8 +78,9 @@ void ef_options_usage(const char *argv0)
 	       "  1    some benchmarks produced error rows (set-up failed, a result differed\n"
 	       "       from unsafe mode's, foreign code faulted); the rest ran\n"
 	       "  2    bad usage, or an output file exists: nothing was written\n"
-	       "  3    the results could not all be written (disk full, I/O error): the CSV\n"
-	       "       holds every row before the failure, whole, and the sidecar says why\n"
+	       "  3    the results could not all be written (disk full, I/O error), or a\n"
+	       "       process of --processes failed: the CSV holds every row before the\n"
+	       "       failure, whole, and the sidecar says why\n"
 	       "  128+N  stopped by signal N: 129 SIGHUP, 130 SIGINT (Ctrl-C), 143 SIGTERM;\n"
 	       "       the CSV keeps every finished row (a second signal ends the run at\n"
 	       "       once, losing the samples not yet written)\n",
@@ -225,12 +236,17 @@ static void unknown_runner(const char *name, char *err, size_t errlen)
 				      ef_runners[i]->name);
 }
 
+const char *ef_interleave_name(enum ef_interleave i)
+{
+	return i == EF_INTERLEAVE_ALL ? "all" : i == EF_INTERLEAVE_NONE ? "none" : "modes";
+}
+
 int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 		     size_t errlen)
 {
 	enum { O_LIST = 256, O_SCHEMA, O_TARGET, O_MODE, O_FILTER, O_REPS, O_MINTIME,
 	       O_SEED, O_OUT, O_CLOCK, O_FOREIGN_READ, O_STRICT_SCAN, O_RUNNER,
-	       O_SKIP_SELFTEST, O_HELP };
+	       O_SKIP_SELFTEST, O_HELP, O_INTERLEAVE, O_PROCESSES, O_WORKER };
 	static const struct option longopts[] = {
 		{ "list", no_argument, 0, O_LIST },
 		{ "schema", no_argument, 0, O_SCHEMA },
@@ -247,6 +263,9 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 		{ "runner", required_argument, 0, O_RUNNER },
 		{ "skip-selftest", no_argument, 0, O_SKIP_SELFTEST },
 		{ "help", no_argument, 0, O_HELP },
+		{ "interleave", required_argument, 0, O_INTERLEAVE },
+		{ "processes", required_argument, 0, O_PROCESSES },
+		{ "worker", required_argument, 0, O_WORKER },
 		{ 0, 0, 0, 0 },
 	};
 	char **args = calloc((size_t)argc + 1, sizeof *args);
@@ -256,6 +275,7 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 	o->repetitions = EF_DEFAULT_REPETITIONS;
 	o->min_time_s = EF_DEFAULT_MIN_TIME_S;
 	o->seed = EF_DEFAULT_SEED;
+	o->processes = 1;
 	if (!args) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -308,6 +328,38 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 				goto fail;
 			}
 			o->seed = seed;
+			break;
+		}
+		case O_INTERLEAVE:
+			if (!strcmp(optarg, ef_interleave_name(EF_INTERLEAVE_MODES)))
+				o->interleave = EF_INTERLEAVE_MODES;
+			else if (!strcmp(optarg, ef_interleave_name(EF_INTERLEAVE_ALL)))
+				o->interleave = EF_INTERLEAVE_ALL;
+			else if (!strcmp(optarg, ef_interleave_name(EF_INTERLEAVE_NONE)))
+				o->interleave = EF_INTERLEAVE_NONE;
+			else {
+				snprintf(err, errlen, "--interleave: '%s' is not modes, all or none",
+					 optarg);
+				goto fail;
+			}
+			break;
+		case O_PROCESSES:
+			if (parse_reps("--processes", optarg, &o->processes, err, errlen))
+				goto fail;
+			break;
+		case O_WORKER: {
+			unsigned p, n, mask;
+			char tail;
+			if (sscanf(optarg, "%u/%u/%u%c", &p, &n, &mask, &tail) != 3 || p >= n ||
+			    !mask) {
+				snprintf(err, errlen, "--worker: '%s' is not P/N/MASK (efbench "
+					 "hands it to the processes of --processes)", optarg);
+				goto fail;
+			}
+			o->worker = 1;
+			o->worker_index = p;
+			o->processes = n;
+			o->targets = mask;
 			break;
 		}
 		case O_OUT:

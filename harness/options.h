@@ -11,6 +11,16 @@
 #define EF_DEFAULT_SEED 1
 #define EF_MAX_GBENCH_FLAGS 32
 
+/* --interleave: what is measured in rounds, one sample each a round. */
+enum ef_interleave {
+	EF_INTERLEAVE_MODES,    /* the modes of one benchmark (the default) */
+	EF_INTERLEAVE_ALL,      /* every mode of every benchmark of a target */
+	EF_INTERLEAVE_NONE,     /* nothing: each mode's samples one after another */
+};
+
+/* "modes", "all" or "none". */
+const char *ef_interleave_name(enum ef_interleave i);
+
 typedef struct ef_options {
 	int help, list, schema;
 	unsigned targets;        /* bit i: ef_targets[i]; 0 = every available */
@@ -19,6 +29,12 @@ typedef struct ef_options {
 	unsigned repetitions;
 	double min_time_s;
 	uint64_t seed;
+	enum ef_interleave interleave;
+	unsigned processes;      /* --processes: fresh processes, pooled */
+	/* --worker P/N/MASK (internal): process P of N of a run, of the targets
+	 * in MASK, whose rows go to stdout for the parent to write */
+	int worker;
+	unsigned worker_index;
 	const char *out;         /* NULL: results/<run id>.csv */
 	int monotonic;           /* clock_gettime instead of the TSC */
 	int icount;              /* the TSC counts instructions (QEMU -icount) */

@@ -2,6 +2,9 @@
 #include "runner.h"
 #include "clock.h"
 
+#include <math.h>
+#include <time.h>
+
 #define EF_MAX_ITERS (1ull << 40)
 
 /* Lower this (noinline) function's stack by `offset` bytes before it calls
@@ -67,23 +70,41 @@ ef_runner_run_lowered(const ef_bench *b, void *ctx, uint64_t iters,
 	b->run(ctx, iters);
 }
 
-unsigned ef_runner_measure(const ef_bench *b, void *ctx,
-			   const ef_runner_config *cfg, uint64_t *rng,
-			   ef_sample_fn on_sample, void *arg)
+void ef_runner_prepare(ef_slot *s, const ef_runner_config *cfg, uint64_t *rng)
 {
-	uint64_t iters = calibrate(b, ctx, cfg->min_time_ns);
-	unsigned rep;
+	s->iters = calibrate(s->b, s->ctx, cfg->min_time_ns);
+	timed_run(s->b, s->ctx, s->iters, draw_offset(rng));
+}
 
-	timed_run(b, ctx, iters, draw_offset(rng));
-	for (rep = 0; rep < cfg->repetitions; rep++) {
+double ef_runner_cpu_ns(void)
+{
+	struct timespec t;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t))
+		return NAN;
+	return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+}
+
+unsigned ef_runner_round(ef_slot *const *order, unsigned n, unsigned round,
+			 const ef_runner_config *cfg, uint64_t *rng)
+{
+	unsigned k;
+
+	for (k = 0; k < n; k++) {
+		ef_slot *s = order[k];
 		unsigned host_offset;
-		double ns;
+		double ns, cpu;
 
 		if (cfg->stop && *cfg->stop)
 			break;
-		host_offset = ef_runner_draw_offsets(b, ctx, rng);
-		ns = ef_clock_to_ns(timed_run(b, ctx, iters, host_offset));
-		on_sample(arg, rep, iters, ns / (double)iters);
+		host_offset = ef_runner_draw_offsets(s->b, s->ctx, rng);
+		/* The CPU clock is read outside the timed run: a system call
+		 * where the wall clock is a register read. */
+		cpu = ef_runner_cpu_ns();
+		ns = ef_clock_to_ns(timed_run(s->b, s->ctx, s->iters, host_offset));
+		cpu = ef_runner_cpu_ns() - cpu;
+		s->on_sample(s->arg, round, s->iters, ns / (double)s->iters,
+			     cpu / (double)s->iters);
 	}
-	return rep;
+	return k;
 }

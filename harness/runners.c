@@ -4,14 +4,6 @@
 
 #include <string.h>
 
-static unsigned native_measure(const char *name, const ef_bench *b, void *ctx,
-			       const ef_runner_config *cfg, uint64_t *rng,
-			       ef_sample_fn on_sample, void *arg)
-{
-	(void)name;
-	return ef_runner_measure(b, ctx, cfg, rng, on_sample, arg);
-}
-
 static void native_meta(FILE *m)
 {
 	fprintf(m, "runner=native\n");
@@ -19,7 +11,8 @@ static void native_meta(FILE *m)
 
 static const ef_runner native = {
 	.name = "native",
-	.measure = native_measure,
+	.prepare = ef_runner_prepare,
+	.round = ef_runner_round,
 	.meta = native_meta,
 };
 

@@ -28,11 +28,11 @@ typedef struct ef_runner {
 	/* Optional: take the options, before any file is created; -1 with a
 	 * one-line message where they do not fit. */
 	int (*init)(const ef_options *o, char *err, size_t errlen);
-	/* Measure one prepared benchmark, called `name` in the runner's own
-	 * output; as ef_runner_measure. */
-	unsigned (*measure)(const char *name, const ef_bench *b, void *ctx,
-			    const ef_runner_config *cfg, uint64_t *rng,
-			    ef_sample_fn on_sample, void *arg);
+	/* Calibrate and warm up one slot; as ef_runner_prepare. */
+	void (*prepare)(ef_slot *s, const ef_runner_config *cfg, uint64_t *rng);
+	/* One sample of each slot, in the order given; as ef_runner_round. */
+	unsigned (*round)(ef_slot *const *order, unsigned n, unsigned round,
+			  const ef_runner_config *cfg, uint64_t *rng);
 	/* Its lines of the sidecar's head (runner=...). */
 	void (*meta)(FILE *m);
 	/* Optional, for a runner with a file of its own beside the CSV and

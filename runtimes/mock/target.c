@@ -9,10 +9,10 @@
 
 #define DECLARE(w) extern const ef_workload ef_workload_##w##_unsafe, ef_workload_##w##_validate;
 #define ENTRIES(w) &ef_workload_##w##_unsafe, &ef_workload_##w##_validate,
-extern const ef_workload ef_workload_runner_unsafe;
+DECLARE(runner)
 EF_WORKLOADS(DECLARE)
 static const ef_workload *const workloads[] = {
-	&ef_workload_runner_unsafe,
+	ENTRIES(runner)
 	EF_WORKLOADS(ENTRIES)
 };
 

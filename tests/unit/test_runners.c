@@ -38,7 +38,7 @@ static void table_complete(void)
 		const ef_runner *r = ef_runners[i];
 		CHECK_MSG(r->name && r->name[0], "entry %u has no name", i);
 		CHECK_MSG(ef_runner_named(r->name) == r, "%s: named twice", r->name);
-		CHECK_MSG(r->absent ? r->init != NULL : r->measure && r->meta,
+		CHECK_MSG(r->absent ? r->init != NULL : r->prepare && r->round && r->meta,
 			  "%s: a hook is missing", r->name);
 	}
 	CHECK(!last->absent && !last->own_clock && !last->takes_benchmark_flags);
