@@ -126,6 +126,25 @@ else
 	fail processes_interrupted "exit $rc, $left processes left, $(grep -E '^(status|rows)=' intr.meta | tr '\n' ' ')"
 fi
 
+# A process that dies (killed, as by a crash) ends the run: exit 3, the
+# sidecar says failed and which, the rows written so far stay.
+"$EFBENCH" --target host --filter "$SET" --runner native --repetitions 20 --min-time 0.02 \
+	--processes 3 --out dead.csv >dead.out 2>dead.err &
+pid=$!
+i=0
+while [ $i -lt 300 ] && ! grep -qs '^process 2/3 ' dead.err; do sleep 0.1; i=$((i + 1)); done
+pkill -KILL -f -- '--out dead.csv --worker=1/3/'
+wait $pid
+rc=$?
+if [ $rc -eq 3 ] && grep -q '^status=failed$' dead.meta &&
+   grep -q '^status_reason=process 1 was killed by signal 9$' dead.meta &&
+   [ "$(($(wc -l < dead.csv) - 1))" = "$(sed -n 's/^rows=//p' dead.meta | tail -n 1)" ] &&
+   ! grep -q ',2,[^,]*$' dead.csv; then
+	pass process_killed
+else
+	fail process_killed "exit $rc, $(grep -E '^(status|status_reason|rows)=' dead.meta | tr '\n' ' ')"
+fi
+
 # Bad values: one line, exit 2, nothing written.
 for a in "--interleave sideways" "--processes 0" "--processes many" "--worker 3/2/1"; do
 	# shellcheck disable=SC2086
