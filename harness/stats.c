@@ -43,6 +43,20 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static double coefficient_of_variation(const double *v, size_t n)
+{
+	double mean = 0, ss = 0;
+
+	if (n < 2)
+		return NAN;
+	for (size_t i = 0; i < n; i++)
+		mean += v[i];
+	mean /= (double)n;
+	for (size_t i = 0; i < n; i++)
+		ss += (v[i] - mean) * (v[i] - mean);
+	return mean ? sqrt(ss / (double)(n - 1)) / mean : NAN;
+}
+
 int ef_stats_compute(double *v, size_t n, ef_stats *out)
 {
 	size_t lo, hi;
@@ -60,7 +74,115 @@ int ef_stats_compute(double *v, size_t n, ef_stats *out)
 	} else {
 		out->ci_lo = out->ci_hi = NAN;
 	}
+	out->cv = coefficient_of_variation(v, n);
 	return 0;
+}
+
+/* A sample to pair or group, sortable by where it was taken; `order` keeps
+ * the caller's order among samples of one place. */
+struct placed {
+	double v;
+	uint32_t file, process;
+	uint64_t round;
+	size_t order;
+};
+
+static int place_cmp(const struct placed *a, const struct placed *b)
+{
+	if (a->file != b->file)
+		return a->file < b->file ? -1 : 1;
+	if (a->process != b->process)
+		return a->process < b->process ? -1 : 1;
+	return (a->round > b->round) - (a->round < b->round);
+}
+
+static int by_place(const void *x, const void *y)
+{
+	const struct placed *a = x, *b = y;
+	int c = place_cmp(a, b);
+
+	return c ? c : (a->order > b->order) - (a->order < b->order);
+}
+
+static struct placed *placed_copy(const ef_sample *s, size_t n)
+{
+	struct placed *p = malloc((n ? n : 1) * sizeof *p);
+
+	if (!p)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		p[i] = (struct placed){ s[i].v, s[i].file, s[i].process, s[i].round, i };
+	qsort(p, n, sizeof *p, by_place);
+	return p;
+}
+
+int ef_paired_ratios(const ef_sample *num, size_t nnum, const ef_sample *den, size_t nden,
+		     ef_stats *out)
+{
+	struct placed *a = placed_copy(num, nnum), *b = placed_copy(den, nden);
+	size_t most = nnum < nden ? nnum : nden;
+	double *ratio = malloc((most ? most : 1) * sizeof *ratio);
+	size_t i = 0, j = 0, n = 0;
+	int rc = -1;
+
+	*out = (ef_stats){ 0, NAN, NAN, NAN, NAN, NAN, NAN };
+	if (!a || !b || !ratio)
+		goto out;
+	/* Both sorted by place: a merge, the k-th sample of a place on one
+	 * side with the k-th of the same place on the other. */
+	while (i < nnum && j < nden) {
+		int c = place_cmp(&a[i], &b[j]);
+		if (!c) {
+			if (b[j].v != 0)
+				ratio[n++] = a[i].v / b[j].v;
+			i++, j++;
+		} else if (c < 0) {
+			i++;
+		} else {
+			j++;
+		}
+	}
+	if (n)
+		ef_stats_compute(ratio, n, out);
+	rc = 0;
+out:
+	free(ratio);
+	free(b);
+	free(a);
+	return rc;
+}
+
+double ef_between_process_share(const ef_sample *s, size_t n)
+{
+	struct placed *p = placed_copy(s, n);
+	double mean = 0, ssb = 0, ssw = 0, sum_sq_sizes = 0, msb, msw, n0, s2b;
+	size_t k = 0;
+
+	if (!p)
+		return NAN;
+	for (size_t i = 0; i < n; i++)
+		mean += p[i].v;
+	mean /= (double)n;
+	for (size_t i = 0, j; i < n; i = j) {
+		double m = 0, size;
+		for (j = i; j < n && p[j].file == p[i].file && p[j].process == p[i].process; j++)
+			m += p[j].v;
+		size = (double)(j - i);
+		m /= size;
+		for (size_t l = i; l < j; l++)
+			ssw += (p[l].v - m) * (p[l].v - m);
+		ssb += size * (m - mean) * (m - mean);
+		sum_sq_sizes += size * size;
+		k++;
+	}
+	free(p);
+	if (k < 2 || n <= k)
+		return NAN;
+	msb = ssb / (double)(k - 1);
+	msw = ssw / (double)(n - k);
+	n0 = ((double)n - sum_sq_sizes / (double)n) / (double)(k - 1);
+	s2b = msb > msw ? (msb - msw) / n0 : 0;
+	return s2b + msw > 0 ? s2b / (s2b + msw) : NAN;
 }
 
 uint64_t ef_boot_seed(uint64_t stream)

@@ -13,6 +13,9 @@ typedef struct ef_stats {
 	/* 95% confidence interval of the median from order statistics
 	 * (distribution-free); NaN when n is too small (n < 6). */
 	double ci_lo, ci_hi;
+	/* coefficient of variation: the standard deviation (divisor n - 1)
+	 * over the mean; NaN under 2 values or with a mean of 0 */
+	double cv;
 } ef_stats;
 
 /* One sample as taken: its value, and what pairs it with the samples of
@@ -40,6 +43,35 @@ int ef_stats_compute(double *v, size_t n, ef_stats *out);
 /* Samples of fewer than this many values get no interval (NaN bounds);
  * as for the median's own interval (ef_median_ci_ranks). */
 #define EF_CI_MIN_SAMPLES 6
+
+/* The paired ratios of num over den: each sample of num over the sample of
+ * den taken side by side with it, the one with the same file, process and
+ * round; out gets their statistics (ef_stats_compute: the median of the
+ * ratios with its 95% interval from order statistics, NaN bounds under
+ * EF_CI_MIN_SAMPLES pairs), out->n the number of pairs (0: none, and the
+ * rest NaN).  A sample without a partner is left out, and so is a pair
+ * whose denominator is 0 (no ratio).  Where one (file, process, round)
+ * holds several samples of a side, they pair in the order given.  The
+ * arrays are not changed; -1 when memory runs out. */
+int ef_paired_ratios(const ef_sample *num, size_t nnum, const ef_sample *den, size_t nden,
+		     ef_stats *out);
+
+/* How much of the variance of a sample lies between the processes that
+ * took it (each file's process is one process): the intraclass correlation
+ * ICC(1) of a one-way random-effects analysis of variance.  With k
+ * processes, n_i samples and mean m_i in process i, N samples and mean m
+ * in all:
+ *   MSB = sum_i n_i (m_i - m)^2 / (k - 1)          between processes
+ *   MSW = sum_i sum_j (x_ij - m_i)^2 / (N - k)     within a process
+ *   n0  = (N - sum_i n_i^2 / N) / (k - 1)          the processes' size
+ *   s2b = max(0, (MSB - MSW) / n0)                 between-process variance
+ *   share = s2b / (s2b + MSW)
+ * 0: the processes' means differ no more than their samples' spread
+ * explains; 1: every process is constant and they differ.  Unlike
+ * SSB / SST, it does not grow with k when processes do not differ.  NaN
+ * under 2 processes, with no sample beyond one per process, when nothing
+ * varies, or when memory runs out. */
+double ef_between_process_share(const ef_sample *s, size_t n);
 
 /* The overheads' intervals: a 95% percentile bootstrap of the ratio of
  * medians.  Each sample is resampled EF_BOOTSTRAP_RESAMPLES times with

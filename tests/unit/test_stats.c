@@ -40,6 +40,117 @@ static void odd_count_median(void)
 	CHECK(v[0] == -7 && v[6] == 100);   /* sorted in place */
 }
 
+/* 1, 2, 3: mean 2, standard deviation 1 (divisor n - 1). */
+static void coefficient_of_variation(void)
+{
+	double v[3] = { 3, 1, 2 }, zero[2] = { 0, 0 };
+	ef_stats s;
+
+	CHECK(ef_stats_compute(v, 3, &s) == 0);
+	CHECK_MSG(near(s.cv, 0.5), "cv %g", s.cv);
+	CHECK(ef_stats_compute(v, 1, &s) == 0 && isnan(s.cv));
+	CHECK(ef_stats_compute(zero, 2, &s) == 0 && isnan(s.cv));
+}
+
+/* Samples placed as (file, process, round): value.  Numerator, in no
+ * particular order:
+ *   (0,0,0) 12  (0,0,1) 22  (0,0,2) 9  (0,1,0) 15  (1,0,0) 26  (1,0,2) 8
+ *   (1,1,1) 10  and, without a partner, (0,0,3) 50 and (1,0,1) 40;
+ *   (0,0,4) 7, whose partner is 0.
+ * Denominator:
+ *   (0,0,0) 10  (0,0,1) 20  (0,0,2) 10  (0,1,0) 10  (1,0,0) 20  (1,0,2) 10
+ *   (1,1,1) 5   (0,0,4) 0   and, without a partner, (0,2,0) 1.
+ * Pairs: 1.2 1.1 0.9 1.5 1.3 0.8 2.0; sorted 0.8 0.9 1.1 1.2 1.3 1.5 2.0,
+ * median 1.2.  Seven pairs: ranks 1 and 7 (ef_median_ci_ranks: P(X <= 0)
+ * = 1/128 <= 2.5%, P(X <= 1) = 8/128 > 2.5%), the interval [0.8, 2.0].
+ * (1,0,1) 40 joined across files with (0,0,1) 20, or across processes
+ * with (1,1,1) 5, would make eight pairs. */
+static void paired_ratios_by_hand(void)
+{
+	static const ef_sample num[] = {
+		{ 26, 1, 0, 0 }, { 12, 0, 0, 0 }, { 50, 0, 0, 3 }, { 22, 0, 0, 1 },
+		{ 8, 1, 0, 2 }, { 9, 0, 0, 2 }, { 40, 1, 0, 1 }, { 15, 0, 1, 0 },
+		{ 7, 0, 0, 4 }, { 10, 1, 1, 1 },
+	};
+	static const ef_sample den[] = {
+		{ 10, 0, 1, 0 }, { 1, 0, 2, 0 }, { 5, 1, 1, 1 }, { 10, 0, 0, 0 },
+		{ 20, 1, 0, 0 }, { 0, 0, 0, 4 }, { 20, 0, 0, 1 }, { 10, 1, 0, 2 },
+		{ 10, 0, 0, 2 },
+	};
+	ef_sample copy[EF_COUNT(num)];
+	ef_stats s;
+
+	memcpy(copy, num, sizeof num);
+	CHECK(ef_paired_ratios(copy, EF_COUNT(num), den, EF_COUNT(den), &s) == 0);
+	CHECK_MSG(s.n == 7, "%zu pairs", s.n);
+	CHECK_MSG(near(s.median, 1.2), "median %g", s.median);
+	CHECK_MSG(near(s.ci_lo, 0.8) && near(s.ci_hi, 2.0), "[%g, %g]", s.ci_lo, s.ci_hi);
+	CHECK(!memcmp(copy, num, sizeof num));
+	/* Swapped: the seven reciprocals and (0,0,4) 0/7 = 0; sorted 0,
+	 * 1/2, 1/1.5, 1/1.3, 1/1.2, ..., the median between 1/1.3 and 1/1.2. */
+	CHECK(ef_paired_ratios(den, EF_COUNT(den), num, EF_COUNT(num), &s) == 0);
+	CHECK_MSG(s.n == 8 && near(s.median, (1 / 1.3 + 1 / 1.2) / 2), "%zu pairs, median %g",
+		  s.n, s.median);
+	/* The first five of num and seven of den: (1,0,0) 1.3, (0,0,0) 1.2,
+	 * (0,0,1) 1.1; three pairs, no interval. */
+	CHECK(ef_paired_ratios(num, 5, den, 7, &s) == 0);
+	CHECK_MSG(s.n == 3 && near(s.median, 1.2) && isnan(s.ci_lo) && isnan(s.ci_hi),
+		  "%zu pairs, median %g [%g, %g]", s.n, s.median, s.ci_lo, s.ci_hi);
+	/* Nothing in common: no pairs, and NaN. */
+	CHECK(ef_paired_ratios(num + 2, 1, den, EF_COUNT(den), &s) == 0);
+	CHECK(s.n == 0 && isnan(s.median) && isnan(s.ci_lo));
+	CHECK(ef_paired_ratios(num, 0, den, 0, &s) == 0 && s.n == 0);
+}
+
+/* Two samples of one place pair in the order given: (0,0,0) 4 and 8 over
+ * (0,0,0) 2 and 1 are 4/2 and 8/1, median 5; 4/1 and 8/2 would be 4. */
+static void paired_ratios_same_place(void)
+{
+	static const ef_sample num[] = { { 4, 0, 0, 0 }, { 8, 0, 0, 0 } };
+	static const ef_sample den[] = { { 2, 0, 0, 0 }, { 1, 0, 0, 0 } };
+	ef_stats s;
+
+	CHECK(ef_paired_ratios(num, 2, den, 2, &s) == 0);
+	CHECK_MSG(s.n == 2 && near(s.median, 5), "%zu pairs, median %g", s.n, s.median);
+}
+
+/* Process A (file 0, process 0): 1, 2, 3 (mean 2, squares about it 2);
+ * process B: 6, 8 (mean 7, squares 2).  N = 5, mean 4.
+ *   SSB = 3 (2-4)^2 + 2 (7-4)^2 = 30, MSB = 30 / 1 = 30
+ *   MSW = (2 + 2) / (5 - 2) = 4/3
+ *   n0 = (5 - (9 + 4) / 5) / 1 = 2.4
+ *   s2b = (30 - 4/3) / 2.4 = 215/18, share = (215/18) / (215/18 + 24/18)
+ *       = 215/239. */
+static void between_process_by_hand(void)
+{
+	ef_sample s[] = {
+		{ 6, 0, 1, 0 }, { 1, 0, 0, 0 }, { 2, 0, 0, 1 }, { 8, 0, 1, 1 }, { 3, 0, 0, 2 },
+	};
+	double share = ef_between_process_share(s, 5);
+
+	CHECK_MSG(near(share, 215.0 / 239), "share %.12g", share);
+	/* B as another file's process 0: still another process. */
+	s[0].process = s[3].process = 0;
+	s[0].file = s[3].file = 1;
+	share = ef_between_process_share(s, 5);
+	CHECK_MSG(near(share, 215.0 / 239), "share %.12g", share);
+	/* One process: NaN. */
+	s[0].file = s[3].file = 0;
+	CHECK(isnan(ef_between_process_share(s, 5)));
+	/* A and B alike (1 2 3 and 1 3): MSB 0 < MSW, share 0. */
+	s[0] = (ef_sample){ 1, 0, 1, 0 };
+	s[3] = (ef_sample){ 3, 0, 1, 1 };
+	share = ef_between_process_share(s, 5);
+	CHECK_MSG(share == 0, "share %g", share);
+	/* A constant, B constant and different: all between. */
+	for (unsigned i = 0; i < 5; i++)
+		s[i].v = s[i].process ? 5 : 1;
+	CHECK_MSG(near(ef_between_process_share(s, 5), 1), "share %g",
+		  ef_between_process_share(s, 5));
+	/* One sample per process: no within-process spread to compare with. */
+	CHECK(isnan(ef_between_process_share(s + 2, 2)));
+}
+
 static void single_value(void)
 {
 	double v[1] = { 42 };
@@ -358,6 +469,10 @@ static const ef_test tests[] = {
 	{ "stats/quantiles_of_1_to_10", quantiles_of_1_to_10 },
 	{ "stats/odd_count_median", odd_count_median },
 	{ "stats/single_value", single_value },
+	{ "stats/coefficient_of_variation", coefficient_of_variation },
+	{ "stats/paired_ratios_by_hand", paired_ratios_by_hand },
+	{ "stats/paired_ratios_same_place", paired_ratios_same_place },
+	{ "stats/between_process_by_hand", between_process_by_hand },
 	{ "stats/median_ci_ranks", median_ci_ranks },
 	{ "stats/rng_is_seeded", rng_is_seeded },
 	{ "stats/ratio_ci_basics", ratio_ci_basics },
