@@ -1210,6 +1210,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "efbench: %s\n", err);
 	}
 	ef_summary_print(stdout, groups, (unsigned)ngroups);
+	fflush(stdout);
+	ef_summary_warn_noise(stderr, groups, (unsigned)ngroups);
 	if (fsync(run.fd) && !run.write_errno && errno != EINVAL)
 		write_failed(&run);
 	rc = outcome(&run, &status, reason, sizeof reason);

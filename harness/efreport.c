@@ -77,8 +77,13 @@ static void check_replaceable(const char *path, const char *head)
 		cannot_write("%s exists and is not a regular file; nothing written", path);
 	if (!(f = fopen(path, "r")))
 		cannot_write("%s: %s", path, strerror(errno));
-	ours = fgets(line, (int)len + 2, f) && !strncmp(line, head, len) &&
-	       (line[len] == '\n' || line[len] == 0);
+	/* Columns are only ever added at the end: an older efreport's head
+	 * is ours up to a comma. */
+	if ((ours = fgets(line, (int)len + 2, f) != NULL)) {
+		size_t n = strcspn(line, "\n");
+		ours = n && n <= len && !strncmp(line, head, n) && (head[n] == 0 || head[n] == ',') &&
+		       (line[n] == '\n' || line[n] == 0);
+	}
 	fclose(f);
 	free(line);
 	if (!ours)

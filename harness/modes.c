@@ -31,12 +31,34 @@ const ef_overhead ef_overheads[EF_NOVERHEADS] = {
 	{ EF_MODE_FULL, EF_MODE_UNSAFE },
 };
 
-ef_ratio ef_ratio_of(const ef_stats *num, const ef_boot *num_boot,
-		     const ef_stats *den, const ef_boot *den_boot)
+const char *ef_ratio_method_name(enum ef_ratio_method m)
 {
-	ef_ratio r = { num->median / den->median, NAN, NAN, num->median - den->median };
+	return m == EF_RATIO_PAIRED ? "paired" : "medians";
+}
 
-	if (num_boot && den_boot)
-		ef_boot_ratio_ci(num_boot, den_boot, &r.lo, &r.hi);
+ef_ratio ef_ratio_of(const ef_ratio_side *num, const ef_ratio_side *den)
+{
+	ef_ratio r;
+
+	r.medians = num->st->median / den->st->median;
+	r.medians_lo = r.medians_hi = NAN;
+	r.difference = num->st->median - den->st->median;
+	if (num->boot && den->boot)
+		ef_boot_ratio_ci(num->boot, den->boot, &r.medians_lo, &r.medians_hi);
+	/* Out of memory, like no samples to pair: no pairs, and the ratio
+	 * of medians shown. */
+	ef_paired_ratios(num->raw, num->raw ? num->nraw : 0, den->raw, den->raw ? den->nraw : 0,
+			 &r.paired);
+	if (r.paired.n) {
+		r.method = EF_RATIO_PAIRED;
+		r.value = r.paired.median;
+		r.lo = r.paired.ci_lo;
+		r.hi = r.paired.ci_hi;
+	} else {
+		r.method = EF_RATIO_MEDIANS;
+		r.value = r.medians;
+		r.lo = r.medians_lo;
+		r.hi = r.medians_hi;
+	}
 	return r;
 }

@@ -14,20 +14,48 @@ const char *ef_mode_name(unsigned mode);
 int ef_mode_parse(const char *s);
 
 /* The overheads docs/design.md reports (as the Omniglot artifact does), in the
- * order the tables show them: numerator's median over denominator's. */
+ * order the tables show them: numerator over denominator (ef_ratio_of). */
 #define EF_NOVERHEADS 4
 typedef struct ef_overhead { unsigned num, den; } ef_overhead;
 extern const ef_overhead ef_overheads[EF_NOVERHEADS];
 
+/* How an overhead's value/lo/hi were computed. */
+enum ef_ratio_method {
+	EF_RATIO_PAIRED,    /* median of the paired ratios (ef_paired_ratios) */
+	EF_RATIO_MEDIANS,   /* ratio of medians, bootstrap interval: no pairs */
+};
+
 typedef struct ef_ratio {
-	double value, lo, hi;      /* bootstrap interval; NaN under 6 samples */
+	/* what reports show: the paired ratio where the samples pair, else
+	 * the ratio of medians; NaN bounds where the shown one has none */
+	double value, lo, hi;
+	enum ef_ratio_method method;
+	/* the statistics of the paired ratios (paired.n pairs, 0: none) */
+	ef_stats paired;
+	/* the ratio of medians with its 95% bootstrap interval, kept for
+	 * comparison (NaN bounds under EF_CI_MIN_SAMPLES samples a side) */
+	double medians, medians_lo, medians_hi;
 	double difference;         /* numerator's median minus denominator's */
 } ef_ratio;
 
-/* The overhead of the sample with statistics num over the one with den:
- * the ratio of their medians, with the 95% interval of their resamples
- * (ef_boot_ratio_ci; NaN bounds where either is NULL or has none). */
-ef_ratio ef_ratio_of(const ef_stats *num, const ef_boot *num_boot,
-		     const ef_stats *den, const ef_boot *den_boot);
+/* What "paired" and "medians" stand for in reports. */
+const char *ef_ratio_method_name(enum ef_ratio_method m);
+
+/* One side of an overhead: its statistics, its bootstrap resamples (NULL:
+ * no interval for the ratio of medians) and its samples as taken (raw,
+ * NULL or nraw 0: nothing to pair). */
+typedef struct ef_ratio_side {
+	const ef_stats *st;
+	const ef_boot *boot;
+	const ef_sample *raw;
+	size_t nraw;
+} ef_ratio_side;
+
+/* The overhead of num over den, both ways: the paired ratios
+ * (ef_paired_ratios) and the ratio of medians with the 95% interval of
+ * their resamples (ef_boot_ratio_ci); value/lo/hi the paired one where
+ * any sample pairs.  The one place efbench's summary and the tools
+ * compute an overhead. */
+ef_ratio ef_ratio_of(const ef_ratio_side *num, const ef_ratio_side *den);
 
 #endif

@@ -58,7 +58,10 @@ void ef_report_summary_csv(FILE *f, const ef_results *R)
 		number(f, s->st.ci_hi, 0);
 		number(f, s->st.p5, 0);
 		number(f, s->st.p95, 0);
-		field(f, s->key[EF_COL_CPU], 1);
+		field(f, s->key[EF_COL_CPU], 0);
+		number(f, s->st.cv, 0);
+		number(f, ef_between_process_share(s->raw, s->n), 0);
+		field(f, ef_cell_mark_name(ef_cell_mark_of(s->st.median, s->st.ci_lo, s->st.ci_hi)), 1);
 	}
 }
 
@@ -80,13 +83,22 @@ void ef_report_overheads_csv(FILE *f, const ef_results *R)
 			number(f, r->lo, 0);
 			number(f, r->hi, 0);
 			number(f, r->difference, 0);
-			field(f, s->key[EF_COL_CPU], 1);
+			field(f, s->key[EF_COL_CPU], 0);
+			field(f, ef_ratio_method_name(r->method), 0);
+			fprintf(f, "%zu,", r->paired.n);
+			number(f, r->medians, 0);
+			number(f, r->medians_lo, 0);
+			number(f, r->medians_hi, 0);
+			field(f, ef_cell_mark_name(ef_cell_mark_of(r->value, r->lo, r->hi)), 1);
 		}
 }
 
-/* A value with its interval, where it has one. */
-static void cell(FILE *f, double v, double lo, double hi, const char *fmt)
+/* A value with its interval, where it has one, then `extra` (NULL: none)
+ * and its mark (ef_cell_mark_of) where it has one. */
+static void cell(FILE *f, double v, double lo, double hi, const char *fmt, const char *extra)
 {
+	enum ef_cell_mark mark = ef_cell_mark_of(v, lo, hi);
+
 	fputc(' ', f);
 	fprintf(f, fmt, v);
 	if (!isnan(lo)) {
@@ -96,7 +108,25 @@ static void cell(FILE *f, double v, double lo, double hi, const char *fmt)
 		fprintf(f, fmt, hi);
 		fputc(']', f);
 	}
+	if (extra)
+		fprintf(f, " %s", extra);
+	if (mark != EF_CELL_NONE)
+		fprintf(f, " %s", ef_cell_mark_symbol(mark));
 	fputs(" |", f);
+}
+
+/* A median's cell: its interval, CV and between-process share (stats.h). */
+static void median_cell(FILE *f, const ef_series *x)
+{
+	double share = ef_between_process_share(x->raw, x->n);
+	char extra[64] = "";
+	int k = 0;
+
+	if (!isnan(x->st.cv))
+		k = snprintf(extra, sizeof extra, "cv %.1f%%", 100 * x->st.cv);
+	if (!isnan(share))
+		snprintf(extra + k, sizeof extra - (size_t)k, "%sbp %.0f%%", k ? " " : "", 100 * share);
+	cell(f, x->st.median, x->st.ci_lo, x->st.ci_hi, "%.4g", extra[0] ? extra : NULL);
 }
 
 /* ---- summary.md: sections of one host, target and unit, in the order
@@ -185,7 +215,7 @@ static void medians_table(FILE *f, const ef_results *R, const struct section *se
 		for (size_t c = 0; c < ncols; c++) {
 			const ef_series *x = cells[r * ncols + c] == NONE ? NULL : &R->s[cells[r * ncols + c]];
 			if (x)
-				cell(f, x->st.median, x->st.ci_lo, x->st.ci_hi, "%.4g");
+				median_cell(f, x);
 			else
 				fputs(" – |", f);
 		}
@@ -227,7 +257,8 @@ static void overheads_table(FILE *f, const ef_results *R, const struct section *
 		for (unsigned k = 0; k < EF_NOVERHEADS; k++) {
 			const ef_ratio *r = num[k] ? ef_series_overhead(num[k], k) : NULL;
 			if (r)
-				cell(f, r->value, r->lo, r->hi, "%.3f");
+				cell(f, r->value, r->lo, r->hi, "%.3f",
+				     r->method == EF_RATIO_MEDIANS ? "m" : NULL);
 			else
 				fputs(" – |", f);
 		}
@@ -244,9 +275,14 @@ void ef_report_markdown(FILE *f, const ef_results *R, const char *const *inputs,
 	fputs(EF_REPORT_MARKDOWN_HEAD "\n\nFrom", f);
 	for (int i = 0; i < ninputs; i++)
 		fprintf(f, " `%s`", inputs[i]);
-	fputs(".  Medians per iteration with the 95% confidence interval of the "
-	      "median; overheads as ratios of medians with 95% bootstrap intervals "
-	      "(none under 6 samples).\n", f);
+	fprintf(f, ".  Medians per iteration with the 95%% confidence interval of the "
+		"median, the coefficient of variation (cv) and, from several processes, the "
+		"share of the variance between them (bp, ICC(1)).  Overheads as the median of "
+		"the paired ratios (one a round: samples of the two modes with the same file, "
+		"process and repetition) with its 95%% confidence interval; marked m where no "
+		"samples pair, the ratio of medians with its 95%% bootstrap interval.  "
+		"! marks an interval wider than %.0f%% of its value, ? a cell under %d samples "
+		"(pairs), without one.\n", 100 * EF_WIDE_INTERVAL, EF_CI_MIN_SAMPLES);
 	for (size_t i = 0; i < R->n; i++)
 		order[i] = i;
 	sorting = R;

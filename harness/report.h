@@ -10,9 +10,10 @@
 
 /* The first line of each file, by which efreport knows its own output. */
 #define EF_REPORT_SUMMARY_HEAD "host,target,policy,workload,benchmark,parameter,mode,unit,n," \
-	"median,ci_lo,ci_hi,p5,p95,cpu_model"
+	"median,ci_lo,ci_hi,p5,p95,cpu_model,cv,between_process,mark"
 #define EF_REPORT_OVERHEADS_HEAD "host,target,policy,workload,benchmark,parameter,ratio,unit," \
-	"value,ci_lo,ci_hi,difference,cpu_model"
+	"value,ci_lo,ci_hi,difference,cpu_model,method,pairs,medians_ratio,medians_ci_lo," \
+	"medians_ci_hi,mark"
 #define EF_REPORT_MARKDOWN_HEAD "# efbench summary"
 
 /* summary.csv: one row per series. */

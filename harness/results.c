@@ -682,8 +682,10 @@ static void bench_overheads(ef_results *R, size_t bench)
 			if (num->mode != ef_overheads[k].num ||
 			    !(den = ef_results_partner(R, num, ef_overheads[k].den)))
 				continue;
-			num->ratio[k] = ef_ratio_of(&num->st, boot_of(&cache, R, i), &den->st,
-						    boot_of(&cache, R, (size_t)(den - R->s)));
+			ef_ratio_side a = { &num->st, boot_of(&cache, R, i), num->raw, num->n };
+			ef_ratio_side b = { &den->st, boot_of(&cache, R, (size_t)(den - R->s)),
+					    den->raw, den->n };
+			num->ratio[k] = ef_ratio_of(&a, &b);
 			num->overheads |= 1u << k;
 		}
 	for (unsigned k = 0; k < cache.n; k++)

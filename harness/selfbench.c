@@ -1,8 +1,8 @@
 /* selfbench.c: the runner's own cost, as a benchmark: an empty loop, so the
  * time per iteration is what the runner adds to any benchmark's iteration
- * (budget: at most 1 ns).  It runs in validate mode too, the same code: an
- * A/A pair in every run, whose paired validate/unsafe ratio is 1 but for
- * the machine's noise (the summary's noise check). */
+ * (budget: at most 1 ns).  The same loop is listed in validate mode too:
+ * one code in two modes, an A/A pair whose ratio should be 1, by which
+ * efbench tells a noisy machine (ef_summary_warn_noise). */
 #include "bench.h"
 
 #include <stdlib.h>
@@ -36,8 +36,8 @@ static const ef_bench benches[] = {
 
 const ef_workload ef_workload_runner_unsafe = {
 	"runner", "unsafe", benches, EF_COUNT(benches),
-};
 
+};
 const ef_workload ef_workload_runner_validate = {
 	"runner", "validate", benches, EF_COUNT(benches),
 };

@@ -78,6 +78,23 @@ int ef_stats_compute(double *v, size_t n, ef_stats *out)
 	return 0;
 }
 
+enum ef_cell_mark ef_cell_mark_of(double value, double lo, double hi)
+{
+	if (isnan(lo) || isnan(hi))
+		return EF_CELL_FEW;
+	return hi - lo > EF_WIDE_INTERVAL * fabs(value) ? EF_CELL_WIDE : EF_CELL_NONE;
+}
+
+const char *ef_cell_mark_name(enum ef_cell_mark m)
+{
+	return m == EF_CELL_FEW ? "few" : m == EF_CELL_WIDE ? "wide" : "";
+}
+
+const char *ef_cell_mark_symbol(enum ef_cell_mark m)
+{
+	return m == EF_CELL_FEW ? "?" : m == EF_CELL_WIDE ? "!" : " ";
+}
+
 /* A sample to pair or group, sortable by where it was taken; `order` keeps
  * the caller's order among samples of one place. */
 struct placed {
@@ -104,15 +121,22 @@ static int by_place(const void *x, const void *y)
 	return c ? c : (a->order > b->order) - (a->order < b->order);
 }
 
+/* s by place; samples usually come in that order already (a process's
+ * rounds one after another), and then need no sort. */
 static struct placed *placed_copy(const ef_sample *s, size_t n)
 {
 	struct placed *p = malloc((n ? n : 1) * sizeof *p);
+	int sorted = 1;
 
 	if (!p)
 		return NULL;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		p[i] = (struct placed){ s[i].v, s[i].file, s[i].process, s[i].round, i };
-	qsort(p, n, sizeof *p, by_place);
+		if (i && sorted && place_cmp(&p[i - 1], &p[i]) > 0)
+			sorted = 0;
+	}
+	if (!sorted)
+		qsort(p, n, sizeof *p, by_place);
 	return p;
 }
 

@@ -44,6 +44,23 @@ int ef_stats_compute(double *v, size_t n, ef_stats *out);
  * as for the median's own interval (ef_median_ci_ranks). */
 #define EF_CI_MIN_SAMPLES 6
 
+/* How the summaries mark a cell (a median, or an overhead, with its 95%
+ * interval), so that a noisy number does not pass for a firm one: FEW when
+ * it has no interval (n under EF_CI_MIN_SAMPLES), WIDE when its interval
+ * spans more than EF_WIDE_INTERVAL of its value: wider than 10%, a ratio
+ * quoted to two digits is not settled.  Measured on the shared 2-core
+ * development machine (`efbench --target host`, 20 samples a cell), 58%
+ * and 72% of the medians were wider than that with no load of ours, 88%
+ * and 96% with a busy loop on each core; at 20%, 44% and 32% against 58%
+ * and 58% told the two apart less well. */
+#define EF_WIDE_INTERVAL 0.10
+enum ef_cell_mark { EF_CELL_NONE, EF_CELL_FEW, EF_CELL_WIDE };
+enum ef_cell_mark ef_cell_mark_of(double value, double lo, double hi);
+/* "", "few", "wide": the reports' mark column. */
+const char *ef_cell_mark_name(enum ef_cell_mark m);
+/* " ", "?", "!": the tables' mark after a cell. */
+const char *ef_cell_mark_symbol(enum ef_cell_mark m);
+
 /* The paired ratios of num over den: each sample of num over the sample of
  * den taken side by side with it, the one with the same file, process and
  * round; out gets their statistics (ef_stats_compute: the median of the
@@ -52,7 +69,7 @@ int ef_stats_compute(double *v, size_t n, ef_stats *out);
  * rest NaN).  A sample without a partner is left out, and so is a pair
  * whose denominator is 0 (no ratio).  Where one (file, process, round)
  * holds several samples of a side, they pair in the order given.  The
- * arrays are not changed; -1 when memory runs out. */
+ * arrays are not changed; -1 when memory runs out (and out->n 0). */
 int ef_paired_ratios(const ef_sample *num, size_t nnum, const ef_sample *den, size_t nden,
 		     ef_stats *out);
 

@@ -1,7 +1,10 @@
 /* summary.c: the tables printed at the end of a run: the median per
- * benchmark and mode with each mode's ratio to unsafe; the overheads
- * (modes.h: computed as efreport computes them) with their confidence
- * intervals; and the budgets of docs/design.md that this run measured. */
+ * benchmark and mode with its interval, coefficient of variation and,
+ * from several processes, the share of its variance between them; the
+ * overheads (modes.h: computed as efreport computes them, paired ratios)
+ * with their intervals; cells too noisy to trust marked (stats.h,
+ * ef_cell_mark_of); the budgets of docs/design.md that this run measured; and
+ * the warning that the machine was noisy. */
 #include "plan.h"
 #include "stats.h"
 
@@ -120,8 +123,24 @@ static const ef_boot *boot_of(const ef_group *x, unsigned m, ef_boot *boot, unsi
 	return &boot[m];
 }
 
-/* Per target, every benchmark's overheads with 95% bootstrap intervals
- * (ef_boot_ratio_ci), for the pairs of modes the target has. */
+/* The overhead k of x, from its samples as taken (paired ratios) and its
+ * resamples (the ratio of medians); 0 when x lacks either mode. */
+static int overhead_of(const ef_group *x, unsigned k, ef_boot *boot, unsigned *drawn,
+		       ef_ratio *r)
+{
+	unsigned a = ef_overheads[k].num, b = ef_overheads[k].den;
+
+	if (!have(x, a) || !have(x, b) || !x->samples[a] || !x->samples[b])
+		return 0;
+	ef_ratio_side num = { &x->stats[a], boot_of(x, a, boot, drawn), x->raw[a], x->nraw[a] };
+	ef_ratio_side den = { &x->stats[b], boot_of(x, b, boot, drawn), x->raw[b], x->nraw[b] };
+	*r = ef_ratio_of(&num, &den);
+	return 1;
+}
+
+/* Per target, every benchmark's overheads with their 95% intervals, for
+ * the pairs of modes the target has: the median of the paired ratios
+ * where the modes' samples pair, else the ratio of medians (marked m). */
 static void print_overheads(FILE *out, const ef_group *g, unsigned n)
 {
 	const ef_target *target = NULL;
@@ -141,16 +160,17 @@ static void print_overheads(FILE *out, const ef_group *g, unsigned n)
 					cols |= 1u << k;
 			if (!cols)
 				continue;
-			fprintf(out, "\ntarget %s: overheads, ratio of medians [95%% bootstrap "
-				"CI]%s\n%-36s", target->name,
-				target->board ? "; invoke and full warm" : "", "benchmark");
+			fprintf(out, "\ntarget %s: overheads, median of paired ratios [95%% CI]; "
+				"m: no samples pair, ratio of medians [95%% bootstrap CI]%s\n%-36s",
+				target->name, target->board ? "; invoke and full warm" : "",
+				"benchmark");
 			for (unsigned k = 0; k < EF_NOVERHEADS; k++)
 				if (cols >> k & 1) {
 					char head[40];
 					snprintf(head, sizeof head, "%s/%s",
 						 ef_mode_name(ef_overheads[k].num),
 						 ef_mode_name(ef_overheads[k].den));
-					fprintf(out, " %-24s", head);
+					fprintf(out, " %-28s", head);
 				}
 			fputc('\n', out);
 		}
@@ -158,25 +178,45 @@ static void print_overheads(FILE *out, const ef_group *g, unsigned n)
 			continue;
 		fprintf(out, "%-36s", x->id);
 		for (unsigned k = 0; k < EF_NOVERHEADS; k++) {
-			unsigned a = ef_overheads[k].num, b = ef_overheads[k].den;
-			char cell[64] = "-";
+			char cell[80] = "-";
+			ef_ratio r;
 
 			if (!(cols >> k & 1))
 				continue;
-			if (have(x, a) && have(x, b) && x->samples[a] && x->samples[b]) {
-				ef_ratio r = ef_ratio_of(&x->stats[a], boot_of(x, a, boot, &drawn),
-							 &x->stats[b], boot_of(x, b, boot, &drawn));
-				if (isnan(r.lo))
-					snprintf(cell, sizeof cell, "%.3f", r.value);
-				else
-					snprintf(cell, sizeof cell, "%.3f [%.3f,%.3f]", r.value,
-						 r.lo, r.hi);
+			if (overhead_of(x, k, boot, &drawn, &r)) {
+				int len = isnan(r.lo)
+					? snprintf(cell, sizeof cell, "%.3f", r.value)
+					: snprintf(cell, sizeof cell, "%.3f [%.3f,%.3f]", r.value,
+						   r.lo, r.hi);
+				snprintf(cell + len, sizeof cell - (size_t)len, " %s%s",
+					 ef_cell_mark_symbol(ef_cell_mark_of(r.value, r.lo, r.hi)),
+					 r.method == EF_RATIO_MEDIANS ? " m" : "");
 			}
-			fprintf(out, " %-24s", cell);
+			fprintf(out, " %-28s", cell);
 		}
 		fputc('\n', out);
 	}
 	free(boot);
+}
+
+/* A median's cell: "median [lo,hi] cv C% bp B% M", the interval where
+ * it has one, bp where its samples came from several processes, M its
+ * mark (ef_cell_mark_symbol). */
+static void median_cell(char *cell, size_t len, const ef_group *x, unsigned m)
+{
+	const ef_stats *s = &x->stats[m];
+	double share = x->raw[m] ? ef_between_process_share(x->raw[m], x->nraw[m]) : NAN;
+	size_t k = (size_t)snprintf(cell, len, "%.4g", s->median);
+
+	if (!isnan(s->ci_lo) && k < len)
+		k += (size_t)snprintf(cell + k, len - k, " [%.4g,%.4g]", s->ci_lo, s->ci_hi);
+	if (!isnan(s->cv) && k < len)
+		k += (size_t)snprintf(cell + k, len - k, " cv %.1f%%", 100 * s->cv);
+	if (!isnan(share) && k < len)
+		k += (size_t)snprintf(cell + k, len - k, " bp %.0f%%", 100 * share);
+	if (k < len)
+		snprintf(cell + k, len - k, " %s",
+			 ef_cell_mark_symbol(ef_cell_mark_of(s->median, s->ci_lo, s->ci_hi)));
 }
 
 void ef_summary_print(FILE *out, const ef_group *g, unsigned n)
@@ -185,40 +225,76 @@ void ef_summary_print(FILE *out, const ef_group *g, unsigned n)
 
 	for (unsigned i = 0; i < n; i++) {
 		const ef_group *x = &g[i];
-		const double base = have(x, EF_MODE_UNSAFE) ? x->stats[EF_MODE_UNSAFE].median : NAN;
 
 		if (x->target != target) {
 			target = x->target;
 			fprintf(out, "\ntarget %s: median %s per iteration [95%% CI of the "
-				"median] (ratio to unsafe)%s\n%-36s", target->name, target->unit,
-				target->board ? "; invoke and full warm" : "", "benchmark");
+				"median] cv (coefficient of variation)%s\n%-36s", target->name,
+				target->unit, target->board ? "; invoke and full warm" : "",
+				"benchmark");
 			for (unsigned m = 0; m < EF_MODE_COUNT; m++)
 				if (ef_target_modes(target) >> m & 1)
-					fprintf(out, " %-30s", ef_mode_name(m));
+					fprintf(out, " %-40s", ef_mode_name(m));
 			fputc('\n', out);
 		}
 		fprintf(out, "%-36s", x->id);
 		for (unsigned m = 0; m < EF_MODE_COUNT; m++) {
-			char cell[64] = "-";
-			const ef_stats *s = &x->stats[m];
+			char cell[96] = "-";
 
 			if (!(ef_target_modes(target) >> m & 1))
 				continue;
-			if (x->outcome[m] == EF_FAILED) {
+			if (x->outcome[m] == EF_FAILED)
 				snprintf(cell, sizeof cell, "ERROR");
-			} else if (x->outcome[m] == EF_RAN) {
-				int k = snprintf(cell, sizeof cell, "%.4g", s->median);
-				if (!isnan(s->ci_lo))
-					k += snprintf(cell + k, sizeof cell - (size_t)k,
-						      " [%.4g,%.4g]", s->ci_lo, s->ci_hi);
-				if (m != EF_MODE_UNSAFE && !isnan(base))
-					snprintf(cell + k, sizeof cell - (size_t)k,
-						 " (%.2fx)", s->median / base);
-			}
-			fprintf(out, " %-30s", cell);
+			else if (x->outcome[m] == EF_RAN)
+				median_cell(cell, sizeof cell, x, m);
+			fprintf(out, " %-40s", cell);
 		}
 		fputc('\n', out);
 	}
+	if (n)
+		fprintf(out, "\n! interval wider than %.0f%% of the value; ? fewer than %d samples "
+			"(pairs), no interval; bp: the share of the variance between processes "
+			"(ICC(1))\n", 100 * EF_WIDE_INTERVAL, EF_CI_MIN_SAMPLES);
 	print_overheads(out, g, n);
 	print_pmp_budget(out, g, n, print_budgets(out, g, n));
+}
+
+/* The A/A pair: the runner's empty loop, one code, in two modes. */
+static const char aa_id[] = "runner/empty/0";
+
+int ef_summary_warn_noise(FILE *out, const ef_group *g, unsigned n)
+{
+	unsigned cells = 0, wide = 0, aa = 0, drawn = 0;
+	int said = 0;
+	ef_ratio r;
+
+	while (ef_overheads[aa].num != EF_MODE_VALIDATE || ef_overheads[aa].den != EF_MODE_UNSAFE)
+		aa++;
+
+	for (unsigned i = 0; i < n; i++) {
+		const ef_group *x = &g[i];
+		for (unsigned m = 0; m < EF_MODE_COUNT; m++)
+			if (have(x, m)) {
+				const ef_stats *s = &x->stats[m];
+				cells++;
+				wide += ef_cell_mark_of(s->median, s->ci_lo, s->ci_hi) == EF_CELL_WIDE;
+			}
+		if (!strcmp(x->id, aa_id) && overhead_of(x, aa, NULL, &drawn, &r)) {
+			if (!isnan(r.lo) && (r.lo < 1 - EF_AA_TOLERANCE || r.hi > 1 + EF_AA_TOLERANCE)) {
+				fprintf(out, "efbench: warning: the machine was noisy: target %s's "
+					"%s ran one code as validate and unsafe, and their paired "
+					"ratio is %.3f [%.3f,%.3f], beyond 1 +- %.2f: ratios of this "
+					"run may be off by as much\n", x->target->name, aa_id, r.value,
+					r.lo, r.hi, EF_AA_TOLERANCE);
+				said++;
+			}
+		}
+	}
+	if (cells && wide > EF_WIDE_CELLS_SHARE * cells) {
+		fprintf(out, "efbench: warning: the machine was noisy: %u of %u medians have "
+			"an interval wider than %.0f%% of the median (marked !)\n", wide, cells,
+			100 * EF_WIDE_INTERVAL);
+		said++;
+	}
+	return said;
 }

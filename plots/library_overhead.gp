@@ -1,8 +1,9 @@
 # library_overhead.gp: what isolation costs the library workloads (every
 # workload in the results but ubench, whose figures are its own, and setup,
 # setup_cost.gp's) at each size: validate/unsafe, invoke/unsafe and
-# full/unsafe as grouped bars (ratio of medians) with their 95% bootstrap
-# intervals as error bars; one panel per host and target.
+# full/unsafe as grouped bars with their 95% intervals as error bars, the
+# value overheads.csv shows (the median of the paired ratios; the ratio of
+# medians where no samples pair); one panel per host and target.
 name = "library_overhead"
 height = 2.4
 load "plots/common.gp"
@@ -18,7 +19,7 @@ set multiplot layout words(panels), 1
 set style fill solid 0.8 border -1
 set boxwidth 0.25
 set xtics rotate by 30 right font ",8"
-set ylabel "ratio to unsafe"
+set ylabel "ratio to unsafe\n(median of paired ratios, 95% CI)"
 set yrange [0.9:*]
 set offsets 0, 0, graph 0.2, 0
 set lmargin 12

@@ -9,8 +9,8 @@
 
 #define DECLARE(w) extern const ef_workload ef_workload_##w##_unsafe, ef_workload_##w##_validate;
 #define ENTRIES(w) &ef_workload_##w##_unsafe, &ef_workload_##w##_validate,
-DECLARE(runner)
 EF_WORKLOADS(DECLARE)
+DECLARE(runner)
 static const ef_workload *const workloads[] = {
 	ENTRIES(runner)
 	EF_WORKLOADS(ENTRIES)

@@ -158,6 +158,90 @@ refused() {
 	fi
 }
 
+# col FILE WHERE COLUMNS...: the named columns of FILE's rows for which
+# the awk condition WHERE (on c["name"]-indexed fields $c[...]) holds.
+col() {
+	f=$1 where=$2; shift 2
+	awk -F, -v want="$*" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		'"$where"' { n = split(want, w, " "); s = ""
+			for (i = 1; i <= n; i++) s = s (i > 1 ? " " : "") $c[w[i]]; print s }' "$f"
+}
+
+# Paired ratios against the ratio of medians.  w/b/1: a burst of noise
+# slows validate from round 5 and unsafe from round 6 (the modes ran in
+# the same rounds): unsafe 10 10 10 10 10 30 30 30 30, validate 12 12 12
+# 12 36 36 36 36 36.  The paired ratios are 1.2 (8 rounds) and 3.6 (round
+# 5): median 1.2, interval ranks 2 and 8 of 9, [1.2, 1.2].  The medians
+# are 10 and 36: 3.6.  w/c/1: validate's repetitions 11..19 never share a
+# round with unsafe's 1..9: no pairs, the ratio of medians (10 over 5).
+# (A CPU model without a comma: col splits at every comma.)
+{
+	echo "$HEAD"
+	for i in 1 2 3 4 5 6 7 8 9; do
+		rep=$i
+		row h host none unsafe b 1 "$( [ $i -le 5 ] && echo 10 || echo 30)"
+		row h host none validate b 1 "$( [ $i -le 4 ] && echo 12 || echo 36)"
+		row h host none unsafe c 1 5
+		rep=$((i + 10))
+		row h host none validate c 1 10
+	done
+	rep=0
+} | sed 's/"CPU, model"/cpu/' > paired.csv
+if report paired paired.csv && [ $rc -eq 0 ]; then
+	got=$(col out-paired/overheads.csv 1 benchmark value ci_lo ci_hi method pairs medians_ratio mark)
+	want="b 1.2 1.2 1.2 paired 9 3.6 
+c 2 2 2 medians 0 2 "
+	if [ "$got" = "$want" ] && grep -q '^| w/b/1 | none | 1.200 \[1.200, 1.200\] |' out-paired/summary.md &&
+	   grep -q '^| w/c/1 | none | 2.000 \[2.000, 2.000\] m |' out-paired/summary.md &&
+	   grep -q 'median of the paired ratios' out-paired/summary.md; then
+		pass paired_ratio_shown
+	else
+		fail paired_ratio_shown "overheads.csv: '$got'; summary.md: $(grep '^| w/' out-paired/summary.md)"
+	fi
+else
+	fail paired_ratio_shown "$(cat paired.err)"
+fi
+
+# Noise columns.  Process 0's unsafe samples 1 2 3, process 1's 6 8 (as in
+# tests/unit/test_stats.c): between-process share 215/239 = 0.89958...;
+# five samples, no interval: marked few.  Validate's 2 4 6 8 10 12 14 16 18
+# in one process: no share; mean 10, standard deviation sqrt(30), cv
+# 0.5477...; interval [4, 16] (ranks 2 and 8), wider than 10% of 10.
+{
+	echo "$("$EFBENCH" --schema)"
+	for x in 0:1:1 0:2:2 0:3:3 1:1:6 1:2:8; do
+		echo "r,h,c,host,none,unsafe,w,b,1,10,${x##*:},ns,$(echo "$x" | cut -d: -f2),ok,,${x%%:*},"
+	done
+	for i in 1 2 3 4 5 6 7 8 9; do
+		echo "r,h,c,host,none,validate,w,b,1,10,$((2 * i)),ns,$i,ok,,0,"
+	done
+} > noise.csv
+if report noise noise.csv && [ $rc -eq 0 ]; then
+	got=$(col out-noise/summary.csv 1 mode n cv between_process mark)
+	if echo "$got" | awk 'NR == 1 { ok = $1 == "unsafe" && $2 == 5 && $5 == "few" &&
+				   ($4 - 215 / 239) ^ 2 < 1e-14 }
+			 NR == 2 { ok = ok && $1 == "validate" && $2 == 9 && ($3 - sqrt(30) / 10) ^ 2 < 1e-14 &&
+				   $4 == "wide" && NF == 4 }
+			 END { exit !(ok && NR == 2) }' &&
+	   grep -q '^| w/b/1 | 3 cv 72.9% bp 90% ? | 10 \[4, 16\] cv 54.8% ! |' out-noise/summary.md; then
+		pass noise_columns
+	else
+		fail noise_columns "summary.csv: '$got'; summary.md: $(grep '^| w/' out-noise/summary.md)"
+	fi
+else
+	fail noise_columns "$(cat noise.err)"
+fi
+
+# An older efreport's tables (fewer columns at the end) are replaced.
+mkdir -p out-old
+echo "host,target,policy,workload,benchmark,parameter,ratio,unit,value,ci_lo,ci_hi,difference,cpu_model" \
+	> out-old/overheads.csv
+if report old paired.csv && [ $rc -eq 0 ] && grep -q ',method,pairs,' out-old/overheads.csv; then
+	pass replaces_older_tables
+else
+	fail replaces_older_tables "exit $rc: $(cat old.err)"
+fi
+
 # Pooling what must not be pooled is refused, naming both files.
 series a.csv h "CPU A"
 series b.csv h "CPU B"
@@ -316,7 +400,7 @@ fi
 want=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 	{ printf "%s/%s/%s %.3f [%.3f,%.3f]\n", $c["workload"], $c["benchmark"], $c["parameter"],
 		$c["value"], $c["ci_lo"], $c["ci_hi"] }' agree/overheads.csv | sort)
-got=$(awk '/overheads, ratio of medians/ { on = 1; getline; next }
+got=$(awk '/overheads, median of paired ratios/ { on = 1; getline; next }
 	on && !NF { exit } on { print $1, $2, $3 }' agree.txt | sort)
 if [ -n "$want" ] && [ "$(echo "$want" | wc -l)" -eq 2 ] && [ "$got" = "$want" ]; then
 	pass summary_overheads_as_efreport

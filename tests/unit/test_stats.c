@@ -425,7 +425,8 @@ static void boot_same_as_sorting(void)
 }
 
 /* The end-of-run summary of one benchmark with 100,000 samples in each of
- * four modes (the mpk target's): its budget is 1 s (docs/design.md,
+ * four modes (the mpk target's), from ten processes, with every overhead's
+ * paired ratios and each median's between-process share: its budget is 1 s (docs/design.md,
  * "Budgets"), so that the summary does not add minutes to a run; checked
  * with five times that, for a loaded machine.  The time is printed for the record. */
 static void summary_of_100k_samples(void)
@@ -450,7 +451,13 @@ static void summary_of_100k_samples(void)
 	snprintf(g.id, sizeof g.id, "ubench/invoke_args/0");
 	for (unsigned m = 0; m < EF_MODE_COUNT; m++) {
 		g.samples[m] = malloc(N * sizeof *g.samples[m]);
+		g.raw[m] = malloc(N * sizeof *g.raw[m]);
 		lognormal(g.samples[m], N, 100 + 10 * m, 0.05, &rng);
+		/* ten processes one after another, as efbench runs them: every
+		 * overhead paired */
+		for (unsigned i = 0; i < N; i++)
+			g.raw[m][i] = (ef_sample){ g.samples[m][i], 0, i / (N / 10), i % (N / 10) };
+		g.nraw[m] = N;
 		CHECK(ef_stats_compute(g.samples[m], N, &g.stats[m]) == 0);
 		g.outcome[m] = EF_RAN;
 	}
@@ -461,8 +468,137 @@ static void summary_of_100k_samples(void)
 	printf("# stats: the summary of 4 modes x 100,000 samples took %.2f s (budget 1 s)\n", s);
 	CHECK_MSG(s < 5, "the summary took %.2f s", s);
 	for (unsigned m = 0; m < EF_MODE_COUNT; m++)
-		free(g.samples[m]);
+		free(g.samples[m]), free(g.raw[m]);
 	fclose(sink);
+}
+
+/* A synthetic group of the host target: its samples in unsafe and
+ * validate mode, round i of each taken side by side. */
+static void synthetic_group(ef_group *g, const char *id, const double *unsafe,
+			    const double *validate, unsigned n)
+{
+	const double *v[EF_MODE_COUNT] = { [EF_MODE_UNSAFE] = unsafe, [EF_MODE_VALIDATE] = validate };
+
+	memset(g, 0, sizeof *g);
+	g->target = ef_target_find("host");
+	snprintf(g->id, sizeof g->id, "%s", id);
+	for (unsigned m = 0; m < EF_MODE_COUNT; m++) {
+		if (!v[m])
+			continue;
+		g->samples[m] = malloc(n * sizeof *g->samples[m]);
+		g->raw[m] = malloc(n * sizeof *g->raw[m]);
+		for (unsigned i = 0; i < n; i++) {
+			g->samples[m][i] = v[m][i];
+			g->raw[m][i] = (ef_sample){ v[m][i], 0, 0, i };
+		}
+		g->nraw[m] = n;
+		ef_stats_compute(g->samples[m], n, &g->stats[m]);
+		g->outcome[m] = EF_RAN;
+	}
+}
+
+static void free_group(ef_group *g)
+{
+	for (unsigned m = 0; m < EF_MODE_COUNT; m++)
+		free(g->samples[m]), free(g->raw[m]);
+}
+
+/* ef_summary_warn_noise's warnings (their count, and what they say in
+ * said) for groups g. */
+static int noise_warnings(const ef_group *g, unsigned n, char *said, size_t len)
+{
+	FILE *f = fmemopen(said, len, "w");
+	int k;
+
+	memset(said, 0, len);
+	k = ef_summary_warn_noise(f, g, n);
+	fclose(f);
+	return k;
+}
+
+/* The A/A pair: unsafe's 20 samples drift from 1.0 to 1.95 ns (the
+ * machine's noise, which validate's see too, round by round); validate's
+ * are unsafe's times a factor per round.  Factors 1 +- 0.01: paired ratios
+ * within [0.99, 1.01], no warning, though each mode's median interval is
+ * wide (ranks 6 and 15 of 20: 1.25 to 1.7) and so is that of the ratio
+ * of medians.  Factors 1.10: the paired interval [1.1, 1.1] lies beyond
+ * 1 + EF_AA_TOLERANCE: a warning that names the pair.  Factors 0.80 and
+ * 1.20 by turns: median 1.0, interval [0.8, 1.2], reaching beyond both
+ * sides: a warning. */
+static void noise_warning_aa(void)
+{
+	enum { N = 20 };
+	double unsafe[N], validate[N];
+	char said[1024];
+	ef_group g[2];
+
+	if (!ef_target_find("host")) {
+		ef_check_skip("this build has no host target");
+		return;
+	}
+	for (unsigned i = 0; i < N; i++) {
+		unsafe[i] = 1.0 + 0.05 * i;
+		validate[i] = unsafe[i] * (i % 2 ? 1.01 : 0.99);
+	}
+	synthetic_group(&g[0], "runner/empty/0", unsafe, validate, N);
+	synthetic_group(&g[1], "ubench/upgrade/1", unsafe, unsafe, N);
+	CHECK(ef_cell_mark_of(g[0].stats[EF_MODE_UNSAFE].median, g[0].stats[EF_MODE_UNSAFE].ci_lo,
+			      g[0].stats[EF_MODE_UNSAFE].ci_hi) == EF_CELL_WIDE);
+	/* Four medians, all wide: the other warning, alone. */
+	CHECK_MSG(noise_warnings(g, 2, said, sizeof said) == 1 && strstr(said, "4 of 4 medians") &&
+		  !strstr(said, "runner/empty/0"), "%s", said);
+	free_group(&g[0]);
+	for (unsigned i = 0; i < N; i++)
+		unsafe[i] = 1.0 + 0.001 * i, validate[i] = unsafe[i] * (i % 2 ? 1.01 : 0.99);
+	free_group(&g[1]);
+	synthetic_group(&g[0], "runner/empty/0", unsafe, validate, N);
+	synthetic_group(&g[1], "ubench/upgrade/1", unsafe, unsafe, N);
+	CHECK_MSG(noise_warnings(g, 2, said, sizeof said) == 0, "%s", said);
+	free_group(&g[0]);
+	for (unsigned i = 0; i < N; i++)
+		validate[i] = unsafe[i] * 1.10;
+	synthetic_group(&g[0], "runner/empty/0", unsafe, validate, N);
+	CHECK_MSG(noise_warnings(g, 2, said, sizeof said) == 1 &&
+		  strstr(said, "efbench: warning: the machine was noisy: target host's "
+			 "runner/empty/0") && strstr(said, "1.100 [1.100,1.100]"), "%s", said);
+	free_group(&g[0]);
+	for (unsigned i = 0; i < N; i++)
+		validate[i] = unsafe[i] * (i % 2 ? 1.2 : 0.8);
+	synthetic_group(&g[0], "runner/empty/0", unsafe, validate, N);
+	CHECK_MSG(noise_warnings(g, 2, said, sizeof said) == 1 && strstr(said, "[0.800,1.200]"),
+		  "%s", said);
+	/* Another benchmark's ratio of 1.2 is no A/A pair. */
+	snprintf(g[0].id, sizeof g[0].id, "ubench/upgrade/8");
+	CHECK_MSG(noise_warnings(g, 2, said, sizeof said) == 0, "%s", said);
+	free_group(&g[0]);
+	free_group(&g[1]);
+}
+
+/* Wide cells: of five medians, four wide (80%, not more than
+ * EF_WIDE_CELLS_SHARE) is no warning; five are. */
+static void noise_warning_wide_cells(void)
+{
+	enum { N = 20 };
+	double firm[N], spread[N];
+	char said[1024];
+	ef_group g[3];
+
+	if (!ef_target_find("host")) {
+		ef_check_skip("this build has no host target");
+		return;
+	}
+	for (unsigned i = 0; i < N; i++)
+		firm[i] = 100 + 0.01 * i, spread[i] = 100 + 5.0 * i;
+	synthetic_group(&g[0], "ubench/upgrade/1", spread, spread, N);
+	synthetic_group(&g[1], "ubench/upgrade/8", spread, spread, N);
+	synthetic_group(&g[2], "ubench/upgrade/64", firm, NULL, N);
+	CHECK_MSG(noise_warnings(g, 3, said, sizeof said) == 0, "%s", said);
+	free_group(&g[2]);
+	synthetic_group(&g[2], "ubench/upgrade/64", spread, NULL, N);
+	CHECK_MSG(noise_warnings(g, 3, said, sizeof said) == 1 && strstr(said, "5 of 5 medians"),
+		  "%s", said);
+	for (unsigned i = 0; i < 3; i++)
+		free_group(&g[i]);
 }
 
 static const ef_test tests[] = {
@@ -481,5 +617,7 @@ static const ef_test tests[] = {
 	{ "stats/ranks_fast_and_exact", ranks_fast_and_exact },
 	{ "stats/boot_same_as_sorting", boot_same_as_sorting },
 	{ "stats/summary_of_100k_samples", summary_of_100k_samples },
+	{ "stats/noise_warning_aa", noise_warning_aa },
+	{ "stats/noise_warning_wide_cells", noise_warning_wide_cells },
 };
 EF_TEST_MAIN(tests)
