@@ -1,7 +1,8 @@
 /* target.c: the host target, what runs without protection hardware:
  * unsafe, and validate through the mock runtime (every check, no
  * isolation), timed on this machine.  The harness's own runner benchmark
- * (runner/empty, harness/selfbench.c) runs here too. */
+ * (runner/empty, harness/selfbench.c) runs here too, in both modes: one
+ * loop twice, the A/A pair of ef_summary_warn_noise. */
 #include "../../harness/clock.h"
 #include "../../harness/registry.h"
 #include "../ef_modes.h"

@@ -519,9 +519,8 @@ static int noise_warnings(const ef_group *g, unsigned n, char *said, size_t len)
 /* The A/A pair: unsafe's 20 samples drift from 1.0 to 1.95 ns (the
  * machine's noise, which validate's see too, round by round); validate's
  * are unsafe's times a factor per round.  Factors 1 +- 0.01: paired ratios
- * within [0.99, 1.01], no warning, though each mode's median interval is
- * wide (ranks 6 and 15 of 20: 1.25 to 1.7) and so is that of the ratio
- * of medians.  Factors 1.10: the paired interval [1.1, 1.1] lies beyond
+ * within [0.99, 1.01], no A/A warning, though each mode's median interval
+ * is wide (ranks 6 and 15 of 20: 1.25 to 1.7).  Factors 1.10: the paired interval [1.1, 1.1] lies beyond
  * 1 + EF_AA_TOLERANCE: a warning that names the pair.  Factors 0.80 and
  * 1.20 by turns: median 1.0, interval [0.8, 1.2], reaching beyond both
  * sides: a warning. */
