@@ -36,8 +36,8 @@ static const ef_bench benches[] = {
 
 const ef_workload ef_workload_runner_unsafe = {
 	"runner", "unsafe", benches, EF_COUNT(benches),
-
 };
+
 const ef_workload ef_workload_runner_validate = {
 	"runner", "validate", benches, EF_COUNT(benches),
 };
