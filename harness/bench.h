@@ -34,6 +34,11 @@ typedef struct ef_bench {
 	 * failed (foreign code faulted, a call was refused), written to buf.
 	 * May be NULL. */
 	const char *(*fault)(const void *ctx, char *buf, size_t len);
+	/* The parameter this instance was set up with: with param_is_bytes,
+	 * the bytes one iteration processes, which a runner that reports
+	 * throughput (Google Benchmark's bytes_per_second) needs.  May be
+	 * NULL. */
+	uint64_t (*param_of)(const void *ctx);
 	/* Move the foreign stack by offset bytes (1..4095); may be NULL. */
 	void (*stack_offset)(void *ctx, unsigned offset);
 	void (*teardown)(void *ctx);

@@ -279,9 +279,9 @@ static inline const char *efm_fault(const ef_domain *d, char *buf, size_t len)
 #endif
 }
 
-/* A benchmark's result(), fault() and stack_offset() (harness/bench.h) for
- * a context struct `type` holding its domain in `d` and its digest in
- * `digest`. */
+/* A benchmark's result(), fault(), param_of() and stack_offset()
+ * (harness/bench.h) for a context struct `type` holding its domain in `d`,
+ * its digest in `digest` and its parameter in `param`. */
 #define EFM_BENCH_ACCESSORS(type)                                           \
 	static uint64_t result(const void *ctx)                             \
 	{                                                                   \
@@ -290,6 +290,10 @@ static inline const char *efm_fault(const ef_domain *d, char *buf, size_t len)
 	static const char *fault(const void *ctx, char *buf, size_t len)    \
 	{                                                                   \
 		return efm_fault(&((const type *)ctx)->d, buf, len);        \
+	}                                                                   \
+	static uint64_t param_of(const void *ctx)                           \
+	{                                                                   \
+		return ((const type *)ctx)->param;                          \
 	}                                                                   \
 	static void stack_offset(void *ctx, unsigned offset)                \
 	{                                                                   \
@@ -301,7 +305,7 @@ static inline const char *efm_fault(const ef_domain *d, char *buf, size_t len)
  * have run functions of their own. */
 #define EFM_BENCH_HOOKS_RUN(runner)                                         \
 	.run = runner, .result = result, .fault = fault,                    \
-	.stack_offset = stack_offset, .teardown = teardown
+	.param_of = param_of, .stack_offset = stack_offset, .teardown = teardown
 #define EFM_BENCH_HOOKS EFM_BENCH_HOOKS_RUN(run)
 
 /* Upgrade and validate: checks where the mode has them, trust otherwise. */
