@@ -108,13 +108,18 @@ int ef_csv_create(const char *path, char *err, size_t errlen)
 	return ef_csv_create_with(path, "", 0, err, errlen);
 }
 
-int ef_sidecar_path(const char *csv, char *out, size_t len)
+int ef_csv_beside(const char *csv, const char *ext, char *out, size_t len)
 {
 	size_t n = strlen(csv);
 
 	if (n > 4 && !strcmp(csv + n - 4, ".csv"))
 		n -= 4;
-	return snprintf(out, len, "%.*s.meta", (int)n, csv) < (int)len ? 0 : -1;
+	return snprintf(out, len, "%.*s%s", (int)n, csv, ext) < (int)len ? 0 : -1;
+}
+
+int ef_sidecar_path(const char *csv, char *out, size_t len)
+{
+	return ef_csv_beside(csv, ".meta", out, len);
 }
 
 void ef_csv_begin(ef_csv_row *r)

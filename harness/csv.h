@@ -61,8 +61,10 @@ int ef_csv_create_with(const char *path, const char *head, size_t len,
 		       char *err, size_t errlen);
 /* The same, empty. */
 int ef_csv_create(const char *path, char *err, size_t errlen);
-/* A results CSV's sidecar: its name with .csv replaced by (or else
- * followed by) .meta, into out; -1 when it does not fit in len bytes. */
+/* A file beside a results CSV: its name with .csv replaced by (or else
+ * followed by) ext, into out; -1 when it does not fit in len bytes. */
+int ef_csv_beside(const char *csv, const char *ext, char *out, size_t len);
+/* The CSV's sidecar: ef_csv_beside with .meta. */
 int ef_sidecar_path(const char *csv, char *out, size_t len);
 
 void ef_csv_begin(ef_csv_row *r);
