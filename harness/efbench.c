@@ -165,6 +165,7 @@ typedef struct ef_run {
 	uint64_t seed;          /* this process's: --seed, or one drawn from it */
 	const ef_group *groups; /* the plan, whose indices a worker's rows carry */
 	char worker_failed[300];  /* why a process of --processes ended the run */
+	char runner_failed[300];  /* why the runner's own file is incomplete */
 	char progress_prefix[32];  /* "process 2/5 " with --processes */
 } ef_run;
 
@@ -673,7 +674,8 @@ static void worker_line(void *arg, char *line)
 	ef_group *g;
 
 	if (strncmp(line, EF_WORKER_ROW "\t", sizeof EF_WORKER_ROW)) {
-		puts(line);
+		if (!w->run->runner->worker_line || !w->run->runner->worker_line(line))
+			puts(line);
 		return;
 	}
 	/* The message, last, may be empty: split on each tab. */
@@ -943,6 +945,8 @@ static int finish_sidecar(FILE *meta, const ef_run *r, unsigned targets,
 	time_t now = time(NULL);
 
 	runtime_meta(meta, 1, targets);
+	if (r->runner->meta_end)
+		r->runner->meta_end(meta);
 	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	fprintf(meta, "finished_utc=%s\nrows=%u\nerror_rows=%u\n", stamp, r->rows,
 		r->errors);
@@ -1070,9 +1074,10 @@ static int outcome(const ef_run *r, const char **status, char *reason, size_t le
 		snprintf(reason, len, "cannot write %s: %s", r->out, strerror(r->write_errno));
 		return EXIT_WRITE_FAILED;
 	}
-	if (r->worker_failed[0]) {
+	if (r->worker_failed[0] || r->runner_failed[0]) {
 		*status = "failed";
-		snprintf(reason, len, "%s", r->worker_failed);
+		snprintf(reason, len, "%s", r->worker_failed[0] ? r->worker_failed
+								 : r->runner_failed);
 		return EXIT_WRITE_FAILED;
 	}
 	if (interrupted) {
@@ -1204,9 +1209,8 @@ int main(int argc, char **argv)
 	else
 		run_all(&run, groups, (unsigned)ngroups, modes);
 
-	if (run.runner->close_file && run.runner->close_file(err, sizeof err) &&
-	    !run.write_errno) {
-		run.write_errno = EIO;
+	if (run.runner->close_file && run.runner->close_file(err, sizeof err)) {
+		snprintf(run.runner_failed, sizeof run.runner_failed, "%s", err);
 		fprintf(stderr, "efbench: %s\n", err);
 	}
 	ef_summary_print(stdout, groups, (unsigned)ngroups);

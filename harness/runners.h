@@ -43,6 +43,13 @@ typedef struct ef_runner {
 	/* ...and close it at the run's end: -1 with a message when writing
 	 * it failed. */
 	int (*close_file)(char *err, size_t errlen);
+	/* Optional: its lines of the sidecar's end (how complete its file
+	 * is), written after close_file. */
+	void (*meta_end)(FILE *m);
+	/* Optional, with --processes: a line a process printed on stdout
+	 * beside its rows; 1 when it is the runner's own (what the process
+	 * measured, for its file), taken by the parent. */
+	int (*worker_line)(const char *line);
 } ef_runner;
 
 /* Google Benchmark: gbench.cc where the build has it, else an absent
