@@ -328,11 +328,6 @@ extern "C" const char *ef_gbench_flags(void)
 	return handed.c_str();
 }
 
-extern "C" const char *ef_gbench_out_path(void)
-{
-	return out.path.empty() ? nullptr : out.path.c_str();
-}
-
 extern "C" int ef_gbench_choose_out(const char *csv, const char *sidecar, char *err,
 				    size_t errlen)
 {

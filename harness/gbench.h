@@ -30,8 +30,6 @@ const char *ef_gbench_flags(void);
  * or NAME.txt for --benchmark_out_format=console); -1 with a message when
  * that is the CSV or the sidecar, or exists.  Creates no file. */
 int ef_gbench_choose_out(const char *csv, const char *sidecar, char *err, size_t errlen);
-/* The file's name, or NULL for none. */
-const char *ef_gbench_out_path(void);
 /* Say Google Benchmark's warnings on stderr, and create the file, if any,
  * where none exists, holding its context: valid JSON from the start; -1
  * with a message when it cannot be created. */
