@@ -288,10 +288,14 @@ static int faulted(ef_run *r, ef_group *g, unsigned mode, void *ctx)
 	return 1;
 }
 
-/* A sample kept for the statistics, with its process and round. */
+/* A sample kept for the statistics, with its process and round; alone:
+ * not taken side by side with the other modes' (--interleave none), so it
+ * pairs with none of them. */
 static void keep_sample(ef_group *g, unsigned mode, unsigned process, uint64_t round,
-			double value)
+			int alone, double value)
 {
+	if (alone)
+		round = EF_ROUND_ALONE | (uint64_t)mode << 32 | round;
 	size_t n = g->nraw[mode];
 
 	/* Grown in powers of two from 32. */
@@ -339,7 +343,8 @@ static void on_sample(void *arg, unsigned round, uint64_t iters, double ns, doub
 {
 	ef_cell *c = arg;
 
-	keep_sample(c->g, c->mode, c->run->process, round, ns);
+	keep_sample(c->g, c->mode, c->run->process, round,
+		    c->run->opt->interleave == EF_INTERLEAVE_NONE, ns);
 	/* CPU time is time: a count of instructions has none beside it. */
 	write_row_as(c->run, c->g, c->mode, NULL, iters, ns,
 		     strcmp(c->g->target->unit, "ns") ? NAN : cpu, round, NULL);
@@ -461,7 +466,7 @@ static void from_firmware(ef_run *r, ef_group *g, unsigned mode,
 		write_row_as(r, g, mode, x->policy, x->iterations, x->value, NAN,
 			     (long)x->repetition, NULL);
 		if (!strcmp(x->policy, stats_policy) && n < cap) {
-			keep_sample(g, mode, r->process, x->repetition, x->value);
+			keep_sample(g, mode, r->process, x->repetition, 0, x->value);
 			n++;
 		}
 	}
@@ -696,7 +701,8 @@ static void worker_line(void *arg, char *line)
 		write_row_as(w->run, g, mode, f[3], 0, NAN, NAN, -1, f[8]);
 		return;
 	}
-	keep_sample(g, mode, w->run->process, (uint64_t)rep, strtod(f[5], NULL));
+	keep_sample(g, mode, w->run->process, (uint64_t)rep,
+		    w->run->opt->interleave == EF_INTERLEAVE_NONE, strtod(f[5], NULL));
 	write_row_as(w->run, g, mode, f[3], strtoull(f[4], NULL, 10), strtod(f[5], NULL),
 		     strtod(f[6], NULL), rep, NULL);
 }

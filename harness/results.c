@@ -315,6 +315,14 @@ struct row_cursor {
 	ef_key key;
 };
 
+/* Were the file's modes sampled in rounds, side by side (its sidecar's
+ * interleave=)?  Only then do its samples pair by repetition. */
+static int side_by_side(const ef_sidecar *meta)
+{
+	return meta->interleave && (!strcmp(meta->interleave, "modes") ||
+				    !strcmp(meta->interleave, "all"));
+}
+
 static int ok_row(ef_results *R, struct row_cursor *c, unsigned line, char **g)
 {
 	const char *name = R->files[c->file];
@@ -383,7 +391,8 @@ static int ok_row(ef_results *R, struct row_cursor *c, unsigned line, char **g)
 		s->v = ef_xrealloc(s->v, s->cap * sizeof *s->v);
 		s->raw = ef_xrealloc(s->raw, s->cap * sizeof *s->raw);
 	}
-	s->raw[s->n] = (ef_sample){ value, (uint32_t)c->file, (uint32_t)process, repetition };
+	s->raw[s->n] = (ef_sample){ value, (uint32_t)c->file, (uint32_t)process,
+				    side_by_side(meta) ? repetition : EF_ROUND_ALONE | line };
 	s->v[s->n++] = value;
 	R->rows++;
 	return 0;

@@ -25,6 +25,7 @@ int ef_sidecar_parse(ef_sidecar *m, const char *name, const char *data, size_t l
 		{ "machine_id", offsetof(ef_sidecar, machine_id) },
 		{ "status", offsetof(ef_sidecar, status) },
 		{ "status_reason", offsetof(ef_sidecar, status_reason) },
+		{ "interleave", offsetof(ef_sidecar, interleave) },
 	};
 	const char *p = data, *end = data + len;
 	unsigned line = 0;
@@ -88,5 +89,6 @@ void ef_sidecar_free(ef_sidecar *m)
 	free(m->machine_id);
 	free(m->status);
 	free(m->status_reason);
+	free(m->interleave);
 	memset(m, 0, sizeof *m);
 }

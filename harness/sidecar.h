@@ -10,6 +10,7 @@
 typedef struct ef_sidecar {
 	int present;                /* 0: the CSV has none */
 	char *run_id, *git_commit, *machine_id, *status, *status_reason;
+	char *interleave;           /* how its samples were taken; NULL: before rounds */
 	long long rows;             /* -1: no rows= line */
 	int cut;                    /* its last line had no line end (ignored) */
 } ef_sidecar;

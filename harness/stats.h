@@ -28,6 +28,12 @@ typedef struct ef_sample {
 	uint64_t round;
 } ef_sample;
 
+/* A round that no sample of another mode shares, for samples that were
+ * not taken side by side (efbench --interleave none; files from before
+ * rounds, whose sidecar has no interleave=): with the sample's own place
+ * below it, so that none pair and their overheads are ratios of medians. */
+#define EF_ROUND_ALONE (1ull << 63)
+
 /* Quantile q in [0,1] of sorted values, linear interpolation between order
  * statistics (Hyndman & Fan type 7, as R and NumPy by default). */
 double ef_quantile_sorted(const double *sorted, size_t n, double q);

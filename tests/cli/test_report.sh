@@ -187,6 +187,22 @@ col() {
 	done
 	rep=0
 } | sed 's/"CPU, model"/cpu/' > paired.csv
+# Its sidecar says the modes were sampled in rounds; a copy whose sidecar
+# says --interleave none (or that has none: a file from before rounds)
+# does not pair: ratios of medians.
+printf 'interleave=modes\nstatus=complete\n' > paired.meta
+cp paired.csv apart.csv && printf 'interleave=none\nstatus=complete\n' > apart.meta
+cp paired.csv older.csv
+for f in apart older; do
+	report $f $f.csv
+	got=$(col out-$f/overheads.csv 1 benchmark value method pairs)
+	if [ $rc -eq 0 ] && [ "$got" = "b 3.6 medians 0
+c 2 medians 0" ]; then
+		pass "unpaired_$f"
+	else
+		fail "unpaired_$f" "exit $rc: '$got'"
+	fi
+done
 if report paired paired.csv && [ $rc -eq 0 ]; then
 	got=$(col out-paired/overheads.csv 1 benchmark value ci_lo ci_hi method pairs medians_ratio mark)
 	want="b 1.2 1.2 1.2 paired 9 3.6 

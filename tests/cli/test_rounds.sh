@@ -88,6 +88,17 @@ spread=$(order all | awk 'NR <= 6 { print $1 }' | sort -u | wc -l)
 run none --runner native --interleave none
 runs=$(order none | awk '{ print $1, $2 }' | uniq | wc -l)
 [ "$runs" -eq 6 ] && pass interleave_none || fail interleave_none "$runs runs of one mode, want 6"
+# Samples not taken side by side do not pair: efbench's summary and
+# efreport show ratios of medians for them (m), paired ratios for rounds.
+unpaired=$(grep -c '^runner/empty/0 .* m *$' none.out)
+paired=$(grep -c '^runner/empty/0 .* m *$' native-a.out)
+"$TOP/build/efreport" -o none-report none.csv >/dev/null 2>&1
+if [ "$unpaired" -eq 1 ] && [ "$paired" -eq 0 ] &&
+   grep -q ',medians,0,' none-report/overheads.csv; then
+	pass interleave_none_unpaired
+else
+	fail interleave_none_unpaired "summary marks m: $unpaired with none, $paired with modes; $(grep runner none-report/overheads.csv)"
+fi
 
 # --processes: N fresh processes, pooled; rows say which; the sidecar too.
 run procs --runner native --processes 3
