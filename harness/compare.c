@@ -46,6 +46,9 @@ typedef struct finding {
 	int overhead;               /* -1: the samples themselves */
 	int other_machine;
 	double base, cand, change, p;   /* p: NaN where no test applies */
+	/* A/B runs: the change's interval, from how many pairs (0: not A/B) */
+	double lo, hi;
+	size_t pairs;
 	const ef_ratio *rb, *rc;    /* overheads with intervals; NULL for counts */
 	const char *message;        /* failed: the first error row's */
 	enum verdict v;
@@ -212,8 +215,8 @@ static void print_finding(FILE *out, const finding *f)
 	}
 	fputs(" |", out);
 	if (!f->c) {
-		fprintf(out, " %.4g %s | – | – | – | %s", f->b->st.median, f->b->key[EF_COL_UNIT],
-			verdict_names[f->v]);
+		fprintf(out, " %.4g %s | – | – | – | %s", f->pairs ? f->base : f->b->st.median,
+			f->b->key[EF_COL_UNIT], verdict_names[f->v]);
 		if (f->message)
 			fprintf(out, ": %s", f->message);
 		fputs(" |\n", out);
@@ -221,8 +224,13 @@ static void print_finding(FILE *out, const finding *f)
 	}
 	print_side(out, f, f->b, f->base, f->rb);
 	print_side(out, f, f->c, f->cand, f->rc);
-	fprintf(out, " %+.2f%% | ", f->change * 100);
-	if (isnan(f->p))
+	fprintf(out, " %+.2f%%", f->change * 100);
+	if (f->pairs && !isnan(f->lo))
+		fprintf(out, " [%+.2f%%, %+.2f%%]", (f->lo - 1) * 100, (f->hi - 1) * 100);
+	fputs(" | ", out);
+	if (f->pairs)
+		fprintf(out, "%zu pairs", f->pairs);
+	else if (isnan(f->p))
 		fputs("–", out);
 	else
 		fprintf(out, "%.2g", f->p);
@@ -261,12 +269,49 @@ static const ef_series **pairs_of(const ef_results *base, const ef_series *c, si
 	return pairs;
 }
 
+/* The summary line, the table and the outcome, after the caller's
+ * introduction; frees the findings and returns the outcome. */
+static int report(struct check *k, FILE *out)
+{
+	size_t count[NVERDICTS] = { 0 };
+	int status;
+
+	qsort(k->found, k->n, sizeof *k->found, by_verdict);
+	for (size_t i = 0; i < k->n; i++)
+		count[k->found[i].v]++;
+	fprintf(out, "**%zu regressed**, %zu faster, %zu the same, %zu not judged (other "
+		"machine); **%zu missing from the candidate**, **%zu failed in the candidate**.\n\n",
+		count[REGRESSED], count[FASTER], count[SAME], count[NOT_JUDGED], count[MISSING],
+		count[FAILED]);
+	fputs("| benchmark | mode or ratio | baseline | candidate | change | p-value | verdict |\n"
+	      "|---|---|---:|---:|---:|---:|---|\n", out);
+	for (size_t i = 0; i < k->n; i++)
+		if (!k->o->brief || (k->found[i].v != SAME && k->found[i].v != NOT_JUDGED))
+			print_finding(out, &k->found[i]);
+	status = count[MISSING] + count[FAILED] ? EF_COMPARE_INCOMPLETE
+	       : count[REGRESSED] ? EF_COMPARE_REGRESSED : EF_COMPARE_PASSED;
+	fprintf(out, "\nOutcome: %s.\n", status == EF_COMPARE_INCOMPLETE
+		? "incomplete, the candidate lacks baseline series (exit status 3)"
+		: status == EF_COMPARE_REGRESSED ? "regressed (exit status 1)"
+		: "passed, nothing regressed (exit status 0)");
+	free(k->found);
+	return status;
+}
+
+/* A candidate series missing, or with only error rows, in cand. */
+static void missing(struct check *k, const ef_results *cand, const ef_series *b)
+{
+	finding *f = add(k, b, NULL, -1);
+	f->message = ef_results_failed(cand, b);
+	f->v = f->message ? FAILED : MISSING;
+	f->change = NAN;
+}
+
 int ef_compare(const ef_results *base, const ef_results *cand, const char *base_name,
 	       const char *cand_name, const ef_compare_options *o, FILE *out, char *err,
 	       size_t errlen)
 {
 	struct check k = { o, NULL, 0, 0 };
-	size_t count[NVERDICTS] = { 0 };
 	int status;
 
 	if (!base->rows)
@@ -296,19 +341,10 @@ int ef_compare(const ef_results *base, const ef_results *cand, const char *base_
 	}
 	for (size_t i = 0; i < base->n; i++) {
 		const ef_series *b = &base->s[i];
-		finding *f;
 		/* Once per key, whichever machines the baseline has it on. */
-		if (ef_results_any_host(base, b) != b || ef_results_any_host(cand, b))
-			continue;
-		f = add(&k, b, NULL, -1);
-		f->message = ef_results_failed(cand, b);
-		f->v = f->message ? FAILED : MISSING;
-		f->change = NAN;
+		if (ef_results_any_host(base, b) == b && !ef_results_any_host(cand, b))
+			missing(&k, cand, b);
 	}
-	qsort(k.found, k.n, sizeof *k.found, by_verdict);
-	for (size_t i = 0; i < k.n; i++)
-		count[k.found[i].v]++;
-
 	fprintf(out, "# efbench regression check\n\nBaseline `%s`, candidate `%s`. Each candidate "
 		"series is paired with the baseline's from the same machine (host, CPU model, "
 		"machine_id where known) when the baseline has it, otherwise with the baseline's "
@@ -320,21 +356,162 @@ int ef_compare(const ef_results *base, const ef_results *cand, const char *base_
 		"A baseline series the candidate lacks, or has only error rows for, fails the "
 		"check.\n\n", base_name, cand_name, o->alpha, o->min_effect * 100, o->min_ns,
 		o->tolerance * 100, o->min_effect * 100, o->tolerance * 100);
-	fprintf(out, "**%zu regressed**, %zu faster, %zu the same, %zu not judged (other "
-		"machine); **%zu missing from the candidate**, **%zu failed in the candidate**.\n\n",
-		count[REGRESSED], count[FASTER], count[SAME], count[NOT_JUDGED], count[MISSING],
-		count[FAILED]);
-	fputs("| benchmark | mode or ratio | baseline | candidate | change | p-value | verdict |\n"
-	      "|---|---|---:|---:|---:|---:|---|\n", out);
-	for (size_t i = 0; i < k.n; i++)
-		if (!o->brief || (k.found[i].v != SAME && k.found[i].v != NOT_JUDGED))
-			print_finding(out, &k.found[i]);
-	status = count[MISSING] + count[FAILED] ? EF_COMPARE_INCOMPLETE
-	       : count[REGRESSED] ? EF_COMPARE_REGRESSED : EF_COMPARE_PASSED;
-	fprintf(out, "\nOutcome: %s.\n", status == EF_COMPARE_INCOMPLETE
-		? "incomplete, the candidate lacks baseline series (exit status 3)"
-		: status == EF_COMPARE_REGRESSED ? "regressed (exit status 1)"
-		: "passed, nothing regressed (exit status 0)");
-	free(k.found);
+	return report(&k, out);
+}
+
+/* R's series of like's key on like's machine, or NULL; *elsewhere set
+ * when R has that key on another machine only. */
+static const ef_series *same_series(const ef_results *R, const ef_series *like, int *elsewhere)
+{
+	const ef_series *s;
+
+	*elsewhere = 0;
+	for (s = ef_results_any_host(R, like); s; s = ef_results_next_any_host(R, s)) {
+		if (ef_same_machine(s, like))
+			return s;
+		*elsewhere = 1;
+	}
+	return NULL;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return (a > b) - (a < b);
+}
+
+/* The median of v[0..n), sorting v. */
+static double median_of(double *v, size_t n)
+{
+	qsort(v, n, sizeof *v, cmp_double);
+	return ef_quantile_sorted(v, n, 0.5);
+}
+
+/* One series of base[0] judged over every pair; 0, or the refusal's
+ * status with err set. */
+static int judge_ab(struct check *k, const ef_results *base, const ef_results *cand,
+		    size_t npairs, char *const *base_names, char *const *cand_names,
+		    const ef_series *s, char *err, size_t errlen)
+{
+	const ef_compare_options *o = k->o;
+	const ef_series **b = ef_xrealloc(NULL, 2 * npairs * sizeof *b), **c = b + npairs;
+	double *mb = ef_xrealloc(NULL, 3 * npairs * sizeof *mb), *mc = mb + npairs,
+	       *ratio = mc + npairs;
+	size_t lo, hi, lacking = npairs;
+	int elsewhere, status = 0;
+	finding *f;
+
+	for (size_t i = 0; i < npairs; i++) {
+		if (!(b[i] = same_series(&base[i], s, &elsewhere))) {
+			status = refuse(err, errlen, "%s lacks %s/%s/%llu %s, which %s has: the base "
+					"runs must hold the same series", base_names[i],
+					s->key[EF_COL_WORKLOAD], s->key[EF_COL_BENCH], s->param,
+					ef_mode_name(s->mode), base_names[0]);
+			goto out;
+		}
+		c[i] = same_series(&cand[i], s, &elsewhere);
+		if (elsewhere && !c[i]) {
+			status = refuse(err, errlen, "%s and %s come from different machines: an A/B "
+					"pair runs on one", base_names[i], cand_names[i]);
+			goto out;
+		}
+		if (c[i] && strcmp(c[i]->key[EF_COL_UNIT], s->key[EF_COL_UNIT])) {
+			status = refuse(err, errlen, "%s: %s/%s/%llu %s is in %s, the base's in %s",
+					cand_names[i], s->key[EF_COL_WORKLOAD], s->key[EF_COL_BENCH],
+					s->param, ef_mode_name(s->mode), c[i]->key[EF_COL_UNIT],
+					s->key[EF_COL_UNIT]);
+			goto out;
+		}
+		if (!c[i] && lacking == npairs)
+			lacking = i;
+	}
+	if (lacking < npairs) {
+		/* Which pair lacks it is in the message, if a row says why. */
+		missing(k, &cand[lacking], s);
+		f = &k->found[k->n - 1];
+		f->pairs = npairs;
+		for (size_t i = 0; i < npairs; i++)
+			mb[i] = b[i]->st.median;
+		f->base = median_of(mb, npairs);
+		goto out;
+	}
+	f = add(k, s, s, -1);
+	f->pairs = npairs;
+	if (counts(s)) {
+		f->base = b[0]->v[0];
+		f->cand = c[0]->v[0];
+		for (size_t i = 1; i < npairs; i++) {
+			f->base = fmin(f->base, b[i]->v[0]);
+			f->cand = fmin(f->cand, c[i]->v[0]);
+		}
+		f->change = f->cand / f->base - 1;
+		f->lo = f->hi = NAN;
+		judge_counts(k, f);
+		goto out;
+	}
+	for (size_t i = 0; i < npairs; i++) {
+		mb[i] = b[i]->st.median;
+		mc[i] = c[i]->st.median;
+		ratio[i] = mc[i] / mb[i];
+	}
+	f->base = median_of(mb, npairs);
+	f->cand = median_of(mc, npairs);
+	f->change = median_of(ratio, npairs) - 1;
+	ef_median_ci_ranks(npairs, 0.95, &lo, &hi);   /* npairs >= EF_AB_MIN_PAIRS */
+	f->lo = ratio[lo - 1];
+	f->hi = ratio[hi - 1];
+	if (f->change > o->min_effect && f->lo > 1 && f->cand - f->base > o->min_ns)
+		f->v = REGRESSED;
+	else if (f->change < -o->min_effect && f->hi < 1 && f->base - f->cand > o->min_ns)
+		f->v = FASTER;
+	else
+		f->v = SAME;
+out:
+	free(b);
+	free(mb);
 	return status;
+}
+
+int ef_compare_ab(const ef_results *base, const ef_results *cand, size_t npairs,
+		  char *const *base_names, char *const *cand_names,
+		  const ef_compare_options *o, FILE *out, char *err, size_t errlen)
+{
+	struct check k = { o, NULL, 0, 0 };
+	int status;
+
+	if (npairs < EF_AB_MIN_PAIRS)
+		return refuse(err, errlen, "%zu pairs of files: an A/B check needs at least %d, "
+			      "for a 95%% interval of the median ratio", npairs, EF_AB_MIN_PAIRS);
+	for (size_t i = 0; i < npairs; i++) {
+		if (!base[i].rows)
+			return refuse(err, errlen, "%s: no sample with status ok: nothing to check "
+				      "against", base_names[i]);
+		/* Every base file's series must be base[0]'s too. */
+		for (size_t j = 0; i && j < base[i].n; j++)
+			if (!same_series(&base[0], &base[i].s[j], &(int){ 0 })) {
+				const ef_series *s = &base[i].s[j];
+				free(k.found);
+				return refuse(err, errlen, "%s lacks %s/%s/%llu %s, which %s has: the "
+					      "base runs must hold the same series", base_names[0],
+					      s->key[EF_COL_WORKLOAD], s->key[EF_COL_BENCH], s->param,
+					      ef_mode_name(s->mode), base_names[i]);
+			}
+	}
+	for (size_t j = 0; j < base[0].n; j++)
+		if ((status = judge_ab(&k, base, cand, npairs, base_names, cand_names,
+				       &base[0].s[j], err, errlen))) {
+			free(k.found);
+			return status;
+		}
+	fprintf(out, "# efbench A/B regression check\n\n%zu pairs of processes run side by "
+		"side on one machine, base `%s` … `%s`, candidate `%s` … `%s`. Baseline and "
+		"candidate: the median of the processes' medians. Wall clock: per pair, the "
+		"candidate's median over the base's; regressed when the median of these paired "
+		"ratios is more than %g%% over 1, its 95%% distribution-free interval (in brackets) "
+		"lies above 1, and the candidate is more than %g ns slower. Counts: the smallest "
+		"sample of all runs more than %g%% more. A base series the candidate lacks in any "
+		"pair, or has only error rows for, fails the check.\n\n", npairs, base_names[0],
+		base_names[npairs - 1], cand_names[0], cand_names[npairs - 1], o->min_effect * 100,
+		o->min_ns, o->tolerance * 100);
+	return report(&k, out);
 }

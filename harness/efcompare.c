@@ -2,10 +2,12 @@
  * and `make check-regress`.
  *
  *   efcompare [options] BASELINE.csv CANDIDATE.csv
+ *   efcompare --ab [options] BASE1.csv CAND1.csv BASE2.csv CAND2.csv ...
  *
- * Reads both files (results.h), judges the candidate against the baseline
- * (compare.h: what is judged, and across which machines), prints a
- * Markdown report on stdout and exits with the outcome. */
+ * Reads the files (results.h), judges the candidate against the baseline
+ * (compare.h: what is judged, and across which machines; with --ab, the
+ * pairs of processes of an A/B run, scripts/ab-run), prints a Markdown
+ * report on stdout and exits with the outcome. */
 #include "compare.h"
 #include "results.h"
 
@@ -29,6 +31,7 @@ static double number_arg(const char *flag, int *given, const char *s, double lo,
 static void usage(const ef_compare_options *d)
 {
 	printf("usage: efcompare [options] BASELINE.csv CANDIDATE.csv\n"
+	       "       efcompare --ab [options] BASE1.csv CAND1.csv BASE2.csv CAND2.csv ...\n"
 	       "Compare two efbench result files series by series; print a Markdown report.\n"
 	       "A candidate series is paired with the baseline's from the same machine\n"
 	       "(host, CPU model, machine_id) when the baseline has it, else with the\n"
@@ -43,17 +46,62 @@ static void usage(const ef_compare_options *d)
 	       "  --tolerance F    instruction and cycle counts: the growth allowed, as a\n"
 	       "                   fraction (default %g: %g%%)\n"
 	       "  --brief          list only what changed or is missing\n"
+	       "  --ab             A/B run (scripts/ab-run): the files are pairs of processes\n"
+	       "                   of the base and the candidate run side by side on one\n"
+	       "                   machine, at least %d pairs, each base file before its\n"
+	       "                   candidate; wall clock is judged by paired ratios, the\n"
+	       "                   candidate's median over the base's in each pair: regressed\n"
+	       "                   when their median is more than --min-effect over 1, its\n"
+	       "                   95%% distribution-free interval lies above 1, and the\n"
+	       "                   candidate is more than --min-ns slower (--alpha unused);\n"
+	       "                   counts by the smallest sample of all files; overhead\n"
+	       "                   ratios not judged\n"
 	       "Warnings on stderr: a file without a sidecar, a run that did not finish.\n"
 	       "Exit status:\n"
 	       "  0  every baseline series is in the candidate and none regressed\n"
 	       "  1  every baseline series is in the candidate and one or more regressed\n"
 	       "  2  bad usage, or input that cannot be read or compared (not an efbench\n"
 	       "     CSV, rows that must not be pooled, units that differ, a baseline\n"
-	       "     without samples)\n"
+	       "     without samples; --ab: too few pairs, base files that do not hold\n"
+	       "     the same series, a pair from two machines)\n"
 	       "  3  the candidate lacks a baseline series, or has only error rows for it\n"
 	       "     (a failed or killed run), whatever the rest says\n",
 	       d->alpha, d->min_effect, d->min_effect * 100, d->min_ns, d->tolerance,
-	       d->tolerance * 100);
+	       d->tolerance * 100, EF_AB_MIN_PAIRS);
+}
+
+/* The A/B check over files[0..n): base, candidate, base, candidate... */
+static int compare_ab(char **files, size_t n, const ef_compare_options *o)
+{
+	size_t npairs = n / 2;
+	ef_results *R = calloc(n, sizeof *R);
+	char **names = ef_xrealloc(NULL, n * sizeof *names), err[1024];
+	int status;
+
+	if (!R)
+		ef_results_die("out of memory");
+	if (n % 2)
+		ef_results_die("--ab: %zu files, an odd count: give pairs, BASE.csv CAND.csv",
+			       n);
+	/* base[i] is R[i], cand[i] is R[npairs + i]. */
+	for (size_t i = 0; i < n; i++) {
+		size_t to = i % 2 ? npairs + i / 2 : i / 2;
+		names[to] = files[i];
+		if (ef_results_read(&R[to], files[i]))
+			ef_results_die("%s", R[to].err);
+		ef_results_finish(&R[to]);
+	}
+	status = ef_compare_ab(R, R + npairs, npairs, names, names + npairs, o, stdout, err,
+			       sizeof err);
+	if (status == EF_COMPARE_BAD_INPUT)
+		ef_results_die("%s", err);
+	for (size_t i = 0; i < n; i++) {
+		ef_results_print_warnings(&R[i], stderr);
+		ef_results_free(&R[i]);
+	}
+	free(R);
+	free(names);
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -61,9 +109,9 @@ int main(int argc, char **argv)
 	static ef_results base, cand;
 	static const ef_compare_options defaults = EF_COMPARE_DEFAULTS;
 	ef_compare_options o = defaults;
-	const char *files[2];
+	char **files = ef_xrealloc(NULL, (size_t)argc * sizeof *files);
 	char err[1024];
-	int nfiles = 0, status, given[4] = { 0 };
+	int nfiles = 0, status, ab = 0, given[4] = { 0 };
 
 	ef_results_prog = "efcompare";
 	for (int i = 1; i < argc; i++) {
@@ -83,14 +131,18 @@ int main(int argc, char **argv)
 						 i + 1 < argc ? argv[++i] : NULL, -1e-300, 10);
 		} else if (!strcmp(argv[i], "--brief")) {
 			o.brief = 1;
+		} else if (!strcmp(argv[i], "--ab")) {
+			ab = 1;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			ef_results_die("unknown option '%s' (see --help)", argv[i]);
-		} else if (nfiles < 2) {
-			files[nfiles++] = argv[i];
 		} else {
-			ef_results_die("more than two files (see --help)");
+			files[nfiles++] = argv[i];
 		}
 	}
+	if (ab)
+		return compare_ab(files, (size_t)nfiles, &o);
+	if (nfiles > 2)
+		ef_results_die("more than two files (see --help)");
 	if (nfiles != 2)
 		ef_results_die("need BASELINE.csv and CANDIDATE.csv (see --help)");
 	if (ef_results_read(&base, files[0]))
@@ -106,5 +158,6 @@ int main(int argc, char **argv)
 	ef_results_print_warnings(&cand, stderr);
 	ef_results_free(&base);
 	ef_results_free(&cand);
+	free(files);
 	return status;
 }
