@@ -395,8 +395,8 @@ static int judge_ab(struct check *k, const ef_results *base, const ef_results *c
 {
 	const ef_compare_options *o = k->o;
 	const ef_series **b = ef_xrealloc(NULL, 2 * npairs * sizeof *b), **c = b + npairs;
-	double *mb = ef_xrealloc(NULL, 3 * npairs * sizeof *mb), *mc = mb + npairs,
-	       *ratio = mc + npairs;
+	double *fb = ef_xrealloc(NULL, 3 * npairs * sizeof *fb), *fc = fb + npairs,
+	       *ratio = fc + npairs;
 	size_t lo, hi, lacking = npairs;
 	int elsewhere, status = 0;
 	finding *f;
@@ -431,8 +431,8 @@ static int judge_ab(struct check *k, const ef_results *base, const ef_results *c
 		f = &k->found[k->n - 1];
 		f->pairs = npairs;
 		for (size_t i = 0; i < npairs; i++)
-			mb[i] = b[i]->st.median;
-		f->base = median_of(mb, npairs);
+			fb[i] = b[i]->v[0];
+		f->base = median_of(fb, npairs);
 		goto out;
 	}
 	f = add(k, s, s, -1);
@@ -449,26 +449,31 @@ static int judge_ab(struct check *k, const ef_results *base, const ef_results *c
 		judge_counts(k, f);
 		goto out;
 	}
+	/* Each process's fastest sample (v is sorted): noise only ever adds
+	 * time, and under a competing load a process's median moves with how
+	 * often its samples were preempted (docs/regressions.md). */
 	for (size_t i = 0; i < npairs; i++) {
-		mb[i] = b[i]->st.median;
-		mc[i] = c[i]->st.median;
-		ratio[i] = mc[i] / mb[i];
+		fb[i] = b[i]->v[0];
+		fc[i] = c[i]->v[0];
+		ratio[i] = fc[i] / fb[i];
 	}
-	f->base = median_of(mb, npairs);
-	f->cand = median_of(mc, npairs);
+	f->base = median_of(fb, npairs);
+	f->cand = median_of(fc, npairs);
 	f->change = median_of(ratio, npairs) - 1;
 	ef_median_ci_ranks(npairs, 0.95, &lo, &hi);   /* npairs >= EF_AB_MIN_PAIRS */
 	f->lo = ratio[lo - 1];
 	f->hi = ratio[hi - 1];
-	if (f->change > o->min_effect && f->lo > 1 && f->cand - f->base > o->min_ns)
+	/* The paired change in ns, on the base's median: under load the
+	 * medians of either side, taken apart, can even move the other way. */
+	if (f->change > o->min_effect && f->lo > 1 && f->change * f->base > o->min_ns)
 		f->v = REGRESSED;
-	else if (f->change < -o->min_effect && f->hi < 1 && f->base - f->cand > o->min_ns)
+	else if (f->change < -o->min_effect && f->hi < 1 && -f->change * f->base > o->min_ns)
 		f->v = FASTER;
 	else
 		f->v = SAME;
 out:
 	free(b);
-	free(mb);
+	free(fb);
 	return status;
 }
 
@@ -503,12 +508,12 @@ int ef_compare_ab(const ef_results *base, const ef_results *cand, size_t npairs,
 			free(k.found);
 			return status;
 		}
-	fprintf(out, "# efbench A/B regression check\n\n%zu pairs of processes run side by "
-		"side on one machine, base `%s` … `%s`, candidate `%s` … `%s`. Baseline and "
-		"candidate: the median of the processes' medians. Wall clock: per pair, the "
-		"candidate's median over the base's; regressed when the median of these paired "
+	fprintf(out, "# efbench A/B regression check\n\n%zu pairs of processes run one after "
+		"the other on one machine, base `%s` … `%s`, candidate `%s` … `%s`. Baseline and "
+		"candidate: the median over the processes of each one's fastest sample. Wall clock: "
+		"per pair, the candidate's fastest sample over the base's; regressed when the median of these paired "
 		"ratios is more than %g%% over 1, its 95%% distribution-free interval (in brackets) "
-		"lies above 1, and the candidate is more than %g ns slower. Counts: the smallest "
+		"lies above 1, and that change is more than %g ns of the baseline. Counts: the smallest "
 		"sample of all runs more than %g%% more. A base series the candidate lacks in any "
 		"pair, or has only error rows for, fails the check.\n\n", npairs, base_names[0],
 		base_names[npairs - 1], cand_names[0], cand_names[npairs - 1], o->min_effect * 100,

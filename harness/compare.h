@@ -36,16 +36,17 @@ int ef_compare(const ef_results *base, const ef_results *cand, const char *base_
 
 /* A/B runs (scripts/ab-run): the base and the candidate run in alternating
  * processes on one machine, base[i] and cand[i] (each one process's file,
- * finished) side by side.  Wall clock is judged by paired ratios: per
- * series and pair, the candidate's median over the base's; regressed when
- * the median of the npairs ratios is more than min_effect over 1, the
- * 95% distribution-free interval of that median (ef_median_ci_ranks) lies
- * above 1, and the median of the candidate's medians exceeds the base's by
- * more than min_ns.  Counts: the smallest sample of all the candidate's
- * files against the base's, as ef_compare does.  Overheads are not judged.
- * The same outcomes as ef_compare; EF_COMPARE_BAD_INPUT with one line in
- * err also for fewer than EF_AB_MIN_PAIRS pairs, base files that do not
- * hold the same series, and a pair from two machines. */
+ * finished) one after the other.  Wall clock is judged by paired ratios:
+ * per series and pair, the candidate's fastest sample over the base's;
+ * regressed when the median of the npairs ratios is more than min_effect
+ * over 1, the 95% distribution-free interval of that median
+ * (ef_median_ci_ranks) lies above 1, and that change, times the median of
+ * the base's fastest samples, is more than min_ns.  Counts: the smallest
+ * sample of all the candidate's files against the base's, as ef_compare
+ * does.  Overheads are not judged.  The same outcomes as ef_compare;
+ * EF_COMPARE_BAD_INPUT with one line in err also for fewer than
+ * EF_AB_MIN_PAIRS pairs, base files that do not hold the same series, and
+ * a pair from two machines. */
 #define EF_AB_MIN_PAIRS EF_CI_MIN_SAMPLES
 int ef_compare_ab(const ef_results *base, const ef_results *cand, size_t npairs,
 		  char *const *base_names, char *const *cand_names,
