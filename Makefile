@@ -74,7 +74,7 @@ ifeq ($(QUICK),1)
 BENCH_FLAGS ?= --repetitions 5 --min-time 0.01
 endif
 
-.PHONY: all bench test deps clean figures plots setup-bench check-regress baselines fuzz
+.PHONY: all bench test deps clean figures plots setup-bench check-regress check-regress-ab baselines fuzz
 all: $(EFBENCH) $(EFREPORT) $(EFSETUP) $(EFCOMPARE) $(ALL_EXTRA)
 
 deps:
@@ -107,13 +107,25 @@ plots: deps
 # on efcompare's exit statuses (1 regressed, 2 bad input, 3 incomplete): CI
 # calls scripts/check-regress for those (build/efcompare --help).
 shell_word = '$(subst ','\'',$(1))'
+# The last line of both checks: the outcome of script $(1), whose exit
+# status is the last command's.
+regress_outcome = rc=$$?; case $$rc in 0) o="passed, nothing regressed" ;; 1) o="REGRESSED" ;; \
+	3) o="INCOMPLETE, the candidate lacks baseline series" ;; *) o="NOT CHECKED, bad usage or input" ;; esac; \
+	echo "make $@: $$o ($(1) exit status $$rc)"; exit $$rc
 check-regress:
 	@test -n "$(BASELINE)" && test -n "$(CANDIDATE)" || { echo "make check-regress: say which: make check-regress BASELINE=a.csv CANDIDATE=b.csv" >&2; exit 2; }
 	@$(MAKE) --no-print-directory $(EFCOMPARE)
 	@scripts/check-regress $(REGRESS_FLAGS) $(call shell_word,$(BASELINE)) $(call shell_word,$(CANDIDATE)); \
-	rc=$$?; case $$rc in 0) o="passed, nothing regressed" ;; 1) o="REGRESSED" ;; \
-	3) o="INCOMPLETE, the candidate lacks baseline series" ;; *) o="NOT CHECKED, bad usage or input" ;; esac; \
-	echo "make check-regress: $$o (scripts/check-regress exit status $$rc)"; exit $$rc
+	$(call regress_outcome,scripts/check-regress)
+
+# Did revision HEAD (default: the HEAD commit) get slower than BASE?  Both
+# built in worktrees under build/ab/ and run in alternating processes here
+# (scripts/ab-run --help; AB_FLAGS: its options).  CI calls scripts/ab-run.
+check-regress-ab:
+	@test -n "$(BASE)" || { echo "make check-regress-ab: say which: make check-regress-ab BASE=<git rev> [HEAD=<git rev>]" >&2; exit 2; }
+	@$(MAKE) --no-print-directory $(EFCOMPARE)
+	@scripts/ab-run $(AB_FLAGS) $(call shell_word,$(BASE)) $(call shell_word,$(or $(HEAD),HEAD)); \
+	$(call regress_outcome,scripts/ab-run)
 
 # The instruction-count baselines make test checks against, written anew
 # (when a change is meant to cost more; commit them with it).
