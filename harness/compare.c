@@ -26,7 +26,9 @@
  *     another machine still guards the gate;
  *   - completeness: a baseline series that the candidate lacks on every
  *     machine, or has only error rows for, fails the check
- *     (docs/design.md: a missing or failed series is a failure). */
+ *     (docs/design.md: a missing or failed series is a failure).
+ * ef_compare_ab judges the pairs of processes of an A/B run instead
+ * (compare.h), with the same report and outcomes. */
 #include "compare.h"
 #include "bench.h"
 
@@ -360,7 +362,7 @@ int ef_compare(const ef_results *base, const ef_results *cand, const char *base_
 }
 
 /* R's series of like's key on like's machine, or NULL; *elsewhere set
- * when R has that key on another machine only. */
+ * when R has that key on another machine (before this one, if any). */
 static const ef_series *same_series(const ef_results *R, const ef_series *like, int *elsewhere)
 {
 	const ef_series *s;
@@ -374,17 +376,12 @@ static const ef_series *same_series(const ef_results *R, const ef_series *like, 
 	return NULL;
 }
 
-static int cmp_double(const void *x, const void *y)
-{
-	double a = *(const double *)x, b = *(const double *)y;
-	return (a > b) - (a < b);
-}
-
-/* The median of v[0..n), sorting v. */
+/* The median of v[0..n), n > 0, sorting v. */
 static double median_of(double *v, size_t n)
 {
-	qsort(v, n, sizeof *v, cmp_double);
-	return ef_quantile_sorted(v, n, 0.5);
+	ef_stats st;
+	ef_stats_compute(v, n, &st);
+	return st.median;
 }
 
 /* One series of base[0] judged over every pair; 0, or the refusal's
