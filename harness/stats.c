@@ -146,19 +146,26 @@ int ef_paired_ratios(const ef_sample *num, size_t nnum, const ef_sample *den, si
 	struct placed *a = placed_copy(num, nnum), *b = placed_copy(den, nden);
 	size_t most = nnum < nden ? nnum : nden;
 	double *ratio = malloc((most ? most : 1) * sizeof *ratio);
-	size_t i = 0, j = 0, n = 0;
+	size_t *starts = malloc((most ? most : 1) * sizeof *starts);
+	size_t i = 0, j = 0, n = 0, processes = 0;
+	uint32_t last_file = 0, last_process = 0;
 	int rc = -1;
 
 	*out = (ef_stats){ 0, NAN, NAN, NAN, NAN, NAN, NAN };
-	if (!a || !b || !ratio)
+	if (!a || !b || !ratio || !starts)
 		goto out;
 	/* Both sorted by place: a merge, the k-th sample of a place on one
 	 * side with the k-th of the same place on the other. */
 	while (i < nnum && j < nden) {
 		int c = place_cmp(&a[i], &b[j]);
 		if (!c) {
-			if (b[j].v != 0)
+			if (b[j].v != 0) {
+				/* A new process starts a new run of ratios. */
+				if (!n || a[i].file != last_file || a[i].process != last_process)
+					starts[processes++] = n;
+				last_file = a[i].file, last_process = a[i].process;
 				ratio[n++] = a[i].v / b[j].v;
+			}
 			i++, j++;
 		} else if (c < 0) {
 			i++;
@@ -166,10 +173,22 @@ int ef_paired_ratios(const ef_sample *num, size_t nnum, const ef_sample *den, si
 			j++;
 		}
 	}
-	if (n)
+	if (processes >= EF_CI_MIN_SAMPLES) {
+		/* Each process's median paired ratio, then theirs. */
+		for (size_t k = 0; k < processes; k++) {
+			size_t from = starts[k], to = k + 1 < processes ? starts[k + 1] : n;
+			ef_stats one;
+			ef_stats_compute(ratio + from, to - from, &one);
+			ratio[k] = one.median;
+		}
+		ef_stats_compute(ratio, processes, out);
+		out->n = n;
+	} else if (n) {
 		ef_stats_compute(ratio, n, out);
+	}
 	rc = 0;
 out:
+	free(starts);
 	free(ratio);
 	free(b);
 	free(a);

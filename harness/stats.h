@@ -72,7 +72,12 @@ const char *ef_cell_mark_symbol(enum ef_cell_mark m);
  * round; out gets their statistics (ef_stats_compute: the median of the
  * ratios with its 95% interval from order statistics, NaN bounds under
  * EF_CI_MIN_SAMPLES pairs), out->n the number of pairs (0: none, and the
- * rest NaN).  A sample without a partner is left out, and so is a pair
+ * rest NaN).  Pairs from at least EF_CI_MIN_SAMPLES processes (files and
+ * their processes) are taken at the level of the processes, where the
+ * largest noise lies (Kalibera and Jones; the layout and stack offsets
+ * of a process move its ratios together, which the rounds of one process
+ * cannot show): out's median, interval and quantiles are those of the
+ * processes' median paired ratios, out->n still the pairs.  A sample without a partner is left out, and so is a pair
  * whose denominator is 0 (no ratio).  Where one (file, process, round)
  * holds several samples of a side, they pair in the order given.  The
  * arrays are not changed; -1 when memory runs out (and out->n 0). */

@@ -114,6 +114,35 @@ static void paired_ratios_same_place(void)
 	CHECK_MSG(s.n == 2 && near(s.median, 5), "%zu pairs, median %g", s.n, s.median);
 }
 
+/* Six processes of three rounds, the denominators 1: the ratios are the
+ * numerators.  Process medians 1.1, 1.0, 1.2, 0.9, 1.3, 1.05; sorted 0.9
+ * 1.0 1.05 1.1 1.2 1.3: median (1.05 + 1.1) / 2 = 1.075, and the interval
+ * of six, ranks 1 and 6: [0.9, 1.3].  Pooled, the 18 ratios would give
+ * the same median but ranks 5 and 14, [1.0, 1.3]: narrower than the
+ * processes differ.  With five processes (drop the last) the 15 ratios
+ * are pooled: 0.8 0.9 0.9 1.0 1.0 1.0 1.1 1.2 ..., median 1.2. */
+static void paired_ratios_by_process(void)
+{
+	static const double v[6][3] = {
+		{ 1.0, 1.1, 1.2 }, { 0.9, 1.0, 1.3 }, { 1.2, 1.2, 1.5 },
+		{ 0.8, 0.9, 2.0 }, { 1.3, 1.4, 1.0 }, { 1.05, 1.05, 1.05 },
+	};
+	ef_sample num[18], den[18];
+	ef_stats s;
+
+	for (unsigned p = 0; p < 6; p++)
+		for (unsigned r = 0; r < 3; r++) {
+			num[3 * p + r] = (ef_sample){ v[p][r], 0, p, r };
+			den[3 * p + r] = (ef_sample){ 1, 0, p, r };
+		}
+	CHECK(ef_paired_ratios(num, 18, den, 18, &s) == 0);
+	CHECK_MSG(s.n == 18 && near(s.median, 1.075) && near(s.ci_lo, 0.9) && near(s.ci_hi, 1.3),
+		  "%zu pairs, %g [%g, %g]", s.n, s.median, s.ci_lo, s.ci_hi);
+	CHECK(ef_paired_ratios(num, 15, den, 15, &s) == 0);
+	CHECK_MSG(s.n == 15 && near(s.median, 1.2), "five processes: %zu pairs, median %g",
+		  s.n, s.median);
+}
+
 /* Process A (file 0, process 0): 1, 2, 3 (mean 2, squares about it 2);
  * process B: 6, 8 (mean 7, squares 2).  N = 5, mean 4.
  *   SSB = 3 (2-4)^2 + 2 (7-4)^2 = 30, MSB = 30 / 1 = 30
@@ -607,6 +636,7 @@ static const ef_test tests[] = {
 	{ "stats/coefficient_of_variation", coefficient_of_variation },
 	{ "stats/paired_ratios_by_hand", paired_ratios_by_hand },
 	{ "stats/paired_ratios_same_place", paired_ratios_same_place },
+	{ "stats/paired_ratios_by_process", paired_ratios_by_process },
 	{ "stats/between_process_by_hand", between_process_by_hand },
 	{ "stats/median_ci_ranks", median_ci_ranks },
 	{ "stats/rng_is_seeded", rng_is_seeded },
