@@ -672,7 +672,7 @@ struct from_worker {
 static void worker_line(void *arg, char *line)
 {
 	struct from_worker *w = arg;
-	char *f[9], *save = NULL, *p = line;
+	char *f[9], *p = line;
 	unsigned n = 0, mode;
 	unsigned long gi;
 	long rep;
@@ -686,7 +686,6 @@ static void worker_line(void *arg, char *line)
 	/* The message, last, may be empty: split on each tab. */
 	while (n < 9 && (f[n] = strsep(&p, "\t")))
 		n++;
-	(void)save;
 	if (n != 9 || (gi = strtoul(f[1], NULL, 10)) >= w->ngroups ||
 	    (mode = (unsigned)strtoul(f[2], NULL, 10)) >= EF_MODE_COUNT) {
 		if (!w->bad_said++)
