@@ -676,6 +676,7 @@ static void worker_line(void *arg, char *line)
 	unsigned n = 0, mode;
 	unsigned long gi;
 	long rep;
+	double value;
 	ef_group *g;
 
 	if (strncmp(line, EF_WORKER_ROW "\t", sizeof EF_WORKER_ROW)) {
@@ -700,9 +701,10 @@ static void worker_line(void *arg, char *line)
 		write_row_as(w->run, g, mode, f[3], 0, NAN, NAN, -1, f[8]);
 		return;
 	}
+	value = strtod(f[5], NULL);
 	keep_sample(g, mode, w->run->process, (uint64_t)rep,
-		    w->run->opt->interleave == EF_INTERLEAVE_NONE, strtod(f[5], NULL));
-	write_row_as(w->run, g, mode, f[3], strtoull(f[4], NULL, 10), strtod(f[5], NULL),
+		    w->run->opt->interleave == EF_INTERLEAVE_NONE, value);
+	write_row_as(w->run, g, mode, f[3], strtoull(f[4], NULL, 10), value,
 		     strtod(f[6], NULL), rep, NULL);
 }
 
