@@ -288,11 +288,11 @@ static int faulted(ef_run *r, ef_group *g, unsigned mode, void *ctx)
 	return 1;
 }
 
-/* A sample kept for the statistics, with its process and round; alone:
- * not taken side by side with the other modes' (--interleave none), so it
- * pairs with none of them. */
+/* A sample kept for the statistics, with its process and round and its
+ * CPU time (NaN: none); alone: not taken side by side with the other
+ * modes' (--interleave none), so it pairs with none of them. */
 static void keep_sample(ef_group *g, unsigned mode, unsigned process, uint64_t round,
-			int alone, double value)
+			int alone, double value, double cpu)
 {
 	if (alone)
 		round = EF_ROUND_ALONE | (uint64_t)mode << 32 | round;
@@ -307,7 +307,7 @@ static void keep_sample(ef_group *g, unsigned mode, unsigned process, uint64_t r
 	} else if (!n && !(g->raw[mode] = malloc(32 * sizeof *g->raw[mode]))) {
 		return;
 	}
-	g->raw[mode][g->nraw[mode]++] = (ef_sample){ value, 0, process, round };
+	g->raw[mode][g->nraw[mode]++] = (ef_sample){ value, 0, process, round, cpu };
 }
 
 /* Every benchmark's statistics, once its samples are all in: those of a
@@ -343,16 +343,21 @@ static void on_sample(void *arg, unsigned round, uint64_t iters, double ns, doub
 {
 	ef_cell *c = arg;
 
+	/* CPU time is time: a count of instructions has none beside it.
+	 * Overheads are paired ratios of CPU time where rows have it
+	 * (ef_paired_ratios), so a target whose calls run outside this
+	 * thread (another process) must leave it out: its CPU time would
+	 * miss their work. */
+	if (strcmp(c->g->target->unit, "ns"))
+		cpu = NAN;
 	keep_sample(c->g, c->mode, c->run->process, round,
-		    c->run->opt->interleave == EF_INTERLEAVE_NONE, ns);
-	/* CPU time is time: a count of instructions has none beside it. */
-	write_row_as(c->run, c->g, c->mode, NULL, iters, ns,
-		     strcmp(c->g->target->unit, "ns") ? NAN : cpu, round, NULL);
+		    c->run->opt->interleave == EF_INTERLEAVE_NONE, ns, cpu);
+	write_row_as(c->run, c->g, c->mode, NULL, iters, ns, cpu, round, NULL);
 }
 
 static ef_runner_config config_of(const ef_run *r)
 {
-	return (ef_runner_config){ r->opt->min_time_s * 1e9, r->opt->repetitions, &stop };
+	return (ef_runner_config){ r->opt->min_time_s * 1e9, ef_options_rounds(r->opt), &stop };
 }
 
 /* Set up one benchmark in one mode, check its result against unsafe
@@ -410,7 +415,7 @@ static void measure_cells(ef_run *r, ef_cell *cells, unsigned n, uint64_t *rng,
 	ef_runner_config cfg = config_of(r);
 	ef_slot **order = malloc((n ? n : 1) * sizeof *order);
 
-	for (unsigned round = 0; order && round < r->opt->repetitions && !stop; round++) {
+	for (unsigned round = 0; order && round < ef_options_rounds(r->opt) && !stop; round++) {
 		unsigned k = 0;
 
 		for (unsigned i = 0; i < n; i++)
@@ -421,7 +426,7 @@ static void measure_cells(ef_run *r, ef_cell *cells, unsigned n, uint64_t *rng,
 		shuffle(order, k, order_rng);
 		if (n > EF_MODE_COUNT)  /* --interleave all: minutes a unit */
 			fprintf(stderr, "%s        round %u of %u (%u benchmarks and modes)\n",
-				r->progress_prefix, round + 1, r->opt->repetitions, k);
+				r->progress_prefix, round + 1, ef_options_rounds(r->opt), k);
 		r->runner->round(order, k, round, &cfg, rng);
 		for (unsigned i = 0; i < n; i++)
 			if (cells[i].live && faulted(r, cells[i].g, cells[i].mode,
@@ -466,7 +471,7 @@ static void from_firmware(ef_run *r, ef_group *g, unsigned mode,
 		write_row_as(r, g, mode, x->policy, x->iterations, x->value, NAN,
 			     (long)x->repetition, NULL);
 		if (!strcmp(x->policy, stats_policy) && n < cap) {
-			keep_sample(g, mode, r->process, x->repetition, 0, x->value);
+			keep_sample(g, mode, r->process, x->repetition, 0, x->value, NAN);
 			n++;
 		}
 	}
@@ -509,7 +514,7 @@ static void progress(const ef_run *r, const struct timespec *t0, unsigned done,
 
 	format_duration(elapsed, sizeof elapsed, spent);
 	format_duration(left, sizeof left, done ? spent / done * (total - done)
-		: (total - done) * (r->opt->repetitions + 1.2) * r->opt->min_time_s);
+		: (total - done) * (ef_options_rounds(r->opt) + 1.2) * r->opt->min_time_s);
 	fprintf(stderr, "%s[%3u/%u] %-5s %-36s %-8s  elapsed %s, ~%s left\n",
 		r->progress_prefix, done + 1, total, target, what, modes, elapsed, left);
 }
@@ -564,6 +569,12 @@ static void run_all(ef_run *r, ef_group *g, unsigned ngroups, unsigned modes)
 	for (unsigned i = 0; i < ngroups && !stop;) {
 		char err[256] = "", msg[300];
 
+		/* A firmware's rows are counts, the same in every process: the
+		 * first process of --processes gives them. */
+		if (g[i].target->board && r->opt->worker_index) {
+			i++;
+			continue;
+		}
 		if (g[i].target->board) {
 			if (g[i].target != fw_target) {
 				/* One firmware run gives every sample of the target. */
@@ -676,7 +687,7 @@ static void worker_line(void *arg, char *line)
 	unsigned n = 0, mode;
 	unsigned long gi;
 	long rep;
-	double value;
+	double value, cpu;
 	ef_group *g;
 
 	if (strncmp(line, EF_WORKER_ROW "\t", sizeof EF_WORKER_ROW)) {
@@ -702,10 +713,10 @@ static void worker_line(void *arg, char *line)
 		return;
 	}
 	value = strtod(f[5], NULL);
+	cpu = strtod(f[6], NULL);
 	keep_sample(g, mode, w->run->process, (uint64_t)rep,
-		    w->run->opt->interleave == EF_INTERLEAVE_NONE, value);
-	write_row_as(w->run, g, mode, f[3], strtoull(f[4], NULL, 10), value,
-		     strtod(f[6], NULL), rep, NULL);
+		    w->run->opt->interleave == EF_INTERLEAVE_NONE, value, cpu);
+	write_row_as(w->run, g, mode, f[3], strtoull(f[4], NULL, 10), value, cpu, rep, NULL);
 }
 
 /* --processes N: the run N times, each in a fresh efbench (exec: a new

@@ -36,6 +36,21 @@ const char *ef_ratio_method_name(enum ef_ratio_method m)
 	return m == EF_RATIO_PAIRED ? "paired" : "medians";
 }
 
+static int of_cpu(const ef_ratio *r)
+{
+	return r->method == EF_RATIO_PAIRED && r->paired.cpu;
+}
+
+const char *ef_ratio_measure_name(const ef_ratio *r)
+{
+	return of_cpu(r) ? "cpu_ns" : "value";
+}
+
+const char *ef_ratio_letter(const ef_ratio *r)
+{
+	return r->method == EF_RATIO_MEDIANS ? "m" : of_cpu(r) ? "c" : "";
+}
+
 ef_ratio ef_ratio_of(const ef_ratio_side *num, const ef_ratio_side *den)
 {
 	ef_ratio r;
@@ -49,11 +64,11 @@ ef_ratio ef_ratio_of(const ef_ratio_side *num, const ef_ratio_side *den)
 	 * of medians shown. */
 	ef_paired_ratios(num->raw, num->raw ? num->nraw : 0, den->raw, den->raw ? den->nraw : 0,
 			 &r.paired);
-	if (r.paired.n) {
+	if (r.paired.st.n) {
 		r.method = EF_RATIO_PAIRED;
-		r.value = r.paired.median;
-		r.lo = r.paired.ci_lo;
-		r.hi = r.paired.ci_hi;
+		r.value = r.paired.st.median;
+		r.lo = r.paired.st.ci_lo;
+		r.hi = r.paired.st.ci_hi;
 	} else {
 		r.method = EF_RATIO_MEDIANS;
 		r.value = r.medians;

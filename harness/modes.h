@@ -21,7 +21,7 @@ extern const ef_overhead ef_overheads[EF_NOVERHEADS];
 
 /* How an overhead's value/lo/hi were computed. */
 enum ef_ratio_method {
-	EF_RATIO_PAIRED,    /* median of the paired ratios (ef_paired_ratios) */
+	EF_RATIO_PAIRED,    /* the paired ratio (ef_paired_ratios) */
 	EF_RATIO_MEDIANS,   /* ratio of medians, bootstrap interval: no pairs */
 };
 
@@ -30,8 +30,8 @@ typedef struct ef_ratio {
 	 * the ratio of medians; NaN bounds where the shown one has none */
 	double value, lo, hi;
 	enum ef_ratio_method method;
-	/* the statistics of the paired ratios (paired.n pairs, 0: none) */
-	ef_stats paired;
+	/* the paired ratios (paired.st.n pairs, 0: none) */
+	ef_paired paired;
 	/* the ratio of medians with its 95% bootstrap interval, kept for
 	 * comparison (NaN bounds under EF_CI_MIN_SAMPLES samples a side) */
 	double medians, medians_lo, medians_hi;
@@ -40,6 +40,12 @@ typedef struct ef_ratio {
 
 /* What "paired" and "medians" stand for in reports. */
 const char *ef_ratio_method_name(enum ef_ratio_method m);
+/* The column the ratio was taken of (overheads.csv's measure): "cpu_ns"
+ * for paired ratios of CPU time, else "value". */
+const char *ef_ratio_measure_name(const ef_ratio *r);
+/* The tables' letter after a ratio: "m" for a ratio of medians, "c" for
+ * a paired ratio of CPU time, "" for a paired ratio of the values. */
+const char *ef_ratio_letter(const ef_ratio *r);
 
 /* One side of an overhead: its statistics, its bootstrap resamples (NULL:
  * no interval for the ratio of medians) and its samples as taken (raw,

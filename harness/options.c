@@ -32,7 +32,8 @@ void ef_options_usage(const char *argv0)
 	       "                        * ? [ ] must match the whole id (ubench/invoke_args/*),\n"
 	       "                        any other matches as a substring (utf8); every\n"
 	       "                        pattern must match something; may be repeated\n"
-	       "  --repetitions N       samples per benchmark and mode (default %d)\n"
+	       "  --repetitions N       samples per benchmark and mode, in all processes\n"
+	       "                        (default %d)\n"
 	       "  --min-time SECONDS    minimum duration of one sample (default %g)\n"
 	       "  --seed N              seed of the stack offsets and of the rounds' order\n"
 	       "                        (default %d): a run is reproduced by its seed\n"
@@ -43,9 +44,13 @@ void ef_options_usage(const char *argv0)
 	       "                        target, all set up at once: mpk's protection keys\n"
 	       "                        may not go round), none (one mode's samples after\n"
 	       "                        another's)\n"
-	       "  --processes N         repeat the run in N fresh processes (new address-\n"
-	       "                        space layout, new stack offsets) and pool them;\n"
-	       "                        rows say which (column process; default 1)\n"
+	       "  --processes N         spread the samples over N fresh processes, one after\n"
+	       "                        another (new address-space layout, new stack\n"
+	       "                        offsets), and pool them; rows say which (column\n"
+	       "                        process); overheads' intervals then hold what\n"
+	       "                        moves a whole process (default %d, at most\n"
+	       "                        --repetitions, and 1 with --clock icount; 1: all\n"
+	       "                        in this process)\n"
 	       "  --out FILE            CSV to create; never overwritten; the sidecar is\n"
 	       "                        FILE with .csv replaced by .meta\n"
 	       "                        (default: results/<host>-<UTC time>-<pid>.csv)\n"
@@ -87,7 +92,8 @@ void ef_options_usage(const char *argv0)
 	       "  128+N  stopped by signal N: 129 SIGHUP, 130 SIGINT (Ctrl-C), 143 SIGTERM;\n"
 	       "       the CSV keeps every finished row (a second signal ends the run at\n"
 	       "       once, losing the samples not yet written)\n",
-	       EF_DEFAULT_REPETITIONS, EF_DEFAULT_MIN_TIME_S, EF_DEFAULT_SEED);
+	       EF_DEFAULT_REPETITIONS, EF_DEFAULT_MIN_TIME_S, EF_DEFAULT_SEED,
+	       EF_DEFAULT_PROCESSES);
 }
 
 /* Check that list has no empty item and apply f (if any) to each item;
@@ -349,6 +355,7 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 		case O_PROCESSES:
 			if (parse_reps("--processes", optarg, &o->processes, err, errlen))
 				goto fail;
+			o->processes_given = 1;
 			break;
 		case O_WORKER: {
 			unsigned p, n, mask;
@@ -413,6 +420,17 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 		snprintf(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
 		goto fail;
 	}
+	/* Instruction counts (QEMU -icount) do not move with a process's
+	 * layout: one process takes them. */
+	if (!o->worker && !o->processes_given)
+		o->processes = o->icount ? 1 : o->repetitions < EF_DEFAULT_PROCESSES
+			? o->repetitions : EF_DEFAULT_PROCESSES;
+	if (o->processes > o->repetitions) {
+		snprintf(err, errlen, "--processes %u: more processes than samples "
+			 "(--repetitions %u); each process takes one at least", o->processes,
+			 o->repetitions);
+		goto fail;
+	}
 	free(args);
 	return 0;
 fail:
@@ -445,4 +463,11 @@ int ef_filter_match(const char *patterns, const char *id)
 			return 0;
 		p += len + 1;
 	}
+}
+
+unsigned ef_options_rounds(const ef_options *o)
+{
+	if (!o->worker)
+		return o->repetitions;
+	return o->repetitions / o->processes + (o->worker_index < o->repetitions % o->processes);
 }

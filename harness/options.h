@@ -7,6 +7,11 @@
 #include <stdint.h>
 
 #define EF_DEFAULT_REPETITIONS 20
+/* Processes a run is spread over unless --processes says (no more than
+ * --repetitions): enough for paired ratios at the level of processes
+ * (EF_PROCESS_LEVEL_MIN, stats.h), whose intervals see what moves a
+ * whole process. */
+#define EF_DEFAULT_PROCESSES 5
 #define EF_DEFAULT_MIN_TIME_S 0.05
 #define EF_DEFAULT_SEED 1
 #define EF_MAX_GBENCH_FLAGS 32
@@ -26,11 +31,12 @@ typedef struct ef_options {
 	unsigned targets;        /* bit i: ef_targets[i]; 0 = every available */
 	unsigned modes;          /* bit (1 << ef_mode); 0 = every mode */
 	const char *filter;      /* comma-separated patterns of every --filter, NULL = all */
-	unsigned repetitions;
+	unsigned repetitions;    /* samples per benchmark and mode, over all processes */
 	double min_time_s;
 	uint64_t seed;
 	enum ef_interleave interleave;
 	unsigned processes;      /* --processes: fresh processes, pooled */
+	int processes_given;
 	/* --worker P/N/MASK (internal): process P of N of a run, of the targets
 	 * in MASK, whose rows go to stdout for the parent to write */
 	int worker;
@@ -50,6 +56,10 @@ typedef struct ef_options {
 int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 		     size_t errlen);
 void ef_options_usage(const char *argv0);
+/* The rounds (samples of each benchmark and mode) this process takes:
+ * --repetitions spread over the processes, the first ones taking one
+ * more where they do not divide; all of them in a run of one process. */
+unsigned ef_options_rounds(const ef_options *o);
 
 /* Does benchmark id match the comma-separated patterns?  A pattern with
  * shell wildcards (* ? [) is matched against the whole id, any other

@@ -85,11 +85,12 @@ void ef_report_overheads_csv(FILE *f, const ef_results *R)
 			number(f, r->difference, 0);
 			field(f, s->key[EF_COL_CPU], 0);
 			field(f, ef_ratio_method_name(r->method), 0);
-			fprintf(f, "%zu,", r->paired.n);
+			fprintf(f, "%zu,", r->paired.st.n);
 			number(f, r->medians, 0);
 			number(f, r->medians_lo, 0);
 			number(f, r->medians_hi, 0);
-			field(f, ef_cell_mark_name(ef_cell_mark_of(r->value, r->lo, r->hi)), 1);
+			field(f, ef_cell_mark_name(ef_cell_mark_of(r->value, r->lo, r->hi)), 0);
+			field(f, ef_ratio_measure_name(r), 1);
 		}
 }
 
@@ -258,7 +259,7 @@ static void overheads_table(FILE *f, const ef_results *R, const struct section *
 			const ef_ratio *r = num[k] ? ef_series_overhead(num[k], k) : NULL;
 			if (r)
 				cell(f, r->value, r->lo, r->hi, "%.3f",
-				     r->method == EF_RATIO_MEDIANS ? "m" : NULL);
+				     ef_ratio_letter(r)[0] ? ef_ratio_letter(r) : NULL);
 			else
 				fputs(" – |", f);
 		}
@@ -277,12 +278,15 @@ void ef_report_markdown(FILE *f, const ef_results *R, const char *const *inputs,
 		fprintf(f, " `%s`", inputs[i]);
 	fprintf(f, ".  Medians per iteration with the 95%% confidence interval of the "
 		"median, the coefficient of variation (cv) and, from several processes, the "
-		"share of the variance between them (bp, ICC(1)).  Overheads as the median of "
-		"the paired ratios (one a round: samples of the two modes with the same file, "
-		"process and repetition) with its 95%% confidence interval; marked m where no "
-		"samples pair, the ratio of medians with its 95%% bootstrap interval.  "
+		"share of the variance between them (bp, ICC(1)).  Overheads as paired ratios "
+		"(one a round: samples of the two modes with the same file, process and "
+		"repetition), of CPU time where the rows have it (marked c), with the interval "
+		"another such run lands in 95%% of the time; from %d processes on, over the "
+		"processes' median ratios.  Marked m where no samples pair: the ratio of medians "
+		"with its 95%% bootstrap interval.  "
 		"! marks an interval wider than %.0f%% of its value, ? a cell under %d samples "
-		"(pairs), without one.\n", 100 * EF_WIDE_INTERVAL, EF_CI_MIN_SAMPLES);
+		"(pairs), without one.\n", EF_PROCESS_LEVEL_MIN, 100 * EF_WIDE_INTERVAL,
+		EF_CI_MIN_SAMPLES);
 	for (size_t i = 0; i < R->n; i++)
 		order[i] = i;
 	sorting = R;

@@ -13,7 +13,7 @@
 	"median,ci_lo,ci_hi,p5,p95,cpu_model,cv,between_process,mark"
 #define EF_REPORT_OVERHEADS_HEAD "host,target,policy,workload,benchmark,parameter,ratio,unit," \
 	"value,ci_lo,ci_hi,difference,cpu_model,method,pairs,medians_ratio,medians_ci_lo," \
-	"medians_ci_hi,mark"
+	"medians_ci_hi,mark,measure"
 #define EF_REPORT_MARKDOWN_HEAD "# efbench summary"
 
 /* summary.csv: one row per series. */

@@ -328,7 +328,7 @@ static int ok_row(ef_results *R, struct row_cursor *c, unsigned line, char **g)
 	const char *name = R->files[c->file];
 	const ef_sidecar *meta = &R->meta[c->file];
 	unsigned long long param, repetition, process = 0;
-	double value;
+	double value, cpu = NAN;
 	int mode;
 	size_t i, seen;
 	ef_series *s;
@@ -338,6 +338,9 @@ static int ok_row(ef_results *R, struct row_cursor *c, unsigned line, char **g)
 	if (ef_csv_parse_value(g[EF_COL_VALUE], &value))
 		return fail(R, "%s:%u: column 'value': '%s' is not a non-negative decimal number",
 			    name, line, g[EF_COL_VALUE]);
+	if (g[EF_COL_CPU_NS][0] && ef_csv_parse_value(g[EF_COL_CPU_NS], &cpu))
+		return fail(R, "%s:%u: column 'cpu_ns': '%s' is not a non-negative decimal number",
+			    name, line, g[EF_COL_CPU_NS]);
 	if (strcmp(g[EF_COL_UNIT], "ns") && strcmp(g[EF_COL_UNIT], "cycles") &&
 	    strcmp(g[EF_COL_UNIT], "instructions"))
 		return fail(R, "%s:%u: column 'unit': '%s' is not ns, cycles or instructions", name,
@@ -392,7 +395,8 @@ static int ok_row(ef_results *R, struct row_cursor *c, unsigned line, char **g)
 		s->raw = ef_xrealloc(s->raw, s->cap * sizeof *s->raw);
 	}
 	s->raw[s->n] = (ef_sample){ value, (uint32_t)c->file, (uint32_t)process,
-				    side_by_side(meta) ? repetition : EF_ROUND_ALONE | line };
+				    side_by_side(meta) ? repetition : EF_ROUND_ALONE | line,
+				    strcmp(g[EF_COL_UNIT], "ns") ? NAN : cpu };
 	s->v[s->n++] = value;
 	R->rows++;
 	return 0;

@@ -98,7 +98,7 @@ const char *ef_cell_mark_symbol(enum ef_cell_mark m)
 /* A sample to pair or group, sortable by where it was taken; `order` keeps
  * the caller's order among samples of one place. */
 struct placed {
-	double v;
+	double v, cpu;
 	uint32_t file, process;
 	uint64_t round;
 	size_t order;
@@ -131,7 +131,7 @@ static struct placed *placed_copy(const ef_sample *s, size_t n)
 	if (!p)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
-		p[i] = (struct placed){ s[i].v, s[i].file, s[i].process, s[i].round, i };
+		p[i] = (struct placed){ s[i].v, s[i].cpu, s[i].file, s[i].process, s[i].round, i };
 		if (i && sorted && place_cmp(&p[i - 1], &p[i]) > 0)
 			sorted = 0;
 	}
@@ -140,56 +140,149 @@ static struct placed *placed_copy(const ef_sample *s, size_t n)
 	return p;
 }
 
+double ef_t9875(unsigned df)
+{
+	/* Student's t at 0.9875 (two-sided 97.5%) for 1 to 30 degrees of
+	 * freedom, from its density integrated numerically; past 30,
+	 * 2.2414 + 3.55/df is within 0.002 of it. */
+	static const double t[] = {
+		25.452, 6.205, 4.177, 3.495, 3.163, 2.969, 2.841, 2.752, 2.685, 2.634,
+		2.593, 2.560, 2.533, 2.510, 2.490, 2.473, 2.458, 2.445, 2.433, 2.423,
+		2.414, 2.405, 2.398, 2.391, 2.385, 2.379, 2.373, 2.368, 2.364, 2.360,
+	};
+
+	if (!df)
+		return NAN;
+	return df <= sizeof t / sizeof *t ? t[df - 1] : 2.2414 + 3.55 / df;
+}
+
+/* The spread of the logarithms of ratio[from..to), one process's paired
+ * ratios: their sum of squares about their mean goes to *ss, and the
+ * degrees of freedom (to - from - 1) to *df.  0 when a ratio is not
+ * positive (no logarithm). */
+static int log_spread(const double *ratio, size_t from, size_t to, double *ss, size_t *df)
+{
+	double mean = 0;
+
+	for (size_t i = from; i < to; i++) {
+		if (!(ratio[i] > 0))
+			return 0;
+		mean += log(ratio[i]);
+	}
+	mean /= (double)(to - from);
+	for (size_t i = from; i < to; i++)
+		*ss += (log(ratio[i]) - mean) * (log(ratio[i]) - mean);
+	*df += to - from - 1;
+	return 1;
+}
+
+/* The agreement interval over k >= EF_PROCESS_LEVEL_MIN processes' median
+ * paired ratios m[0..k), sorted, whose median out->median is already, of
+ * n ratios whose logarithms vary by `within` (a variance, NaN: unknown)
+ * inside a process: exp(log median +- t sd sqrt(2/k)), t = ef_t9875(k - 1),
+ * the sqrt(2) for the other run's own error (stats.h).  sd^2 is the
+ * variance of the processes' log median ratios, or within / (n/k) where
+ * that is more: a process's ratio varies by its rounds' noise over its
+ * n/k rounds at least, and five processes that happen to agree closely
+ * do not show that their rounds do not (the variance components of a
+ * one-way analysis, the one between processes truncated at 0).  The
+ * median, not the mean, so that one process that a burst of load slowed
+ * in one mode does not carry the ratio. */
+static void process_level(const double *m, size_t k, size_t n, double within, ef_stats *out)
+{
+	double mean = 0, var = 0, half;
+
+	for (size_t i = 0; i < k; i++)
+		mean += log(m[i]);
+	mean /= (double)k;
+	for (size_t i = 0; i < k; i++)
+		var += (log(m[i]) - mean) * (log(m[i]) - mean);
+	var /= (double)(k - 1);
+	if (within * (double)k / (double)n > var)
+		var = within * (double)k / (double)n;
+	half = ef_t9875((unsigned)(k - 1)) * sqrt(var) * sqrt(2.0 / (double)k);
+	out->ci_lo = out->median * exp(-half);
+	out->ci_hi = out->median * exp(half);
+}
+
 int ef_paired_ratios(const ef_sample *num, size_t nnum, const ef_sample *den, size_t nden,
-		     ef_stats *out)
+		     ef_paired *out)
 {
 	struct placed *a = placed_copy(num, nnum), *b = placed_copy(den, nden);
 	size_t most = nnum < nden ? nnum : nden;
+	/* pair[k]: the k-th pair's samples, a's index then b's */
+	size_t (*pair)[2] = malloc((most ? most : 1) * sizeof *pair);
 	double *ratio = malloc((most ? most : 1) * sizeof *ratio);
 	size_t *starts = malloc((most ? most : 1) * sizeof *starts);
-	size_t i = 0, j = 0, n = 0, processes = 0;
+	size_t i = 0, j = 0, npairs = 0, n = 0, processes = 0;
 	uint32_t last_file = 0, last_process = 0;
-	int rc = -1;
+	int rc = -1, cpu = 1;
 
-	*out = (ef_stats){ 0, NAN, NAN, NAN, NAN, NAN, NAN };
-	if (!a || !b || !ratio || !starts)
+	*out = (ef_paired){ { 0, NAN, NAN, NAN, NAN, NAN, NAN }, 0, 0 };
+	if (!a || !b || !pair || !ratio || !starts)
 		goto out;
 	/* Both sorted by place: a merge, the k-th sample of a place on one
 	 * side with the k-th of the same place on the other. */
 	while (i < nnum && j < nden) {
 		int c = place_cmp(&a[i], &b[j]);
 		if (!c) {
-			if (b[j].v != 0) {
-				/* A new process starts a new run of ratios. */
-				if (!n || a[i].file != last_file || a[i].process != last_process)
-					starts[processes++] = n;
-				last_file = a[i].file, last_process = a[i].process;
-				ratio[n++] = a[i].v / b[j].v;
-			}
-			i++, j++;
+			pair[npairs][0] = i++, pair[npairs++][1] = j++;
 		} else if (c < 0) {
 			i++;
 		} else {
 			j++;
 		}
 	}
-	if (processes >= EF_CI_MIN_SAMPLES) {
-		/* Each process's median paired ratio, then theirs. */
+	for (size_t k = 0; k < npairs; k++)
+		if (!(a[pair[k][0]].cpu > 0) || !(b[pair[k][1]].cpu > 0))
+			cpu = 0;
+	for (size_t k = 0; k < npairs; k++) {
+		const struct placed *x = &a[pair[k][0]], *y = &b[pair[k][1]];
+		double over = cpu ? y->cpu : y->v;
+		if (over == 0)
+			continue;
+		/* A new process starts a new run of ratios. */
+		if (!n || x->file != last_file || x->process != last_process)
+			starts[processes++] = n;
+		last_file = x->file, last_process = x->process;
+		ratio[n++] = (cpu ? x->cpu : x->v) / over;
+	}
+	out->cpu = cpu && n;
+	out->processes = processes;
+	if (processes >= EF_PROCESS_LEVEL_MIN) {
+		/* Each process's median paired ratio, then theirs; and how the
+		 * log ratios vary inside the processes. */
+		double ss = 0;
+		size_t df = 0;
+		int positive = 1;
 		for (size_t k = 0; k < processes; k++) {
 			size_t from = starts[k], to = k + 1 < processes ? starts[k + 1] : n;
 			ef_stats one;
+			positive &= log_spread(ratio, from, to, &ss, &df);
 			ef_stats_compute(ratio + from, to - from, &one);
 			ratio[k] = one.median;
 		}
-		ef_stats_compute(ratio, processes, out);
-		out->n = n;
+		ef_stats_compute(ratio, processes, &out->st);
+		if (positive)
+			process_level(ratio, processes, n, df ? ss / (double)df : NAN, &out->st);
+		else
+			out->st.ci_lo = out->st.ci_hi = NAN;
+		out->st.n = n;
 	} else if (n) {
-		ef_stats_compute(ratio, n, out);
+		size_t lo, hi;
+		ef_stats_compute(ratio, n, &out->st);
+		if (ef_median_ci_ranks(n, EF_AGREE_CONFIDENCE, &lo, &hi)) {
+			out->st.ci_lo = ratio[lo - 1];
+			out->st.ci_hi = ratio[hi - 1];
+		} else {
+			out->st.ci_lo = out->st.ci_hi = NAN;
+		}
 	}
 	rc = 0;
 out:
 	free(starts);
 	free(ratio);
+	free(pair);
 	free(b);
 	free(a);
 	return rc;

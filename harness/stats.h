@@ -21,11 +21,14 @@ typedef struct ef_stats {
 /* One sample as taken: its value, and what pairs it with the samples of
  * the benchmark's other modes taken side by side (the same file, process
  * and round: efbench measures the modes of a benchmark in rounds, one
- * sample of each mode a round, the CSV's repetition column). */
+ * sample of each mode a round, the CSV's repetition column); cpu is the
+ * CPU time the sample took, in v's unit (the row's cpu_ns), 0 or NaN
+ * where none was measured. */
 typedef struct ef_sample {
 	double v;
 	uint32_t file, process;
 	uint64_t round;
+	double cpu;
 } ef_sample;
 
 /* A round that no sample of another mode shares, for samples that were
@@ -67,22 +70,59 @@ const char *ef_cell_mark_name(enum ef_cell_mark m);
 /* " ", "?", "!": the tables' mark after a cell. */
 const char *ef_cell_mark_symbol(enum ef_cell_mark m);
 
+/* Paired ratios are taken at the level of the processes from this many
+ * processes on (see ef_paired_ratios). */
+#define EF_PROCESS_LEVEL_MIN 3
+/* erf(2.2414): the confidence of an order-statistics interval of one
+ * run's median that holds another run's median of as many samples 97.5%
+ * of the time.  The difference of two runs' medians has sqrt(2) times the
+ * error of one, so the interval reaches sqrt(2) * 2.2414 = 3.17 standard
+ * errors: 2 Phi(3.17) - 1 = 0.998475. */
+#define EF_AGREE_CONFIDENCE 0.998475
+
+/* Student's t at 0.9875 (a two-sided 97.5% interval) with df degrees of
+ * freedom (NaN for 0). */
+double ef_t9875(unsigned df);
+
+typedef struct ef_paired {
+	ef_stats st;       /* the ratio (median), its interval (ci_lo, ci_hi), st.n pairs */
+	int cpu;           /* 1: the ratios are of CPU time (each sample's cpu), 0: of v */
+	size_t processes;  /* how many processes the pairs came from */
+} ef_paired;
+
 /* The paired ratios of num over den: each sample of num over the sample of
  * den taken side by side with it, the one with the same file, process and
- * round; out gets their statistics (ef_stats_compute: the median of the
- * ratios with its 95% interval from order statistics, NaN bounds under
- * EF_CI_MIN_SAMPLES pairs), out->n the number of pairs (0: none, and the
- * rest NaN).  Pairs from at least EF_CI_MIN_SAMPLES processes (files and
- * their processes) are taken at the level of the processes, where the
- * largest noise lies (Kalibera and Jones; the layout and stack offsets
- * of a process move its ratios together, which the rounds of one process
- * cannot show): out's median, interval and quantiles are those of the
- * processes' median paired ratios, out->n still the pairs.  A sample without a partner is left out, and so is a pair
- * whose denominator is 0 (no ratio).  Where one (file, process, round)
- * holds several samples of a side, they pair in the order given.  The
- * arrays are not changed; -1 when memory runs out (and out->n 0). */
+ * round.  Of CPU time where every pair has it on both sides (out->cpu):
+ * a CPU-bound call's CPU time does not grow when other jobs take the CPU
+ * from it, where its wall time does, by as much as they take; else of v.
+ * Where one (file, process, round) holds several samples of a side, they
+ * pair in the order given; a sample without a partner is left out, and so
+ * is a pair whose denominator is 0 (no ratio).
+ *
+ * The interval is an agreement interval: where the same ratio from another
+ * run like this one lands 97.5% of the time, so that two runs' ratios each
+ * lie inside the other's interval 95% of the time.  A 95% confidence
+ * interval of the true ratio is narrower than that: two runs' ratios
+ * differ by sqrt(2) times one run's error, and each lies inside the
+ * other's 95% confidence interval only about 83% of the time.
+ *  - Pairs from at least EF_PROCESS_LEVEL_MIN processes (files and their
+ *    processes) are taken at the level of the processes, where the largest
+ *    noise lies (Kalibera and Jones: the layout and stack offsets of a
+ *    process, and what else the machine ran meanwhile, move its ratios
+ *    together, which the rounds of one process cannot show): the ratio is
+ *    the median of the processes' median paired ratios, the interval
+ *    exp(log ratio +- t sd sqrt(2/k)), sd that of the k processes' log
+ *    median ratios, or the log ratios' within a process over the square
+ *    root of the rounds a process took where that is more, t =
+ *    ef_t9875(k - 1); p5, p95 and cv are the processes'.  No interval
+ *    where a paired ratio is 0.
+ *  - Fewer processes: the median of all paired ratios, with the order-
+ *    statistics interval at EF_AGREE_CONFIDENCE (none under 11 pairs).
+ *    It cannot see what moves a whole process.
+ * out->st.n is the number of pairs (0: none, the rest NaN).  The arrays
+ * are not changed; -1 when memory runs out (and no pairs). */
 int ef_paired_ratios(const ef_sample *num, size_t nnum, const ef_sample *den, size_t nden,
-		     ef_stats *out);
+		     ef_paired *out);
 
 /* How much of the variance of a sample lies between the processes that
  * took it (each file's process is one process): the intraclass correlation

@@ -138,9 +138,10 @@ static int overhead_of(const ef_group *x, unsigned k, ef_boot *boot, unsigned *d
 	return 1;
 }
 
-/* Per target, every benchmark's overheads with their 95% intervals, for
- * the pairs of modes the target has: the median of the paired ratios
- * where the modes' samples pair, else the ratio of medians (marked m). */
+/* Per target, every benchmark's overheads with their intervals, for the
+ * pairs of modes the target has: the paired ratio (ef_paired_ratios;
+ * marked c where of CPU time) where the modes' samples pair, else the
+ * ratio of medians (marked m). */
 static void print_overheads(FILE *out, const ef_group *g, unsigned n)
 {
 	const ef_target *target = NULL;
@@ -160,8 +161,9 @@ static void print_overheads(FILE *out, const ef_group *g, unsigned n)
 					cols |= 1u << k;
 			if (!cols)
 				continue;
-			fprintf(out, "\ntarget %s: overheads, median of paired ratios [95%% CI]; "
-				"m: no samples pair, ratio of medians [95%% bootstrap CI]%s\n%-36s",
+			fprintf(out, "\ntarget %s: overheads, paired ratios [where 95%% of runs "
+				"would land]; c: of CPU time; m: no samples pair, ratio of medians "
+				"[95%% bootstrap CI]%s\n%-36s",
 				target->name, target->board ? "; invoke and full warm" : "",
 				"benchmark");
 			for (unsigned k = 0; k < EF_NOVERHEADS; k++)
@@ -188,9 +190,9 @@ static void print_overheads(FILE *out, const ef_group *g, unsigned n)
 					? snprintf(cell, sizeof cell, "%.3f", r.value)
 					: snprintf(cell, sizeof cell, "%.3f [%.3f,%.3f]", r.value,
 						   r.lo, r.hi);
-				snprintf(cell + len, sizeof cell - (size_t)len, " %s%s",
+				snprintf(cell + len, sizeof cell - (size_t)len, " %s%s%s",
 					 ef_cell_mark_symbol(ef_cell_mark_of(r.value, r.lo, r.hi)),
-					 r.method == EF_RATIO_MEDIANS ? " m" : "");
+					 ef_ratio_letter(&r)[0] ? " " : "", ef_ratio_letter(&r));
 			}
 			fprintf(out, " %-28s", cell);
 		}

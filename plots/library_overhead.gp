@@ -1,8 +1,9 @@
 # library_overhead.gp: what isolation costs the library workloads (every
 # workload in the results but ubench, whose figures are its own, and setup,
 # setup_cost.gp's) at each size: validate/unsafe, invoke/unsafe and
-# full/unsafe as grouped bars with their 95% intervals as error bars, the
-# value overheads.csv shows (the median of the paired ratios; the ratio of
+# full/unsafe as grouped bars with their intervals as error bars, the
+# value overheads.csv shows (the paired ratio, of CPU time where the rows
+# have it, with the interval where 95% of runs would land; the ratio of
 # medians where no samples pair); one panel per host and target.
 name = "library_overhead"
 height = 2.4
@@ -19,7 +20,7 @@ set multiplot layout words(panels), 1
 set style fill solid 0.8 border -1
 set boxwidth 0.25
 set xtics rotate by 30 right font ",8"
-set ylabel "ratio to unsafe\n(median of paired ratios, 95% CI)"
+set ylabel "ratio to unsafe\n(paired ratio, 95% of runs)"
 set yrange [0.9:*]
 set offsets 0, 0, graph 0.2, 0
 set lmargin 12

@@ -13,7 +13,7 @@ SUITE=checks
 
 run() {
 	"$EFBENCH" --target host --filter ubench/invoke_args/3,ubench/invoke_args/4 \
-		--repetitions 2 --min-time 0.001 --out "$1" >out.txt 2>err.txt
+		--repetitions 2 --processes 1 --min-time 0.001 --out "$1" >out.txt 2>err.txt
 }
 
 # rows_of FILE: "mode,parameter,status count" for each mode, parameter and

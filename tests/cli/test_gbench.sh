@@ -83,8 +83,8 @@ else
 fi
 
 # --processes 2: the workers' runs reach the one file, each labelled with
-# its process.
-"$EFBENCH" $RUN --filter hmac --repetitions 2 --processes 2 --out procs.csv \
+# its process (4 repetitions: two rounds each).
+"$EFBENCH" $RUN --filter hmac --repetitions 4 --processes 2 --out procs.csv \
 	>out.txt 2>err.txt
 rc=$?
 if n=$(matches procs 2>&1) && [ $rc -eq 0 ] && grep -q '"label": "process 1, round 1"' procs.json; then

@@ -12,11 +12,12 @@ SUITE=rounds
 EFBENCH=$TOP/build/efbench
 SET=ubench/invoke_args/0,ubench/invoke_args/6,runner/empty/0
 
-# run NAME ARGS...: a short run of the set on the host target into NAME.csv.
+# run NAME ARGS...: a short run of the set on the host target into NAME.csv,
+# in this one process unless ARGS say --processes.
 run() {
 	name=$1; shift
 	"$EFBENCH" --target host --filter "$SET" --repetitions 8 --min-time 0.0005 \
-		--out "$name.csv" "$@" >"$name.out" 2>"$name.err"
+		--processes 1 --out "$name.csv" "$@" >"$name.out" 2>"$name.err"
 }
 # The order the samples were taken in: benchmark, parameter, mode, round.
 order() { awk -F, 'NR > 1 { print $8 "/" $9, $6, $13 }' "$1.csv"; }
@@ -101,15 +102,38 @@ else
 fi
 
 # --processes: N fresh processes, pooled; rows say which; the sidecar too.
+# The 8 repetitions are spread over them: 3, 3 and 2 rounds of the three
+# benchmarks' two modes.
+per_process() { awk -F, 'NR > 1 && $14 == "ok" { n[$16]++ } END { for (p in n) printf "%s:%d ", p, n[p] }' "$1" | tr ' ' '\n' | sort | tr '\n' ' '; }
 run procs --runner native --processes 3
 rc=$?
-per=$(awk -F, 'NR > 1 && $14 == "ok" { n[$16]++ } END { for (p in n) printf "%s:%d ", p, n[p] }' procs.csv | tr ' ' '\n' | sort | tr '\n' ' ')
-if [ $rc -eq 0 ] && [ "$per" = "0:48 1:48 2:48 " ] && grep -q '^processes=3$' procs.meta &&
-   grep -q '^rows=144$' procs.meta && grep -q '^status=complete$' procs.meta &&
+per=$(per_process procs.csv)
+if [ $rc -eq 0 ] && [ "$per" = "0:18 1:18 2:12 " ] && grep -q '^processes=3$' procs.meta &&
+   grep -q '^rows=48$' procs.meta && grep -q '^status=complete$' procs.meta &&
    [ "$(grep -c '^efbench: process [123] of 3$' procs.err)" -eq 3 ]; then
 	pass processes_pooled
 else
 	fail processes_pooled "exit $rc, rows per process '$per': $(tail -n 2 procs.err)"
+fi
+# By default, five processes (fewer where there are fewer repetitions),
+# and the overheads are paired ratios of CPU time at the level of the
+# processes: efreport's measure column, the summary's c.
+"$EFBENCH" --target host --filter "$SET" --repetitions 8 --min-time 0.0005 --runner native \
+	--out default.csv >default.out 2>default.err
+rc_d=$?
+"$EFBENCH" --target host --filter runner/empty/0 --repetitions 3 --min-time 0.0005 --runner native \
+	--out three.csv >three.out 2>three.err
+rc_t=$?
+"$TOP/build/efreport" -o default-report default.csv >/dev/null 2>&1
+measures=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	{ print $c["measure"] }' default-report/overheads.csv | sort -u)
+if [ $rc_d -eq 0 ] && [ $rc_t -eq 0 ] && [ "$(per_process default.csv)" = "0:12 1:12 2:12 3:6 4:6 " ] &&
+   grep -q '^processes=5$' default.meta && grep -q '^processes=3$' three.meta &&
+   [ "$(per_process three.csv)" = "0:2 1:2 2:2 " ] && [ "$measures" = cpu_ns ] &&
+   grep -q '^runner/empty/0 .* c *$' default.out; then
+	pass processes_by_default
+else
+	fail processes_by_default "exit $rc_d/$rc_t, rows per process '$(per_process default.csv)' and '$(per_process three.csv)', measures '$measures': $(grep -A2 'overheads' default.out | tail -n 1)"
 fi
 # The processes' stack offsets differ: not the same samples three times.
 same=$(awk -F, 'NR > 1 { v[$16] = v[$16] " " $10 } END { print (v[0] == v[1]) + (v[1] == v[2]) }' procs.csv)
@@ -119,7 +143,7 @@ same=$(awk -F, 'NR > 1 { v[$16] = v[$16] " " $10 } END { print (v[0] == v[1]) + 
 # interrupted, keeps the rows written, and leaves no process behind.  (A
 # background job of a shell without job control ignores SIGINT, which
 # efbench keeps ignored: SIGTERM stands for Ctrl-C here.)
-"$EFBENCH" --target host --filter "$SET" --runner native --repetitions 20 --min-time 0.02 \
+"$EFBENCH" --target host --filter "$SET" --runner native --repetitions 40 --min-time 0.02 \
 	--processes 3 --out intr.csv >intr.out 2>intr.err &
 pid=$!
 i=0
@@ -139,7 +163,7 @@ fi
 
 # A process that dies (killed, as by a crash) ends the run: exit 3, the
 # sidecar says failed and which, the rows written so far stay.
-"$EFBENCH" --target host --filter "$SET" --runner native --repetitions 20 --min-time 0.02 \
+"$EFBENCH" --target host --filter "$SET" --runner native --repetitions 40 --min-time 0.02 \
 	--processes 3 --out dead.csv >dead.out 2>dead.err &
 pid=$!
 i=0
@@ -157,7 +181,8 @@ else
 fi
 
 # Bad values: one line, exit 2, nothing written.
-for a in "--interleave sideways" "--processes 0" "--processes many" "--worker 3/2/1"; do
+for a in "--interleave sideways" "--processes 0" "--processes many" "--worker 3/2/1" \
+	"--repetitions 3 --processes 4"; do
 	# shellcheck disable=SC2086
 	"$EFBENCH" $a --out bad.csv >bad.out 2>bad.err
 	rc=$?

@@ -15,6 +15,8 @@
 #include <time.h>
 
 static int near(double a, double b) { return fabs(a - b) < 1e-9; }
+/* to the six decimals the comments give */
+static int close_to(double a, double b) { return fabs(a - b) < 1e-6; }
 
 static void quantiles_of_1_to_10(void)
 {
@@ -60,67 +62,81 @@ static void coefficient_of_variation(void)
  * Denominator:
  *   (0,0,0) 10  (0,0,1) 20  (0,0,2) 10  (0,1,0) 10  (1,0,0) 20  (1,0,2) 10
  *   (1,1,1) 5   (0,0,4) 0   and, without a partner, (0,2,0) 1.
- * Pairs: 1.2 1.1 0.9 1.5 1.3 0.8 2.0; sorted 0.8 0.9 1.1 1.2 1.3 1.5 2.0,
- * median 1.2.  Seven pairs: ranks 1 and 7 (ef_median_ci_ranks: P(X <= 0)
- * = 1/128 <= 2.5%, P(X <= 1) = 8/128 > 2.5%), the interval [0.8, 2.0].
- * (1,0,1) 40 joined across files with (0,0,1) 20, or across processes
- * with (1,1,1) 5, would make eight pairs. */
+ * Pairs by (file, process): (0,0) 1.2 1.1 0.9, (0,1) 1.5, (1,0) 1.3 0.8,
+ * (1,1) 2.0; seven pairs from four processes, so at the level of the
+ * processes (EF_PROCESS_LEVEL_MIN 3): medians 1.1, 1.5, 1.05, 2.0, whose
+ * median is 1.3; their logarithms have variance 0.090079 (more than the
+ * log ratios' within the processes, 0.053797 with 3 degrees of freedom,
+ * over the 7/4 rounds a process took: 0.030741), and t at 0.9875 with 3
+ * degrees of freedom is 4.177, so the interval is 1.3 exp(+- 4.177 *
+ * 0.300131 * sqrt(2/4)) = 1.3 exp(+- 0.886462) = [0.535744, 3.154489].  (1,0,1) 40
+ * joined across files with (0,0,1) 20, or across processes with (1,1,1)
+ * 5, would make eight pairs. */
 static void paired_ratios_by_hand(void)
 {
 	static const ef_sample num[] = {
-		{ 26, 1, 0, 0 }, { 12, 0, 0, 0 }, { 50, 0, 0, 3 }, { 22, 0, 0, 1 },
-		{ 8, 1, 0, 2 }, { 9, 0, 0, 2 }, { 40, 1, 0, 1 }, { 15, 0, 1, 0 },
-		{ 7, 0, 0, 4 }, { 10, 1, 1, 1 },
+		{ 26, 1, 0, 0, NAN }, { 12, 0, 0, 0, NAN }, { 50, 0, 0, 3, NAN }, { 22, 0, 0, 1, NAN },
+		{ 8, 1, 0, 2, NAN }, { 9, 0, 0, 2, NAN }, { 40, 1, 0, 1, NAN }, { 15, 0, 1, 0, NAN },
+		{ 7, 0, 0, 4, NAN }, { 10, 1, 1, 1, NAN },
 	};
 	static const ef_sample den[] = {
-		{ 10, 0, 1, 0 }, { 1, 0, 2, 0 }, { 5, 1, 1, 1 }, { 10, 0, 0, 0 },
-		{ 20, 1, 0, 0 }, { 0, 0, 0, 4 }, { 20, 0, 0, 1 }, { 10, 1, 0, 2 },
-		{ 10, 0, 0, 2 },
+		{ 10, 0, 1, 0, NAN }, { 1, 0, 2, 0, NAN }, { 5, 1, 1, 1, NAN }, { 10, 0, 0, 0, NAN },
+		{ 20, 1, 0, 0, NAN }, { 0, 0, 0, 4, NAN }, { 20, 0, 0, 1, NAN }, { 10, 1, 0, 2, NAN },
+		{ 10, 0, 0, 2, NAN },
 	};
 	ef_sample copy[EF_COUNT(num)];
-	ef_stats s;
+	ef_paired p;
 
 	memcpy(copy, num, sizeof num);
-	CHECK(ef_paired_ratios(copy, EF_COUNT(num), den, EF_COUNT(den), &s) == 0);
-	CHECK_MSG(s.n == 7, "%zu pairs", s.n);
-	CHECK_MSG(near(s.median, 1.2), "median %g", s.median);
-	CHECK_MSG(near(s.ci_lo, 0.8) && near(s.ci_hi, 2.0), "[%g, %g]", s.ci_lo, s.ci_hi);
+	CHECK(ef_paired_ratios(copy, EF_COUNT(num), den, EF_COUNT(den), &p) == 0);
+	CHECK_MSG(p.st.n == 7 && p.processes == 4 && !p.cpu, "%zu pairs, %zu processes",
+		  p.st.n, p.processes);
+	CHECK_MSG(close_to(p.st.median, 1.3), "ratio %g", p.st.median);
+	CHECK_MSG(close_to(p.st.ci_lo, 0.535744) && close_to(p.st.ci_hi, 3.154489), "[%g, %g]",
+		  p.st.ci_lo, p.st.ci_hi);
 	CHECK(!memcmp(copy, num, sizeof num));
-	/* Swapped: the seven reciprocals and (0,0,4) 0/7 = 0; sorted 0,
-	 * 1/2, 1/1.5, 1/1.3, 1/1.2, ..., the median between 1/1.3 and 1/1.2. */
-	CHECK(ef_paired_ratios(den, EF_COUNT(den), num, EF_COUNT(num), &s) == 0);
-	CHECK_MSG(s.n == 8 && near(s.median, (1 / 1.3 + 1 / 1.2) / 2), "%zu pairs, median %g",
-		  s.n, s.median);
+	/* Swapped: the reciprocals and (0,0,4) 0/7 = 0; process medians
+	 * (0 1/1.2 1/1.1 1/0.9 ->) 0.871212, 1/1.5, (1/1.3 + 1/0.8)/2 =
+	 * 1.009615, 1/2: median (1/1.5 + 0.871212)/2 = 0.768939, and a
+	 * ratio of 0 has no logarithm: no interval. */
+	CHECK(ef_paired_ratios(den, EF_COUNT(den), num, EF_COUNT(num), &p) == 0);
+	CHECK_MSG(p.st.n == 8 && close_to(p.st.median, 0.768939) && isnan(p.st.ci_lo) &&
+		  isnan(p.st.ci_hi),
+		  "%zu pairs, %g [%g, %g]", p.st.n, p.st.median, p.st.ci_lo, p.st.ci_hi);
 	/* The first five of num and seven of den: (1,0,0) 1.3, (0,0,0) 1.2,
-	 * (0,0,1) 1.1; three pairs, no interval. */
-	CHECK(ef_paired_ratios(num, 5, den, 7, &s) == 0);
-	CHECK_MSG(s.n == 3 && near(s.median, 1.2) && isnan(s.ci_lo) && isnan(s.ci_hi),
-		  "%zu pairs, median %g [%g, %g]", s.n, s.median, s.ci_lo, s.ci_hi);
+	 * (0,0,1) 1.1; two processes, so pooled: three pairs, no interval. */
+	CHECK(ef_paired_ratios(num, 5, den, 7, &p) == 0);
+	CHECK_MSG(p.st.n == 3 && p.processes == 2 && near(p.st.median, 1.2) &&
+		  isnan(p.st.ci_lo) && isnan(p.st.ci_hi), "%zu pairs, median %g [%g, %g]",
+		  p.st.n, p.st.median, p.st.ci_lo, p.st.ci_hi);
 	/* Nothing in common: no pairs, and NaN. */
-	CHECK(ef_paired_ratios(num + 2, 1, den, EF_COUNT(den), &s) == 0);
-	CHECK(s.n == 0 && isnan(s.median) && isnan(s.ci_lo));
-	CHECK(ef_paired_ratios(num, 0, den, 0, &s) == 0 && s.n == 0);
+	CHECK(ef_paired_ratios(num + 2, 1, den, EF_COUNT(den), &p) == 0);
+	CHECK(p.st.n == 0 && isnan(p.st.median) && isnan(p.st.ci_lo));
+	CHECK(ef_paired_ratios(num, 0, den, 0, &p) == 0 && p.st.n == 0);
 }
 
 /* Two samples of one place pair in the order given: (0,0,0) 4 and 8 over
  * (0,0,0) 2 and 1 are 4/2 and 8/1, median 5; 4/1 and 8/2 would be 4. */
 static void paired_ratios_same_place(void)
 {
-	static const ef_sample num[] = { { 4, 0, 0, 0 }, { 8, 0, 0, 0 } };
-	static const ef_sample den[] = { { 2, 0, 0, 0 }, { 1, 0, 0, 0 } };
-	ef_stats s;
+	static const ef_sample num[] = { { 4, 0, 0, 0, NAN }, { 8, 0, 0, 0, NAN } };
+	static const ef_sample den[] = { { 2, 0, 0, 0, NAN }, { 1, 0, 0, 0, NAN } };
+	ef_paired p;
 
-	CHECK(ef_paired_ratios(num, 2, den, 2, &s) == 0);
-	CHECK_MSG(s.n == 2 && near(s.median, 5), "%zu pairs, median %g", s.n, s.median);
+	CHECK(ef_paired_ratios(num, 2, den, 2, &p) == 0);
+	CHECK_MSG(p.st.n == 2 && near(p.st.median, 5), "%zu pairs, median %g", p.st.n,
+		  p.st.median);
 }
 
 /* Six processes of three rounds, the denominators 1: the ratios are the
- * numerators.  Process medians 1.1, 1.0, 1.2, 0.9, 1.3, 1.05; sorted 0.9
- * 1.0 1.05 1.1 1.2 1.3: median (1.05 + 1.1) / 2 = 1.075, and the interval
- * of six, ranks 1 and 6: [0.9, 1.3].  Pooled, the 18 ratios would give
- * the same median but ranks 5 and 14, [1.0, 1.3]: narrower than the
- * processes differ.  With five processes (drop the last) the 15 ratios
- * are pooled: 0.8 0.9 0.9 1.0 1.0 1.0 1.1 1.2 ..., median 1.2. */
+ * numerators.  Process medians 1.1, 1.0, 1.2, 0.9, 1.3, 1.05: median
+ * 1.075; the logarithms' variance, 0.017138, is less than the log ratios'
+ * within the processes over the 3 rounds each took, 0.018919, which
+ * counts: t(5) = 3.163, the interval 1.075 exp(+- 3.163 sqrt(0.018919)
+ * sqrt(2/6)) = [0.836222, 1.381960].  Five (drop the last): 1.1, the
+ * variances 0.021120 and 0.022703, t(4) = 3.495: [0.788403, 1.534748].
+ * Two (the first): pooled, the six ratios 0.9 1.0 1.0 1.1 1.2 1.3, median
+ * 1.05, and no interval under 11 pairs. */
 static void paired_ratios_by_process(void)
 {
 	static const double v[6][3] = {
@@ -128,19 +144,97 @@ static void paired_ratios_by_process(void)
 		{ 0.8, 0.9, 2.0 }, { 1.3, 1.4, 1.0 }, { 1.05, 1.05, 1.05 },
 	};
 	ef_sample num[18], den[18];
-	ef_stats s;
+	ef_paired p;
 
-	for (unsigned p = 0; p < 6; p++)
+	for (unsigned k = 0; k < 6; k++)
 		for (unsigned r = 0; r < 3; r++) {
-			num[3 * p + r] = (ef_sample){ v[p][r], 0, p, r };
-			den[3 * p + r] = (ef_sample){ 1, 0, p, r };
+			num[3 * k + r] = (ef_sample){ v[k][r], 0, k, r, NAN };
+			den[3 * k + r] = (ef_sample){ 1, 0, k, r, NAN };
 		}
-	CHECK(ef_paired_ratios(num, 18, den, 18, &s) == 0);
-	CHECK_MSG(s.n == 18 && near(s.median, 1.075) && near(s.ci_lo, 0.9) && near(s.ci_hi, 1.3),
-		  "%zu pairs, %g [%g, %g]", s.n, s.median, s.ci_lo, s.ci_hi);
-	CHECK(ef_paired_ratios(num, 15, den, 15, &s) == 0);
-	CHECK_MSG(s.n == 15 && near(s.median, 1.2), "five processes: %zu pairs, median %g",
-		  s.n, s.median);
+	CHECK(ef_paired_ratios(num, 18, den, 18, &p) == 0);
+	CHECK_MSG(p.st.n == 18 && p.processes == 6 && close_to(p.st.median, 1.075) &&
+		  close_to(p.st.ci_lo, 0.836222) && close_to(p.st.ci_hi, 1.381960),
+		  "%zu pairs, %g [%g, %g]", p.st.n, p.st.median, p.st.ci_lo, p.st.ci_hi);
+	CHECK(ef_paired_ratios(num, 15, den, 15, &p) == 0);
+	CHECK_MSG(p.st.n == 15 && close_to(p.st.median, 1.1) &&
+		  close_to(p.st.ci_lo, 0.788403) && close_to(p.st.ci_hi, 1.534748),
+		  "five processes: %zu pairs, %g [%g, %g]", p.st.n, p.st.median, p.st.ci_lo,
+		  p.st.ci_hi);
+	CHECK(ef_paired_ratios(num, 6, den, 6, &p) == 0);
+	CHECK_MSG(p.st.n == 6 && near(p.st.median, 1.05) && isnan(p.st.ci_lo),
+		  "two processes: %zu pairs, %g [%g, %g]", p.st.n, p.st.median, p.st.ci_lo,
+		  p.st.ci_hi);
+	/* Three processes that agree exactly, each 0.9 1.0 1.1: the medians
+	 * do not vary, the rounds do.  Their log ratios' variance within a
+	 * process over its 3 rounds, 0.003358533, t(2) = 6.205: the interval
+	 * exp(+- 6.205 sqrt(0.003358533) sqrt(2/3)) = [0.745567, 1.341261]. */
+	for (unsigned k = 0; k < 3; k++)
+		for (unsigned r = 0; r < 3; r++)
+			num[3 * k + r].v = 0.9 + 0.1 * r;
+	CHECK(ef_paired_ratios(num, 9, den, 9, &p) == 0);
+	CHECK_MSG(p.processes == 3 && close_to(p.st.median, 1) && close_to(p.st.ci_lo, 0.745567) &&
+		  close_to(p.st.ci_hi, 1.341261), "agreeing processes: %g [%g, %g]", p.st.median,
+		  p.st.ci_lo, p.st.ci_hi);
+	/* A process whose median ratio is 0: no interval. */
+	for (unsigned r = 0; r < 3; r++)
+		num[r].v = 0;
+	CHECK(ef_paired_ratios(num, 18, den, 18, &p) == 0);
+	CHECK_MSG(p.st.n == 18 && isnan(p.st.ci_lo) && isnan(p.st.ci_hi), "[%g, %g]",
+		  p.st.ci_lo, p.st.ci_hi);
+}
+
+/* One process of 20 rounds: the ratios 1.01 .. 1.20, in rounds 19 .. 0.
+ * Pooled: median (1.10 + 1.11) / 2, and the agreement interval's ranks at
+ * EF_AGREE_CONFIDENCE, whose tails hold 0.00076 each: P(X <= 2) =
+ * 211/2^20 = 0.0002 <= 0.00076 < P(X <= 3) = 1351/2^20, so ranks 3 and
+ * 18: [1.03, 1.18] (a 95% confidence interval would be ranks 6 and 15,
+ * [1.06, 1.15]). */
+static void paired_ratios_agreement_interval(void)
+{
+	ef_sample num[20], den[20];
+	ef_paired p;
+
+	for (unsigned r = 0; r < 20; r++) {
+		num[r] = (ef_sample){ 1 + 0.01 * (20 - r), 0, 0, r, NAN };
+		den[r] = (ef_sample){ 1, 0, 0, r, NAN };
+	}
+	CHECK(ef_paired_ratios(num, 20, den, 20, &p) == 0);
+	CHECK_MSG(p.st.n == 20 && p.processes == 1 && close_to(p.st.median, 1.105) &&
+		  close_to(p.st.ci_lo, 1.03) && close_to(p.st.ci_hi, 1.18), "%g [%g, %g]",
+		  p.st.median, p.st.ci_lo, p.st.ci_hi);
+}
+
+/* Of CPU time where every pair has it on both sides: values 2 over 1
+ * (wall time that others' load doubled), CPU times 1.1 over 1.0: 1.1 (and
+ * 12 pairs have an interval, ranks 1 and 12).  One pair without CPU time
+ * on one side: every ratio of the values, 2. */
+static void paired_ratios_cpu_time(void)
+{
+	ef_sample num[12], den[12];
+	ef_paired p;
+
+	for (unsigned r = 0; r < 12; r++) {
+		num[r] = (ef_sample){ 2, 0, 0, r, 1.1 };
+		den[r] = (ef_sample){ 1, 0, 0, r, 1.0 };
+	}
+	CHECK(ef_paired_ratios(num, 12, den, 12, &p) == 0);
+	CHECK_MSG(p.cpu && close_to(p.st.median, 1.1) && close_to(p.st.ci_hi, 1.1), "cpu %d, %g",
+		  p.cpu, p.st.median);
+	den[7].cpu = NAN;
+	CHECK(ef_paired_ratios(num, 12, den, 12, &p) == 0);
+	CHECK_MSG(!p.cpu && near(p.st.median, 2), "cpu %d, %g", p.cpu, p.st.median);
+	den[7].cpu = 0;
+	CHECK(ef_paired_ratios(num, 12, den, 12, &p) == 0);
+	CHECK_MSG(!p.cpu && near(p.st.median, 2), "cpu 0: cpu %d, %g", p.cpu, p.st.median);
+}
+
+/* Student's t at 0.9875 against published tables: 25.452 (1), 3.163
+ * (5), 2.360 (30), 2.299 (60, the approximation past 30), none for 0. */
+static void t_quantiles(void)
+{
+	CHECK(near(ef_t9875(1), 25.452) && near(ef_t9875(5), 3.163) && near(ef_t9875(30), 2.360));
+	CHECK_MSG(fabs(ef_t9875(60) - 2.299) < 0.002, "%g", ef_t9875(60));
+	CHECK(isnan(ef_t9875(0)));
 }
 
 /* Process A (file 0, process 0): 1, 2, 3 (mean 2, squares about it 2);
@@ -153,7 +247,7 @@ static void paired_ratios_by_process(void)
 static void between_process_by_hand(void)
 {
 	ef_sample s[] = {
-		{ 6, 0, 1, 0 }, { 1, 0, 0, 0 }, { 2, 0, 0, 1 }, { 8, 0, 1, 1 }, { 3, 0, 0, 2 },
+		{ 6, 0, 1, 0, NAN }, { 1, 0, 0, 0, NAN }, { 2, 0, 0, 1, NAN }, { 8, 0, 1, 1, NAN }, { 3, 0, 0, 2, NAN },
 	};
 	double share = ef_between_process_share(s, 5);
 
@@ -167,8 +261,8 @@ static void between_process_by_hand(void)
 	s[0].file = s[3].file = 0;
 	CHECK(isnan(ef_between_process_share(s, 5)));
 	/* A and B alike (1 2 3 and 1 3): MSB 0 < MSW, share 0. */
-	s[0] = (ef_sample){ 1, 0, 1, 0 };
-	s[3] = (ef_sample){ 3, 0, 1, 1 };
+	s[0] = (ef_sample){ 1, 0, 1, 0, NAN };
+	s[3] = (ef_sample){ 3, 0, 1, 1, NAN };
 	share = ef_between_process_share(s, 5);
 	CHECK_MSG(share == 0, "share %g", share);
 	/* A constant, B constant and different: all between. */
@@ -485,7 +579,7 @@ static void summary_of_100k_samples(void)
 		/* ten processes one after another, as efbench runs them: every
 		 * overhead paired */
 		for (unsigned i = 0; i < N; i++)
-			g.raw[m][i] = (ef_sample){ g.samples[m][i], 0, i / (N / 10), i % (N / 10) };
+			g.raw[m][i] = (ef_sample){ g.samples[m][i], 0, i / (N / 10), i % (N / 10), NAN };
 		g.nraw[m] = N;
 		CHECK(ef_stats_compute(g.samples[m], N, &g.stats[m]) == 0);
 		g.outcome[m] = EF_RAN;
@@ -518,7 +612,7 @@ static void synthetic_group(ef_group *g, const char *id, const double *unsafe,
 		g->raw[m] = malloc(n * sizeof *g->raw[m]);
 		for (unsigned i = 0; i < n; i++) {
 			g->samples[m][i] = v[m][i];
-			g->raw[m][i] = (ef_sample){ v[m][i], 0, 0, i };
+			g->raw[m][i] = (ef_sample){ v[m][i], 0, 0, i, NAN };
 		}
 		g->nraw[m] = n;
 		ef_stats_compute(g->samples[m], n, &g->stats[m]);
@@ -637,6 +731,9 @@ static const ef_test tests[] = {
 	{ "stats/paired_ratios_by_hand", paired_ratios_by_hand },
 	{ "stats/paired_ratios_same_place", paired_ratios_same_place },
 	{ "stats/paired_ratios_by_process", paired_ratios_by_process },
+	{ "stats/paired_ratios_agreement_interval", paired_ratios_agreement_interval },
+	{ "stats/paired_ratios_cpu_time", paired_ratios_cpu_time },
+	{ "stats/t_quantiles", t_quantiles },
 	{ "stats/between_process_by_hand", between_process_by_hand },
 	{ "stats/median_ci_ranks", median_ci_ranks },
 	{ "stats/rng_is_seeded", rng_is_seeded },
