@@ -176,18 +176,19 @@ static int log_spread(const double *ratio, size_t from, size_t to, double *ss, s
 	return 1;
 }
 
-/* The agreement interval over k >= EF_PROCESS_LEVEL_MIN processes' median
- * paired ratios m[0..k), sorted, whose median out->median is already, of
- * n ratios whose logarithms vary by `within` (a variance, NaN: unknown)
- * inside a process: exp(log median +- t sd sqrt(2/k)), t = ef_t9875(k - 1),
- * the sqrt(2) for the other run's own error (stats.h).  sd^2 is the
- * variance of the processes' log median ratios, or within / (n/k) where
- * that is more: a process's ratio varies by its rounds' noise over its
- * n/k rounds at least, and five processes that happen to agree closely
- * do not show that their rounds do not (the variance components of a
- * one-way analysis, the one between processes truncated at 0).  The
- * median, not the mean, so that one process that a burst of load slowed
- * in one mode does not carry the ratio. */
+/* The agreement interval (stats.h) of k >= EF_PROCESS_LEVEL_MIN processes:
+ * m[0..k) their median paired ratios, sorted, out->median already their
+ * median; n the paired ratios in all, `within` the variance of their
+ * logarithms inside a process (NaN: unknown).  The interval is
+ * out->median exp(+- t sd sqrt(2/k)), t = ef_t9875(k - 1), the sqrt(2)
+ * for the other run's own error.  sd^2 is the variance of the processes'
+ * log median ratios, or within / (n/k) where that is more: a process's
+ * ratio varies at least by its rounds' noise over the n/k rounds it took,
+ * and five processes that happen to agree closely do not make their
+ * rounds agree (the variance components of a one-way analysis, the one
+ * between processes truncated at 0).  The median, not the mean, so that
+ * one process that a burst of load slowed in one mode does not carry the
+ * ratio. */
 static void process_level(const double *m, size_t k, size_t n, double within, ef_stats *out)
 {
 	double mean = 0, var = 0, half;

@@ -161,9 +161,9 @@ static void print_overheads(FILE *out, const ef_group *g, unsigned n)
 					cols |= 1u << k;
 			if (!cols)
 				continue;
-			fprintf(out, "\ntarget %s: overheads, paired ratios [where 95%% of runs "
-				"would land]; c: of CPU time; m: no samples pair, ratio of medians "
-				"[95%% bootstrap CI]%s\n%-36s",
+			fprintf(out, "\ntarget %s: overheads, paired ratios [agreement interval: "
+				"another run's lands inside 97.5%% of the time]; c: of CPU time; m: no "
+				"samples pair, ratio of medians [95%% bootstrap CI]%s\n%-36s",
 				target->name, target->board ? "; invoke and full warm" : "",
 				"benchmark");
 			for (unsigned k = 0; k < EF_NOVERHEADS; k++)
