@@ -280,9 +280,10 @@ void ef_report_markdown(FILE *f, const ef_results *R, const char *const *inputs,
 		"median, the coefficient of variation (cv) and, from several processes, the "
 		"share of the variance between them (bp, ICC(1)).  Overheads as paired ratios "
 		"(one a round: samples of the two modes with the same file, process and "
-		"repetition), of CPU time where the rows have it (marked c), with the interval "
-		"another such run lands in 95%% of the time; from %d processes on, over the "
-		"processes' median ratios.  Marked m where no samples pair: the ratio of medians "
+		"repetition), of CPU time where the rows have it (marked c), with an agreement "
+		"interval: another such run's ratio lands inside it 97.5%% of the time; from %d "
+		"processes on, over the processes' median ratios.  Marked m where no samples "
+		"pair: the ratio of medians "
 		"with its 95%% bootstrap interval.  "
 		"! marks an interval wider than %.0f%% of its value, ? a cell under %d samples "
 		"(pairs), without one.\n", EF_PROCESS_LEVEL_MIN, 100 * EF_WIDE_INTERVAL,
