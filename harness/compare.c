@@ -384,6 +384,23 @@ static double median_of(double *v, size_t n)
 	return st.median;
 }
 
+/* Does `lacking` lack a series that `having` has?  Then the refusal, in
+ * err (1); else 0. */
+static int base_lacks(const ef_results *lacking, const ef_results *having,
+		      const char *lacking_name, const char *having_name, char *err, size_t errlen)
+{
+	for (size_t j = 0; j < having->n; j++) {
+		const ef_series *s = &having->s[j];
+		if (!same_series(lacking, s, &(int){ 0 })) {
+			refuse(err, errlen, "%s lacks %s/%s/%llu %s, which %s has: the base runs "
+			       "must hold the same series", lacking_name, s->key[EF_COL_WORKLOAD],
+			       s->key[EF_COL_BENCH], s->param, ef_mode_name(s->mode), having_name);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* One series of base[0] judged over every pair; 0, or the refusal's
  * status with err set. */
 static int judge_ab(struct check *k, const ef_results *base, const ef_results *cand,
@@ -399,13 +416,7 @@ static int judge_ab(struct check *k, const ef_results *base, const ef_results *c
 	finding *f;
 
 	for (size_t i = 0; i < npairs; i++) {
-		if (!(b[i] = same_series(&base[i], s, &elsewhere))) {
-			status = refuse(err, errlen, "%s lacks %s/%s/%llu %s, which %s has: the base "
-					"runs must hold the same series", base_names[i],
-					s->key[EF_COL_WORKLOAD], s->key[EF_COL_BENCH], s->param,
-					ef_mode_name(s->mode), base_names[0]);
-			goto out;
-		}
+		b[i] = same_series(&base[i], s, &elsewhere);   /* ef_compare_ab checked */
 		c[i] = same_series(&cand[i], s, &elsewhere);
 		if (elsewhere && !c[i]) {
 			status = refuse(err, errlen, "%s and %s come from different machines: an A/B "
@@ -488,16 +499,11 @@ int ef_compare_ab(const ef_results *base, const ef_results *cand, size_t npairs,
 		if (!base[i].rows)
 			return refuse(err, errlen, "%s: no sample with status ok: nothing to check "
 				      "against", base_names[i]);
-		/* Every base file's series must be base[0]'s too. */
-		for (size_t j = 0; i && j < base[i].n; j++)
-			if (!same_series(&base[0], &base[i].s[j], &(int){ 0 })) {
-				const ef_series *s = &base[i].s[j];
-				free(k.found);
-				return refuse(err, errlen, "%s lacks %s/%s/%llu %s, which %s has: the "
-					      "base runs must hold the same series", base_names[0],
-					      s->key[EF_COL_WORKLOAD], s->key[EF_COL_BENCH], s->param,
-					      ef_mode_name(s->mode), base_names[i]);
-			}
+		/* The base files hold the same series, each base[0]'s and no
+		 * other. */
+		if (i && (base_lacks(&base[0], &base[i], base_names[0], base_names[i], err, errlen) ||
+			  base_lacks(&base[i], &base[0], base_names[i], base_names[0], err, errlen)))
+			return EF_COMPARE_BAD_INPUT;
 	}
 	for (size_t j = 0; j < base[0].n; j++)
 		if ((status = judge_ab(&k, base, cand, npairs, base_names, cand_names,
