@@ -41,7 +41,7 @@ void ef_summary_print(FILE *out, const ef_group *g, unsigned n);
 /* After a run: was the machine too noisy for its numbers?  One line
  * "efbench: warning: ..." to out per reason, and their count (0: none):
  *   - the A/A pair, runner/empty/0 in validate and unsafe mode (one code):
- *     the 95% interval of its paired ratio reaches beyond 1 +-
+ *     the interval of its paired ratio (ef_paired_ratios) reaches beyond 1 +-
  *     EF_AA_TOLERANCE (a bias or a spread that large between identical
  *     code is what the run's other ratios may carry too);
  *   - more than EF_WIDE_CELLS_SHARE of the medians marked wide (stats.h).
@@ -49,7 +49,8 @@ void ef_summary_print(FILE *out, const ef_group *g, unsigned n);
  * shared 2-core development machine: with no load of ours, 58% and 72% of
  * the medians wide, the A/A interval [0.951, 1.043] (one run had the
  * pair); with a busy loop on each core, 88% and 96% wide, the A/A
- * intervals [0.896, 1.012] and [0.667, 1.092]. */
+ * intervals [0.896, 1.012] and [0.667, 1.092] (95% confidence intervals
+ * then, of one process). */
 #define EF_AA_TOLERANCE 0.05
 #define EF_WIDE_CELLS_SHARE 0.8
 int ef_summary_warn_noise(FILE *out, const ef_group *g, unsigned n);
