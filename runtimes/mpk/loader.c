@@ -20,6 +20,12 @@ static ef_mpk_policy policy = EF_MPK_STRICT;
 void ef_mpk_set_policy(ef_mpk_policy p) { policy = p; }
 ef_mpk_policy ef_mpk_policy_get(void) { return policy; }
 
+const char *ef_mpk_policy_name(ef_mpk_policy p)
+{
+	return p == EF_MPK_HOST_READ ? "foreign-read-host"
+		: p == EF_MPK_SEALED ? "sealed" : "strict";
+}
+
 /* Once per process; the first failure stays the answer. */
 static ef_status global_init(void)
 {

@@ -89,7 +89,11 @@ extern ef_mpk_slot ef_mpk_slots[EF_MPK_SLOTS];
 typedef enum ef_mpk_policy {
 	EF_MPK_STRICT,          /* neither read nor write (default) */
 	EF_MPK_HOST_READ,       /* read, never write (--foreign-read=host) */
+	EF_MPK_SEALED,          /* strict, and no system calls, signal state,
+				 * gadgets or host state either (sealed.c) */
 } ef_mpk_policy;
+/* "strict", "foreign-read-host", "sealed": the rows' policy column. */
+const char *ef_mpk_policy_name(ef_mpk_policy p);
 
 /* NULL when this machine can run the mpk target, else why not (CPUID bits,
  * kernel support, pkey_alloc). */

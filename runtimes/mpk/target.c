@@ -16,7 +16,7 @@ static const ef_workload *const workloads[] = { EF_WORKLOADS(ENTRIES) };
 
 static const char *policy(void)
 {
-	return ef_mpk_policy_get() == EF_MPK_HOST_READ ? "foreign-read-host" : "strict";
+	return ef_mpk_policy_name(ef_mpk_policy_get());
 }
 
 static int strict_scan;
