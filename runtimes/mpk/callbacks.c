@@ -67,6 +67,7 @@ void *ef_mpk_callback_address(const ef_domain *d, unsigned k)
 {
 	const ef_mpk_slot *slot = d->runtime_state;
 	return k < EF_MAX_CALLBACKS && slot && slot->ns
-		? (char *)ef_mpk_cbtramps[slot->ns->slot][ef_mpk_fsgsbase] + MPK_CBTRAMP_SIZE * k
+		? (char *)ef_mpk_cbtramps[slot->ns->slot][mpk_sealed(slot->ns)]
+			[ef_mpk_fsgsbase] + MPK_CBTRAMP_SIZE * k
 		: NULL;
 }

@@ -3,7 +3,8 @@
  *
  * One gate per domain slot and variant, so that every address a gate uses
  * is RIP-relative and no register the caller controls selects the slot or
- * the PKRU values.  Variants (see mpk.h): F = 1 switches the thread block
+ * the PKRU values.  Variants (see mpk.h): P = 1 for sealed domains (the
+ * selector of syscall user dispatch, below), F = 1 switches the thread block
  * with rd/wrfsbase, F = 0 with arch_prctl (kernels without FSGSBASE);
  * S = 1 copies stacked arguments; R = 1 keeps rdx for a 16-byte return.
  * The call site leaves the target, the foreign stack pointer and the
@@ -85,11 +86,18 @@
 	ret
 .endm
 
-.macro GATE i, F, S, R
-	.globl ef_mpk_gate_\F\S\R\()_\i
-	.type ef_mpk_gate_\F\S\R\()_\i, @function
+/* The selector of syscall user dispatch (sealed gates, P = 1): 1 blocks
+ * the thread's system calls while foreign code runs.  It lies in the
+ * thread page, which foreign code can read and not write; the gate sets it
+ * under host PKRU before switching to the foreign PKRU, and clears it after
+ * switching back.  A wrfsbase gate reads the thread page from host TLS
+ * (before and after the domain's thread block is in force); an arch_prctl
+ * gate keeps it in the slot, since its system calls must run unblocked. */
+.macro GATE i, P, F, S, R
+	.globl ef_mpk_gate_\P\F\S\R\()_\i
+	.type ef_mpk_gate_\P\F\S\R\()_\i, @function
 	.balign 16
-ef_mpk_gate_\F\S\R\()_\i:
+ef_mpk_gate_\P\F\S\R\()_\i:
 	push %rbx
 	push %rbp
 	push %r12
@@ -113,11 +121,18 @@ ef_mpk_gate_\F\S\R\()_\i:
 .endif
 	mov TLS(MPK_TLS_FN), %rbx
 .if \F
+.if \P
+	mov TLS(MPK_TLS_TPAGE), %r11
+.endif
 	rdfsbase %r13
 	mov %r13, SLOT(\i)+MPK_SLOT_HOST_FS(%rip)
 	mov SLOT(\i)+MPK_SLOT_TCB(%rip), %r13
 	wrfsbase %r13
 .else
+.if \P
+	mov TLS(MPK_TLS_TPAGE), %rax
+	mov %rax, SLOT(\i)+MPK_SLOT_TPAGE(%rip)
+.endif
 	push %rdi
 	push %rsi
 	push %rdx
@@ -136,6 +151,12 @@ ef_mpk_gate_\F\S\R\()_\i:
 	pop %rsi
 	pop %rdi
 	mov SLOT(\i)+MPK_SLOT_TCB(%rip), %r13
+.if \P
+	mov SLOT(\i)+MPK_SLOT_TPAGE(%rip), %r11
+.endif
+.endif
+.if \P
+	movb $1, MPK_TP_SELECTOR(%r11)
 .endif
 	mov %rcx, %r14
 	mov %rdx, %r15
@@ -157,8 +178,8 @@ ef_mpk_gate_\F\S\R\()_\i:
 .endif
 	/* The fault handler and callback unwinding enter here with r12 and
 	 * r13 cleared. */
-	.globl ef_mpk_gate_\F\S\R\()_\i\()_exit
-ef_mpk_gate_\F\S\R\()_\i\()_exit:
+	.globl ef_mpk_gate_\P\F\S\R\()_\i\()_exit
+ef_mpk_gate_\P\F\S\R\()_\i\()_exit:
 	xor %ecx, %ecx
 	xor %edx, %edx
 	WRPKRU_CHECKED \i, MPK_SHADOW_HOST
@@ -166,7 +187,15 @@ ef_mpk_gate_\F\S\R\()_\i\()_exit:
 .if \F
 	mov SLOT(\i)+MPK_SLOT_HOST_FS(%rip), %rcx
 	wrfsbase %rcx
+.if \P
+	mov TLS(MPK_TLS_TPAGE), %rcx
+	movb $0, MPK_TP_SELECTOR(%rcx)
+.endif
 .else
+.if \P
+	mov SLOT(\i)+MPK_SLOT_TPAGE(%rip), %rcx
+	movb $0, MPK_TP_SELECTOR(%rcx)
+.endif
 	SET_FS_SYSCALL SLOT(\i)+MPK_SLOT_HOST_FS(%rip)
 .endif
 	mov TLS(MPK_TLS_EXPECT+8*\i), %rcx
@@ -177,7 +206,7 @@ ef_mpk_gate_\F\S\R\()_\i\()_exit:
 	mov %r13, %rdx
 .endif
 	POP_CALLEE_SAVED_RET
-	.size ef_mpk_gate_\F\S\R\()_\i, . - ef_mpk_gate_\F\S\R\()_\i
+	.size ef_mpk_gate_\P\F\S\R\()_\i, . - ef_mpk_gate_\P\F\S\R\()_\i
 .endm
 
 /* A callback entry: foreign code of slot i called trampoline k, which left
@@ -188,10 +217,10 @@ ef_mpk_gate_\F\S\R\()_\i\()_exit:
  * meanwhile, unwinds the gate call the callback came from.  Foreign
  * callee-saved registers are the host function's to keep (it is C); every
  * other register is cleared before foreign code sees it. */
-.macro CBENTRY i, F
-	.type ef_mpk_cbentry_\F\()_\i, @function
+.macro CBENTRY i, P, F
+	.type ef_mpk_cbentry_\P\F\()_\i, @function
 	.balign 16
-ef_mpk_cbentry_\F\()_\i:
+ef_mpk_cbentry_\P\F\()_\i:
 	push %rcx                      /* foreign stack: faults unless the */
 	push %rdx                      /* domain can write it */
 	xor %ecx, %ecx
@@ -217,7 +246,15 @@ ef_mpk_cbentry_\F\()_\i:
 .if \F
 	mov SLOT(\i)+MPK_SLOT_HOST_FS(%rip), %rax
 	wrfsbase %rax
+.if \P
+	mov TLS(MPK_TLS_TPAGE), %rax
+	movb $0, MPK_TP_SELECTOR(%rax)
+.endif
 .else
+.if \P
+	mov SLOT(\i)+MPK_SLOT_TPAGE(%rip), %rax
+	movb $0, MPK_TP_SELECTOR(%rax)
+.endif
 	SET_FS_SYSCALL SLOT(\i)+MPK_SLOT_HOST_FS(%rip)
 .endif
 	mov $\i, %edi
@@ -230,10 +267,18 @@ ef_mpk_cbentry_\F\()_\i:
 	mov MPK_CB_FOREIGN_SP(%rsp), %r10
 	mov %rax, %r8
 .if \F
+.if \P
+	mov TLS(MPK_TLS_TPAGE), %rax
+	movb $1, MPK_TP_SELECTOR(%rax)
+.endif
 	mov SLOT(\i)+MPK_SLOT_TCB(%rip), %rax
 	wrfsbase %rax
 .else
 	SET_FS_SYSCALL SLOT(\i)+MPK_SLOT_TCB(%rip)
+.if \P
+	mov SLOT(\i)+MPK_SLOT_TPAGE(%rip), %rax
+	movb $1, MPK_TP_SELECTOR(%rax)
+.endif
 .endif
 	mov %r10, %rsp
 	xor %ecx, %ecx
@@ -249,18 +294,18 @@ ef_mpk_cbentry_\F\()_\i:
 	ret
 5:	xor %r12d, %r12d
 	xor %r13d, %r13d
-	jmp ef_mpk_gate_\F\()01_\i\()_exit
-	.size ef_mpk_cbentry_\F\()_\i, . - ef_mpk_cbentry_\F\()_\i
+	jmp ef_mpk_gate_\P\F\()01_\i\()_exit
+	.size ef_mpk_cbentry_\P\F\()_\i, . - ef_mpk_cbentry_\P\F\()_\i
 
 /* The slot's callback trampolines, MPK_CBTRAMP_SIZE bytes apart. */
 	.balign MPK_CBTRAMP_SIZE
-	.globl ef_mpk_cbtramp_\F\()_\i
-ef_mpk_cbtramp_\F\()_\i:
+	.globl ef_mpk_cbtramp_\P\F\()_\i
+ef_mpk_cbtramp_\P\F\()_\i:
 	.set k, 0
 	.rept MPK_CALLBACKS
 	.balign MPK_CBTRAMP_SIZE
 	mov $k, %r11d
-	jmp ef_mpk_cbentry_\F\()_\i
+	jmp ef_mpk_cbentry_\P\F\()_\i
 	.set k, k + 1
 	.endr
 .endm
@@ -271,23 +316,66 @@ ef_mpk_gate_trap_\i:
 	ud2
 .endm
 
+/* Resuming foreign code of slot i after a signal handler ran while its
+ * system calls were blocked (signals.c): rt_sigreturn cannot run with the
+ * selector blocking, and must not run with it open once foreign code
+ * continues.  So the handler returns through rt_sigreturn into this stub,
+ * with host PKRU, every register as interrupted but rip and rsp, and the
+ * resume frame (layout.h) at rsp on the domain's own stack: the stub gives
+ * back the signal entry's private stack frame, blocks system calls, writes
+ * the foreign PKRU (checked), then restores rcx, rdx, rax and rflags from
+ * the frame, which foreign code can read, and returns to the interrupted
+ * instruction, leaving rsp as it was.  Foreign code that jumps here writes
+ * only where it could write anyway (the thread page is read-only under any
+ * foreign PKRU) and gets no PKRU that slot i's gate would not give it. */
+.macro RESUME i
+	.type ef_mpk_resume_foreign_\i, @function
+ef_mpk_resume_foreign_\i:
+	mov (%rsp), %rax
+	lock addq $MPK_PRIV_FRAME, MPK_TP_PRIV_SP(%rax)
+	movb $1, MPK_TP_SELECTOR(%rax)
+	xor %ecx, %ecx
+	xor %edx, %edx
+	WRPKRU_CHECKED \i, MPK_SHADOW_FOREIGN
+	jmp resume_pop
+	.size ef_mpk_resume_foreign_\i, . - ef_mpk_resume_foreign_\i
+.endm
+
 .macro GATES i
-	GATE \i, 1, 0, 0
-	GATE \i, 1, 0, 1
-	GATE \i, 1, 1, 0
-	GATE \i, 1, 1, 1
-	GATE \i, 0, 0, 0
-	GATE \i, 0, 0, 1
-	GATE \i, 0, 1, 0
-	GATE \i, 0, 1, 1
-	CBENTRY \i, 1
-	CBENTRY \i, 0
+	.irp P, 0, 1
+	.irp F, 1, 0
+	GATE \i, \P, \F, 0, 0
+	GATE \i, \P, \F, 0, 1
+	GATE \i, \P, \F, 1, 0
+	GATE \i, \P, \F, 1, 1
+	CBENTRY \i, \P, \F
+	.endr
+	.endr
 	TRAP \i
+	RESUME \i
 .endm
 
 	.irp i, SLOT_LIST
 	GATES \i
 	.endr
+
+/* Resuming host code that ran with system calls blocked (a gate between
+ * setting the selector and writing the foreign PKRU, or between writing
+ * the host PKRU and clearing the selector): as above, without the PKRU. */
+	.globl ef_mpk_resume_host
+	.type ef_mpk_resume_host, @function
+ef_mpk_resume_host:
+	mov (%rsp), %rax
+	lock addq $MPK_PRIV_FRAME, MPK_TP_PRIV_SP(%rax)
+	movb $1, MPK_TP_SELECTOR(%rax)
+resume_pop:
+	add $8, %rsp
+	pop %rcx
+	pop %rdx
+	pop %rax
+	popfq
+	ret $128
+	.size ef_mpk_resume_host, . - ef_mpk_resume_host
 
 /* A second thread found the slot taken: nothing was switched yet. */
 	.type ef_mpk_gate_busy, @function
@@ -318,20 +406,24 @@ ef_mpk_unwind:
 	jmp *%rdi
 	.size ef_mpk_unwind, . - ef_mpk_unwind
 
-/* Tables the C files read (internal.h): gates [slot][F][S*2+R], exits [slot][F] (S=0, R=1),
- * traps [slot], trampolines [slot][F]. */
+/* Tables the C files read (internal.h): gates [slot][P][F][S*2+R], exits
+ * [slot][P][F] (S=0, R=1), traps [slot], trampolines [slot][P][F], resume
+ * stubs [slot]. */
 	.section .data.rel.ro, "aw"
 	.balign 8
 	.globl ef_mpk_gates
 ef_mpk_gates:
 	.irp i, SLOT_LIST
-	.quad ef_mpk_gate_000_\i, ef_mpk_gate_001_\i, ef_mpk_gate_010_\i, ef_mpk_gate_011_\i
-	.quad ef_mpk_gate_100_\i, ef_mpk_gate_101_\i, ef_mpk_gate_110_\i, ef_mpk_gate_111_\i
+	.quad ef_mpk_gate_0000_\i, ef_mpk_gate_0001_\i, ef_mpk_gate_0010_\i, ef_mpk_gate_0011_\i
+	.quad ef_mpk_gate_0100_\i, ef_mpk_gate_0101_\i, ef_mpk_gate_0110_\i, ef_mpk_gate_0111_\i
+	.quad ef_mpk_gate_1000_\i, ef_mpk_gate_1001_\i, ef_mpk_gate_1010_\i, ef_mpk_gate_1011_\i
+	.quad ef_mpk_gate_1100_\i, ef_mpk_gate_1101_\i, ef_mpk_gate_1110_\i, ef_mpk_gate_1111_\i
 	.endr
 	.globl ef_mpk_gate_exits
 ef_mpk_gate_exits:
 	.irp i, SLOT_LIST
-	.quad ef_mpk_gate_001_\i\()_exit, ef_mpk_gate_101_\i\()_exit
+	.quad ef_mpk_gate_0001_\i\()_exit, ef_mpk_gate_0101_\i\()_exit
+	.quad ef_mpk_gate_1001_\i\()_exit, ef_mpk_gate_1101_\i\()_exit
 	.endr
 	.globl ef_mpk_gate_traps
 ef_mpk_gate_traps:
@@ -341,7 +433,13 @@ ef_mpk_gate_traps:
 	.globl ef_mpk_cbtramps
 ef_mpk_cbtramps:
 	.irp i, SLOT_LIST
-	.quad ef_mpk_cbtramp_0_\i, ef_mpk_cbtramp_1_\i
+	.quad ef_mpk_cbtramp_00_\i, ef_mpk_cbtramp_01_\i
+	.quad ef_mpk_cbtramp_10_\i, ef_mpk_cbtramp_11_\i
+	.endr
+	.globl ef_mpk_resume_foreign
+ef_mpk_resume_foreign:
+	.irp i, SLOT_LIST
+	.quad ef_mpk_resume_foreign_\i
 	.endr
 
 /* The shadow page: per slot the foreign and the host PKRU.  A page of its
@@ -354,80 +452,75 @@ ef_mpk_shadow:
 	.zero MPK_PAGE
 	.size ef_mpk_shadow, MPK_PAGE
 
-/* Signal entries.  The kernel starts every handler with its default PKRU
- * (key 0 only), on the interrupted stack or the alternate one, with the
- * interrupted thread pointer.  Before touching the stack: host PKRU.
- * sigreturn restores the interrupted PKRU from the signal frame.
+/* The signal entry, for every signal the runtime or the program handles
+ * (signals.c).  The kernel starts a handler with its own default PKRU,
+ * which opens key 0, on the thread's alternate stack (every handler is
+ * SA_ONSTACK), with the interrupted thread pointer.  Foreign code never
+ * runs with key 0 writable, so an entry with key 0 closed is a jump from
+ * foreign code, and traps.  Then: host PKRU (checked); the thread area from
+ * the stack pointer, which the kernel chose (the alternate stack lies in
+ * it, and foreign code cannot move it: sigaltstack is a system call); its
+ * selector saved and set to allow system calls; and a frame of the area's
+ * private stack, which no domain can write, unlike the alternate stack
+ * (before Linux 6.12 the kernel writes a frame under the interrupted PKRU,
+ * so every domain may write it).  ef_mpk_signal runs there, and returns
+ * here only to leave through the kernel's frame as it came; the other ways
+ * out (the gate's exit, rt_sigreturn into a resume stub) give the private
+ * frame back themselves.
  * rdi, rsi, rdx: signo, siginfo, ucontext. */
 	.text
-.macro HOST_PKRU
-	mov %rdx, %r8
-	xor %ecx, %ecx
-	xor %edx, %edx
-	mov ef_mpk_host_pkru(%rip), %eax
-	wrpkru
-	mov %r8, %rdx
-.endm
-
-/* Faults (SIGSEGV, SIGBUS, SIGILL, SIGFPE), on the thread's alternate
- * stack, which every domain may write: signals.c decides whether a domain
- * faulted and unwinds its call, or hands the signal on. */
-	.globl ef_mpk_fault_entry
-	.type ef_mpk_fault_entry, @function
-ef_mpk_fault_entry:
-	HOST_PKRU
-	jmp ef_mpk_on_fault
-	.size ef_mpk_fault_entry, . - ef_mpk_fault_entry
-
-/* Other signals: if the thread pointer is a domain's, run the handler on
- * the host's and put the domain's back afterwards. */
 	.globl ef_mpk_signal_entry
 	.type ef_mpk_signal_entry, @function
 ef_mpk_signal_entry:
-	HOST_PKRU
-	cmpb $0, ef_mpk_fsgsbase(%rip)
-	je 5f
-	rdfsbase %r9
-	jmp 6f
-5:	/* arch_prctl(ARCH_GET_FS) into a slot on the stack */
-	push %rdi
-	push %rsi
-	push %rdx
-	sub $8, %rsp
-	mov $__NR_arch_prctl, %eax
-	mov $ARCH_GET_FS, %edi
-	mov %rsp, %rsi
-	syscall
-	pop %r9
-	pop %rdx
-	pop %rsi
-	pop %rdi
-6:	lea ef_mpk_slots(%rip), %r10
-	mov $EF_MPK_SLOTS, %ecx
-7:	cmp MPK_SLOT_TCB(%r10), %r9
-	je 8f
-	add $MPK_SLOT_SIZE, %r10
-	dec %ecx
-	jnz 7b
-	/* Host code was interrupted: the thread pointer is the host's. */
-	lea ef_mpk_handlers(%rip), %rax
-	jmp *(%rax,%rdi,8)
-8:	/* A domain's thread pointer: run the handler on the host's. */
+	mov %rdx, %r8
+	xor %ecx, %ecx
+	rdpkru
+	test $3, %al
+	jnz ef_mpk_entry_trap
+	mov ef_mpk_host_pkru(%rip), %eax
+	wrpkru
+	cmp ef_mpk_host_pkru(%rip), %eax
+	jne ef_mpk_entry_trap
+	mov %r8, %rdx
+	xor %ecx, %ecx
+	xor %r8d, %r8d
+	mov %rsp, %rax
+	sub ef_mpk_tareas(%rip), %rax
+	cmp $MPK_TAREAS_BYTES, %rax
+	jae ef_mpk_signal              /* no thread area: as it is */
+	and $-MPK_TAREA, %rax
+	add ef_mpk_tareas(%rip), %rax
+	mov %rax, %rcx                 /* the thread page */
+	movzbl MPK_TP_SELECTOR(%rcx), %r8d
+	movb $0, MPK_TP_SELECTOR(%rcx)
+	mov $-MPK_PRIV_FRAME, %rax
+	lock xadd %rax, MPK_TP_PRIV_SP(%rcx)
+	mov %rsp, %r9
+	mov %rax, %rsp
 	push %r9
-	push %rdi
-	push %rsi
-	push %rdx
-	mov MPK_SLOT_HOST_FS(%r10), %rsi
-	call set_fs
-	pop %rdx
-	pop %rsi
-	pop %rdi
-	lea ef_mpk_handlers(%rip), %rax
-	call *(%rax,%rdi,8)
-	pop %rsi
-	call set_fs
+	push %rcx
+	call ef_mpk_signal
+	pop %rcx
+	pop %rsp
+	lock addq $MPK_PRIV_FRAME, MPK_TP_PRIV_SP(%rcx)
 	ret
 	.size ef_mpk_signal_entry, . - ef_mpk_signal_entry
+
+/* A jump into the signal entry: the fault it raises is the domain's. */
+	.globl ef_mpk_entry_trap
+ef_mpk_entry_trap:
+	ud2
+
+/* ef_mpk_sigreturn(uc): rt_sigreturn with the ucontext at uc (the kernel
+ * finds the frame 8 bytes below the stack pointer). */
+	.globl ef_mpk_sigreturn
+	.type ef_mpk_sigreturn, @function
+ef_mpk_sigreturn:
+	mov %rdi, %rsp
+	mov $__NR_rt_sigreturn, %eax
+	syscall
+	ud2
+	.size ef_mpk_sigreturn, . - ef_mpk_sigreturn
 
 /* set_fs: thread pointer := rsi; keeps rdi, rsi and rdx. */
 	.globl ef_mpk_set_fs

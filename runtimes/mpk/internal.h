@@ -6,6 +6,7 @@
  * checks that they use one another without a cycle):
  *   loader.c     opening a domain: once-per-process set-up, namespaces
  *   signals.c    signal dispositions, and faults of foreign code
+ *   sealed.c     the system calls a sealed domain is served
  *   callbacks.c  foreign code calling host functions
  *   scan.c       the load-time scan for wrpkru and xrstor bytes
  *   thread.c     the domain's thread block; each host thread's set-up
@@ -14,8 +15,8 @@
  *   elf.c        loaded objects' program headers, tagging mappings
  *   cpu.c        CPUID and kernel support
  *   state.c      the slots, ef_mpk_tls, the namespaces, the last error
- * and gate.S below them all, which enters C only at the callback and fault
- * entries (ef_mpk_callback_dispatch, ef_mpk_on_fault). */
+ * and gate.S below them all, which enters C only at the callback and signal
+ * entries (ef_mpk_callback_dispatch, ef_mpk_signal). */
 #ifndef EF_MPK_INTERNAL_H
 #define EF_MPK_INTERNAL_H
 
@@ -35,6 +36,9 @@
  * 64 KiB, since a function with a large frame can step over one page. */
 #define MPK_GUARD (16 * MPK_PAGE)
 
+struct mpk_range { uintptr_t lo, hi; };
+#define MPK_NS_DATA 32          /* ranges of writable data per namespace */
+
 /* One loaded library set: a link namespace, its key, its thread block. */
 struct ef_mpk_ns {
 	char set[64];
@@ -45,6 +49,12 @@ struct ef_mpk_ns {
 	void *arena;                /* the domain heap (libefheap.so) */
 	size_t arena_bytes;
 	unsigned char *tblock;      /* the domain's thread block mapping */
+	struct mpk_range *data;     /* the namespace's writable data
+				     * (PT_LOAD with PF_W, less RELRO; outside
+				     * this structure, whose size the gate
+				     * paths index by): sealed.c serves
+				     * writes there */
+	unsigned ndata;
 #define MPK_NS_DOMAINS 16
 	ef_domain *domains[MPK_NS_DOMAINS]; /* open domains over it (callbacks
 					 * find theirs by the foreign stack
@@ -63,6 +73,16 @@ struct mpk_shadow {
 };
 #define MPK_SHADOW(i) ((struct mpk_shadow *)(ef_mpk_shadow + (i) * MPK_SHADOW_SIZE))
 
+/* A thread page (thread.c): the first page of a thread area. */
+struct mpk_tpage {
+	volatile uint8_t selector;  /* syscall user dispatch: 1 blocks this
+				     * thread's system calls (sealed gates) */
+	uint8_t pad[7];
+	uint64_t host_fs;           /* the thread's own thread pointer */
+	uint64_t priv_sp;           /* the top of the private stack free for
+				     * the next signal entry */
+};
+
 /* What a callback entry (gate.S) pushes on the host stack. */
 struct mpk_cb_frame {
 	uint64_t k;                 /* the trampoline; on return 0, or 1 to
@@ -76,12 +96,18 @@ struct mpk_cb_frame {
 _Static_assert(sizeof(ef_mpk_slot) == MPK_SLOT_SIZE, "layout.h: MPK_SLOT_SIZE");
 _Static_assert(offsetof(ef_mpk_slot, host_rsp) == MPK_SLOT_HOST_RSP &&
 	       offsetof(ef_mpk_slot, host_fs) == MPK_SLOT_HOST_FS &&
-	       offsetof(ef_mpk_slot, tcb) == MPK_SLOT_TCB, "layout.h: MPK_SLOT_*");
+	       offsetof(ef_mpk_slot, tcb) == MPK_SLOT_TCB &&
+	       offsetof(ef_mpk_slot, tpage) == MPK_SLOT_TPAGE, "layout.h: MPK_SLOT_*");
+_Static_assert(offsetof(struct mpk_tpage, selector) == MPK_TP_SELECTOR &&
+	       offsetof(struct mpk_tpage, host_fs) == MPK_TP_HOST_FS &&
+	       offsetof(struct mpk_tpage, priv_sp) == MPK_TP_PRIV_SP, "layout.h: MPK_TP_*");
+_Static_assert(MPK_PRIV_AT + 3 * MPK_PRIV_FRAME < MPK_TAREA, "layout.h: MPK_TAREA");
 _Static_assert(offsetof(ef_mpk_thread, fn) == MPK_TLS_FN &&
 	       offsetof(ef_mpk_thread, stack_bytes) == MPK_TLS_STACK_BYTES &&
 	       offsetof(ef_mpk_thread, foreign_sp) == MPK_TLS_FOREIGN_SP &&
 	       offsetof(ef_mpk_thread, status) == MPK_TLS_STATUS &&
-	       offsetof(ef_mpk_thread, expect) == MPK_TLS_EXPECT, "layout.h: MPK_TLS_*");
+	       offsetof(ef_mpk_thread, expect) == MPK_TLS_EXPECT &&
+	       offsetof(ef_mpk_thread, tpage) == MPK_TLS_TPAGE, "layout.h: MPK_TLS_*");
 _Static_assert(sizeof(struct mpk_shadow) <= MPK_SHADOW_SIZE &&
 	       offsetof(struct mpk_shadow, foreign) == MPK_SHADOW_FOREIGN &&
 	       offsetof(struct mpk_shadow, host) == MPK_SHADOW_HOST, "layout.h: MPK_SHADOW_*");
@@ -93,18 +119,23 @@ _Static_assert(offsetof(struct mpk_cb_frame, k) == MPK_CB_K &&
 _Static_assert(EF_E_FAULT == MPK_E_FAULT && EF_E_BUSY == MPK_E_BUSY, "layout.h: MPK_E_*");
 _Static_assert(EF_MAX_CALLBACKS == MPK_CALLBACKS, "layout.h: MPK_CALLBACKS");
 
-/* gate.S: the gates [slot][F][S*2+R], exits [slot][F] (S=0, R=1), traps
- * [slot], callback trampolines [slot][F]; the shadow page; the entries. */
+/* gate.S: the gates [slot][P][F][S*2+R] (P: sealed, F: wrfsbase), exits
+ * [slot][P][F] (S=0, R=1), traps [slot], callback trampolines
+ * [slot][P][F], the resume stubs; the shadow page; the entries. */
 extern unsigned char ef_mpk_shadow[MPK_PAGE];
-extern void *const ef_mpk_gates[EF_MPK_SLOTS][2][EF_MPK_VARIANTS];
-extern void *const ef_mpk_gate_exits[EF_MPK_SLOTS][2];
+extern void *const ef_mpk_gates[EF_MPK_SLOTS][MPK_POLICIES][2][EF_MPK_VARIANTS];
+extern void *const ef_mpk_gate_exits[EF_MPK_SLOTS][MPK_POLICIES][2];
 extern void *const ef_mpk_gate_traps[EF_MPK_SLOTS];
-extern void *const ef_mpk_cbtramps[EF_MPK_SLOTS][2];
+extern void *const ef_mpk_cbtramps[EF_MPK_SLOTS][MPK_POLICIES][2];
+extern void *const ef_mpk_resume_foreign[EF_MPK_SLOTS];
+extern void ef_mpk_resume_host(void);
 extern void ef_mpk_gate_poisoned(void);
 extern void ef_mpk_signal_entry(int, siginfo_t *, void *);
-extern void ef_mpk_fault_entry(int, siginfo_t *, void *);
+extern void ef_mpk_entry_trap(void);
 extern void ef_mpk_set_fs(uintptr_t tp);
 extern void ef_mpk_unwind(void *exit) __attribute__((noreturn));
+/* rt_sigreturn from the signal frame whose ucontext is at uc. */
+extern void ef_mpk_sigreturn(void *uc) __attribute__((noreturn));
 
 /* state.c */
 extern struct ef_mpk_ns mpk_namespaces[EF_MPK_SLOTS];
@@ -149,9 +180,19 @@ uint32_t mpk_foreign_pkru(int key, ef_mpk_policy p);
 /* syscalls.c */
 ef_status mpk_install_syscall_filter(void);
 
-/* thread.c */
+/* thread.c.  ef_mpk_tareas (the thread areas' region, 0 until reserved)
+ * is read by gate.S's signal entry. */
+extern uintptr_t ef_mpk_tareas;
 /* The offset of the thread id in glibc's struct pthread. */
 extern size_t mpk_tid_offset;
+/* Syscall user dispatch for the calling thread, on its thread page's
+ * selector (once per thread); EF_E_UNAVAILABLE where the kernel has none. */
+ef_status mpk_thread_seal(void);
+/* The thread area's alternate stack of the thread page tp. */
+static inline void *mpk_altstack_of(const struct mpk_tpage *tp)
+{
+	return (unsigned char *)tp + MPK_ALTSTACK_AT;
+}
 /* Reads glibc's thread block geometry. */
 ef_status mpk_thread_block_layout(void);
 ef_status mpk_build_thread_block(struct ef_mpk_ns *ns, struct link_map *head);
@@ -159,12 +200,22 @@ ef_status mpk_build_thread_block(struct ef_mpk_ns *ns, struct link_map *head);
 /* scan.c */
 ef_status mpk_scan_namespace(struct ef_mpk_ns *ns);
 
-/* signals.c.  ef_mpk_handlers is read by gate.S's signal entry. */
-extern void (*ef_mpk_handlers[NSIG])(int, siginfo_t *, void *);
-/* The fault entry for SIGSEGV, SIGBUS, SIGILL and SIGFPE. */
+/* signals.c */
+/* The signal entry for the signals that end a foreign call (faults, traps,
+ * aborts, refused system calls). */
 ef_status mpk_install_fault_entry(void);
-/* Entered from gate.S's fault entry, with host PKRU. */
-void ef_mpk_on_fault(int sig, siginfo_t *si, void *ucv);
+/* Entered from gate.S's signal entry with host PKRU and the selector
+ * allowing system calls: tp is the thread page of the thread area the
+ * kernel's stack pointer lay in (NULL for a thread without one), and
+ * old_selector what the selector was. */
+void ef_mpk_signal(int sig, siginfo_t *si, void *ucv, struct mpk_tpage *tp,
+		   unsigned old_selector);
+
+/* sealed.c: serves system call nr with arguments a of a sealed domain's
+ * foreign code into *ret (a result or -errno), and returns 1; returns 0
+ * for a call that is refused. */
+int mpk_serve_syscall(const struct ef_mpk_ns *ns, long nr, const uint64_t a[6],
+		      long *ret);
 
 /* callbacks.c: entered from gate.S's callback entry. */
 uint64_t ef_mpk_callback_dispatch(unsigned i, struct mpk_cb_frame *f);
@@ -188,6 +239,12 @@ static inline uintptr_t mpk_thread_pointer(void)
 	uintptr_t tp;
 	__asm__("mov %%fs:0, %0" : "=r"(tp));
 	return tp;
+}
+
+/* 1 for a sealed namespace: the index of its gates' policy variant. */
+static inline unsigned mpk_sealed(const struct ef_mpk_ns *ns)
+{
+	return ns->policy == EF_MPK_SEALED;
 }
 
 /* The namespace is poisoned, and the calling thread's call failed. */

@@ -22,6 +22,11 @@
 #define MPK_SLOT_HOST_RSP 0
 #define MPK_SLOT_HOST_FS 8
 #define MPK_SLOT_TCB 16
+#define MPK_SLOT_TPAGE 72
+
+/* Policy variants of the gates: 0 strict (and foreign-read-host), 1
+ * sealed (system calls blocked while foreign code runs). */
+#define MPK_POLICIES 2
 
 /* ef_mpk_thread (mpk.h), the calling thread's ef_mpk_tls. */
 #define MPK_TLS_FN 0
@@ -29,6 +34,32 @@
 #define MPK_TLS_FOREIGN_SP 16
 #define MPK_TLS_STATUS 24
 #define MPK_TLS_EXPECT 40
+#define MPK_TLS_TPAGE (MPK_TLS_EXPECT + 8 * EF_MPK_SLOTS)
+
+/* The thread areas (thread.c): one aligned block of MPK_TAREA bytes per
+ * host thread that calls into domains, MPK_TAREAS of them in one reserved
+ * region, so that a signal entry finds its thread's area from the stack
+ * pointer the kernel chose (the alternate stack inside it):
+ *   MPK_TAREA_PAGE  the thread page, struct mpk_tpage (shared key: foreign
+ *                   code reads it, only the host writes it)
+ *   then a guard page, the alternate signal stack (MPK_ALTSTACK bytes, the
+ *   alternate-stack key), a guard page, and the private stack the signal
+ *   entries run on (key 0), MPK_PRIV_FRAME bytes per nested entry. */
+#define MPK_TAREA (256 * 1024)
+#define MPK_TAREAS 64
+#define MPK_TAREAS_BYTES (MPK_TAREA * MPK_TAREAS)
+#define MPK_ALTSTACK (64 * 1024)
+#define MPK_ALTSTACK_AT (2 * MPK_PAGE)
+#define MPK_PRIV_AT (MPK_ALTSTACK_AT + MPK_ALTSTACK + MPK_PAGE)
+#define MPK_PRIV_FRAME (40 * 1024)
+/* struct mpk_tpage (internal.h) */
+#define MPK_TP_SELECTOR 0
+#define MPK_TP_HOST_FS 8
+#define MPK_TP_PRIV_SP 16
+/* The resume frame a signal entry leaves below the interrupted stack
+ * pointer (beyond the 128-byte red zone) for gate.S's resume stubs: the
+ * thread page, rcx, rdx, rax, rflags, rip. */
+#define MPK_RESUME_BYTES 48
 
 /* struct mpk_shadow (internal.h): one per slot in the shadow page. */
 #define MPK_SHADOW_SIZE 64

@@ -40,6 +40,32 @@ static ef_status global_init(void)
 	return done = EF_OK;
 }
 
+/* The object's writable data, for system calls a sealed domain is served
+ * (sealed.c): its writable PT_LOAD segments, less the part RELRO makes
+ * read-only after relocation. */
+static void record_data(struct ef_mpk_ns *ns, const struct link_map *l,
+			const struct mpk_object *o)
+{
+	static struct mpk_range data[EF_MPK_SLOTS][MPK_NS_DATA];
+	uintptr_t relro = 0;
+
+	ns->data = data[ns->slot];
+	for (unsigned j = 0; j < o->phnum; j++)
+		if (o->phdr[j].p_type == PT_GNU_RELRO)
+			relro = (l->l_addr + o->phdr[j].p_vaddr + o->phdr[j].p_memsz +
+				 MPK_PAGE - 1) & ~(uintptr_t)(MPK_PAGE - 1);
+	for (unsigned j = 0; j < o->phnum && ns->ndata < MPK_NS_DATA; j++) {
+		const ElfW(Phdr) *ph = &o->phdr[j];
+		uintptr_t lo = l->l_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
+		if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_W))
+			continue;
+		if (lo < relro)
+			lo = relro;
+		if (lo < hi)
+			ns->data[ns->ndata].lo = lo, ns->data[ns->ndata++].hi = hi;
+	}
+}
+
 static ef_status load_namespace(struct ef_mpk_ns *ns, const char *set)
 {
 	char stub[128];
@@ -88,6 +114,7 @@ static ef_status load_namespace(struct ef_mpk_ns *ns, const char *set)
 		if (mpk_object_of(l, &o))
 			return mpk_fail(EF_E_UNAVAILABLE, "cannot read the program "
 					"headers of %s", l->l_name);
+		record_data(ns, l, &o);
 		for (unsigned j = 0; j < o.phnum; j++) {
 			const ElfW(Phdr) *ph = &o.phdr[j];
 			if (ph->p_type != PT_LOAD)
@@ -142,7 +169,8 @@ static struct ef_mpk_ns *find_namespace(const char *set, ef_status *s)
 	slot->ns = ns;
 	slot->serial = ns->slot + 1;
 	for (unsigned v = 0; v < EF_MPK_VARIANTS; v++)
-		slot->entry[v] = ef_mpk_gates[ns->slot][ef_mpk_fsgsbase][v];
+		slot->entry[v] = ef_mpk_gates[ns->slot][mpk_sealed(ns)]
+			[ef_mpk_fsgsbase][v];
 	MPK_SHADOW(ns->slot)->foreign = mpk_foreign_pkru(ns->key, ns->policy);
 	mpk_nnamespaces++;
 	return ns;
@@ -217,6 +245,10 @@ ef_status ef_mpk_open(ef_domain *d, const char *set, const ef_domain_config *cfg
 		}
 	}
 	ef_mpk_thread_init();
+	if (mpk_sealed(ns) && (s = mpk_thread_seal())) {
+		ef_mpk_close(d);
+		return s;
+	}
 	return EF_OK;
 }
 
@@ -257,6 +289,11 @@ void *ef_mpk_lookup(ef_domain *d, const char *name, ef_mpk_sym *cache)
 		abort();
 	}
 	ef_mpk_thread_init();
+	if (mpk_sealed(slot->ns) && mpk_thread_seal()) {
+		fprintf(stderr, "efbench mpk runtime: a sealed domain on this "
+			"thread: %s\n", ef_mpk_error());
+		abort();
+	}
 	cache->addr = addr;
 	cache->serial = slot->serial;
 	return addr;

@@ -67,6 +67,8 @@ typedef struct ef_mpk_slot {
 	uint64_t serial;        /* 24: changes with every domain opened here */
 	struct ef_mpk_ns *ns;   /* 32: the loaded namespace */
 	void *entry[EF_MPK_VARIANTS]; /* 40: this slot's gates */
+	uint64_t tpage;         /* 72: sealed, arch_prctl gates: the thread
+				 *     page of the thread inside */
 } __attribute__((aligned(MPK_SLOT_SIZE))) ef_mpk_slot;
 
 /* Per host thread: what the call site leaves for the gate, and how the
@@ -80,6 +82,7 @@ typedef struct ef_mpk_thread {
 	uint32_t pad;
 	uint64_t token;         /* 32: this thread's callback token */
 	uint64_t expect[EF_MPK_SLOTS]; /* 40: host_rsp of a slot it may take */
+	uint64_t tpage;         /* its thread page (thread.c), or 0 */
 } ef_mpk_thread;
 
 extern __thread ef_mpk_thread ef_mpk_tls __attribute__((tls_model("local-exec")));
@@ -208,13 +211,15 @@ static inline ef_status ef_mpk_call_status(void)
 
 /* A fault that ended a call into a domain and poisoned it. */
 typedef struct ef_mpk_fault {
-	int signo;              /* SIGSEGV, SIGBUS, SIGILL, SIGFPE */
+	int signo;              /* SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP,
+				 * SIGABRT, SIGSYS */
 	int code;               /* si_code, e.g. SEGV_PKUERR */
 	uintptr_t addr;         /* si_addr: the address touched */
 	uintptr_t pc;           /* the faulting instruction */
 	int pkey;               /* the key that denied the access, or -1 */
 	unsigned access;        /* EF_READ, EF_WRITE or EF_EXEC; 0 unknown */
 	int stack_overflow;     /* the address is the foreign stack's guard */
+	int syscall;            /* SIGSYS: the refused system call's number */
 	char what[160];         /* a named cause, when there is one */
 } ef_mpk_fault;
 

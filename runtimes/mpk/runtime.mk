@@ -5,7 +5,7 @@ ifeq ($(ARCH),x86_64)
 ISOLATING += mpk
 TARGETS += mpk
 RUNTIME_SRCS += $(addprefix runtimes/mpk/,state cpu elf keys syscalls thread scan signals \
-	callbacks loader gate target)
+	sealed callbacks loader gate target)
 
 # Each library set a domain loads: libefstub-<set>.so needs libefheap.so
 # first, then the set's libraries (see runtimes/mpk/stub.c): a workload's
@@ -37,7 +37,9 @@ $(BUILD)/lib/libefstub-%.so: runtimes/mpk/stub.c $(BUILD)/lib/libefheap.so \
 	$(CC) $(EF_CFLAGS) -fPIC -shared $< -o $@ -Wl,--no-as-needed \
 		-L$(BUILD)/lib -lefheap $(MPK_NEEDED_$*) -Wl,-rpath,'$$ORIGIN'
 
-$(BUILD)/tests/test_mpk: $(OBJ)/tests/mpk/test_mpk.o $(RUNTIME_OBJS) \
+# (RUNTIME_OBJS is set after the runtimes' files are read: the objects
+# listed so far, by name, so that the suite relinks when the runtime changes.)
+$(BUILD)/tests/test_mpk: $(OBJ)/tests/mpk/test_mpk.o $(RUNTIME_SRCS:%=$(OBJ)/%.o) \
 		$(OBJ)/tests/unit/check.o $(FOREIGN_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(EF_CFLAGS) -o $@ $< $(OBJ)/tests/unit/check.o $(filter-out %/target.o,$(RUNTIME_OBJS)) \

@@ -1,22 +1,34 @@
-/* signals.c: signals while foreign code runs.  Linux starts every handler
- * with its default PKRU, which denies the domain's memory, so the handlers
- * the program installs (ef_mpk_sigaction) run behind gate.S's signal entry;
- * SIGSEGV, SIGBUS, SIGILL and SIGFPE go to gate.S's fault entry, which
- * ends a faulting foreign call and poisons its domain (ef_mpk_on_fault). */
+/* signals.c: signals while foreign code runs.  Every signal the runtime
+ * or the program handles enters through gate.S's signal entry, which sets
+ * host PKRU, opens the thread's system calls and moves to a private stack
+ * before coming here (ef_mpk_signal).  The signals that end a foreign call
+ * (ending_signal) poison its domain and unwind the call through its gate's
+ * exit; every other signal runs the program's handler (ef_mpk_sigaction)
+ * with the host's thread block, then resumes what it interrupted.  Code
+ * that ran with system calls blocked (a sealed domain, or a sealed gate
+ * around its PKRU switch) resumes through gate.S's resume stubs, which
+ * block them again after rt_sigreturn: see resume_blocked. */
 #define _GNU_SOURCE
 #include "internal.h"
 
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <asm/prctl.h>
+#include <linux/audit.h>
+#include <linux/prctl.h>
 #include <sys/syscall.h>
 #include <sys/ucontext.h>
 #include <unistd.h>
 
-/* The program's handlers, by signal; gate.S's entries call them. */
-void (*ef_mpk_handlers[NSIG])(int, siginfo_t *, void *);
+#ifndef SYS_USER_DISPATCH
+#define SYS_USER_DISPATCH 2     /* si_code of syscall user dispatch's SIGSYS */
+#endif
+
+/* The program's handlers, by signal. */
+static void (*handlers[NSIG])(int, siginfo_t *, void *);
 
 /* A handler in the three-argument form, or NULL for SIG_DFL and SIG_IGN
  * (and a NULL action). */
@@ -29,25 +41,31 @@ static handler_fn handler_of(const struct sigaction *sa)
 		: (handler_fn)(void (*)(void))sa->sa_handler;
 }
 
-static int is_fault_signal(int sig)
+/* The signals that end a foreign call they interrupt: faults, int3,
+ * abort(), a refused system call. */
+static const int ending[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT, SIGSYS };
+
+static int ending_signal(int sig)
 {
-	return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE;
+	for (unsigned k = 0; k < sizeof ending / sizeof *ending; k++)
+		if (ending[k] == sig)
+			return 1;
+	return 0;
 }
 
-/* Faults in foreign code end the call (ef_mpk_on_fault); a handler the
- * program had is kept for faults of its own. */
+/* A handler the program had for one of them is kept for signals that are
+ * not a domain's. */
 ef_status mpk_install_fault_entry(void)
 {
-	static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE };
-	struct sigaction sa = { .sa_sigaction = ef_mpk_fault_entry,
+	struct sigaction sa = { .sa_sigaction = ef_mpk_signal_entry,
 		.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER };
 
-	for (unsigned k = 0; k < sizeof sigs / sizeof *sigs; k++) {
+	for (unsigned k = 0; k < sizeof ending / sizeof *ending; k++) {
 		struct sigaction old;
-		if (sigaction(sigs[k], &sa, &old))
+		if (sigaction(ending[k], &sa, &old))
 			return mpk_fail(EF_E_UNAVAILABLE, "sigaction: %s", strerror(errno));
 		if (old.sa_sigaction != ef_mpk_signal_entry && handler_of(&old))
-			ef_mpk_handlers[sigs[k]] = handler_of(&old);
+			handlers[ending[k]] = handler_of(&old);
 	}
 	return EF_OK;
 }
@@ -68,10 +86,10 @@ int ef_mpk_sigaction(int sig, const struct sigaction *act, struct sigaction *old
 		return sigaction(sig, act, old);
 	if (!ef_mpk_host_pkru)
 		ef_mpk_host_pkru = mpk_rdpkru();
-	prev_handler = ef_mpk_handlers[sig];
-	if (is_fault_signal(sig) && mpk_altstack_key >= 0) {
-		/* The runtime's fault entry stays; it hands faults that are not
-		 * a domain's to this handler. */
+	prev_handler = handlers[sig];
+	if (ending_signal(sig) && mpk_altstack_key >= 0) {
+		/* The runtime's entry stays; it hands signals that are not a
+		 * domain's to this handler. */
 		if (old) {
 			sigaction(sig, NULL, old);
 			old->sa_flags |= SA_SIGINFO;
@@ -79,13 +97,13 @@ int ef_mpk_sigaction(int sig, const struct sigaction *act, struct sigaction *old
 				: (handler_fn)(void (*)(void))SIG_DFL;
 		}
 		if (act)
-			ef_mpk_handlers[sig] = handler_of(act);
+			handlers[sig] = handler_of(act);
 		return 0;
 	}
 	if (handler_of(act)) {
 		a = *act;
-		ef_mpk_handlers[sig] = handler_of(act);
-		a.sa_flags |= SA_SIGINFO;
+		handlers[sig] = handler_of(act);
+		a.sa_flags |= SA_SIGINFO | SA_ONSTACK;
 		a.sa_sigaction = ef_mpk_signal_entry;
 		r = sigaction(sig, &a, &prev);
 	} else {
@@ -101,19 +119,15 @@ int ef_mpk_sigaction(int sig, const struct sigaction *act, struct sigaction *old
 	return 0;
 }
 
-/* ---- Faults ------------------------------------------------------------
+/* ---- Which domain a signal interrupted ----------------------------------
  *
- * ef_mpk_fault_entry (gate.S) sets host PKRU and comes here, on the
- * thread's alternate stack, with whatever thread pointer was in force.
- * A fault belongs to a domain when the interrupted PKRU (from the signal
- * frame's XSAVE area) is the foreign PKRU of a slot a call is inside, or
- * when it stopped at a slot's trap (a gate's PKRU check failed) with that
- * domain's thread pointer; and when the call inside that slot is this
- * thread's.  Such a fault poisons the namespace and unwinds the call
- * through its gate's exit; nothing returns to the signal frame, which
- * foreign code of another thread could write.  Anything else is the host's
- * and goes to the handler the program installed, or to the default action.
- * Until the thread pointer is the host's again, no TLS is touched. */
+ * A signal belongs to a domain when the interrupted PKRU (from the signal
+ * frame's XSAVE area) is the foreign PKRU of a slot that this thread is
+ * inside, or when it stopped at a slot's trap or the signal entry's (a
+ * PKRU check failed) with that domain's thread pointer.  "This thread":
+ * for a thread with a thread area, the slot's saved host thread pointer
+ * is the one its thread page records (neither is foreign-writable); for
+ * others, the thread id in the slot's saved host thread block. */
 
 static uint32_t frame_pkru(const ucontext_t *uc, int *known)
 {
@@ -148,60 +162,54 @@ static uintptr_t current_fs(void)
 }
 
 /* Slot i has a call inside, and it is this thread's. */
-static int inside(unsigned i)
+static int inside(unsigned i, const struct mpk_tpage *tp)
 {
 	const ef_mpk_slot *slot = &ef_mpk_slots[i];
-	return slot->ns && slot->host_rsp && !(slot->host_rsp & 1) &&
-	       slot->host_fs &&
-	       *(const int32_t *)(slot->host_fs + mpk_tid_offset) == (int32_t)gettid();
+	if (!slot->ns || !slot->host_rsp || (slot->host_rsp & 1) || !slot->host_fs)
+		return 0;
+	return tp ? slot->host_fs == tp->host_fs
+		: *(const int32_t *)(slot->host_fs + mpk_tid_offset) == (int32_t)gettid();
 }
 
-static int faulting_slot(const ucontext_t *uc, const char **what)
+static int domain_of(const ucontext_t *uc, uint32_t pkru, int known,
+		     const struct mpk_tpage *tp, uintptr_t fs, const char **what)
 {
-	uintptr_t rip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP], fs;
-	int known;
-	uint32_t pkru = frame_pkru(uc, &known);
+	uintptr_t rip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
 
 	for (unsigned j = 0; j < mpk_nnamespaces; j++)
 		if (rip == (uintptr_t)ef_mpk_gate_traps[j])
 			*what = "a PKRU check of a gate or callback entry failed "
 				"(a jump into a gate with a forged PKRU, or a call "
 				"to another domain's callback)";
+	if (rip == (uintptr_t)ef_mpk_entry_trap)
+		*what = "a jump into the runtime's signal entry";
 	for (unsigned i = 0; i < mpk_nnamespaces; i++)
-		if (known && MPK_SHADOW(i)->foreign == pkru && inside(i))
+		if (known && MPK_SHADOW(i)->foreign == pkru && inside(i, tp))
 			return (int)i;
 	/* A forged PKRU: the thread pointer names the domain. */
-	fs = current_fs();
 	for (unsigned i = 0; i < mpk_nnamespaces; i++)
-		if (*what && fs == ef_mpk_slots[i].tcb && inside(i))
+		if (*what && fs == ef_mpk_slots[i].tcb && inside(i, tp))
 			return (int)i;
 	return -1;
 }
 
-void ef_mpk_on_fault(int sig, siginfo_t *si, void *ucv)
+static const char *abi_name(unsigned arch, int nr)
 {
-	ucontext_t *uc = ucv;
-	const char *what = NULL;
-	int i = faulting_slot(uc, &what);
-	struct ef_mpk_ns *ns;
-	ef_mpk_fault *f;
+	return arch == AUDIT_ARCH_I386 ? "i386 (int $0x80)"
+		: nr & 0x40000000 ? "x32" : "x86-64";
+}
+
+/* Ends slot i's call: the namespace is poisoned, the fault recorded, and
+ * the call unwound through its gate's exit (with a result of 0).  Nothing
+ * returns to the signal frame, which foreign code of another thread could
+ * write. */
+static void end_call(unsigned i, int sig, const siginfo_t *si, const ucontext_t *uc,
+		     struct mpk_tpage *tp, const char *what)
+{
+	struct ef_mpk_ns *ns = &mpk_namespaces[i];
+	ef_mpk_fault *f = &ns->fault;
 	uintptr_t rsp;
 
-	if (i < 0) {
-		/* The host's own fault, or a signal sent to the process. */
-		handler_fn h = ef_mpk_handlers[sig];
-		if (h) {
-			h(sig, si, ucv);
-			return;
-		}
-		signal(sig, SIG_DFL);
-		if (si->si_code <= 0)
-			raise(sig);
-		return;           /* a fault recurs and ends the process */
-	}
-	ef_mpk_set_fs(ef_mpk_slots[i].host_fs);
-	ns = &mpk_namespaces[i];
-	f = &ns->fault;
 	memset(f, 0, sizeof *f);
 	f->signo = sig;
 	f->code = si->si_code;
@@ -221,10 +229,152 @@ void ef_mpk_on_fault(int sig, siginfo_t *si, void *ucv)
 			  (rsp < lo + 256 && rsp >= lo - (1u << 20))))
 			f->stack_overflow = 1;
 	}
-	if (what)
+	if (sig == SIGSYS && si->si_code == SYS_USER_DISPATCH) {
+		f->syscall = si->si_syscall;
+		snprintf(f->what, sizeof f->what, "system call %d (%s; arguments "
+			 "%#llx, %#llx, %#llx) refused in a sealed domain", si->si_syscall,
+			 abi_name(si->si_arch, si->si_syscall),
+			 (unsigned long long)uc->uc_mcontext.gregs[REG_RDI],
+			 (unsigned long long)uc->uc_mcontext.gregs[REG_RSI],
+			 (unsigned long long)uc->uc_mcontext.gregs[REG_RDX]);
+	} else if (what) {
 		snprintf(f->what, sizeof f->what, "%s", what);
+	}
 	mpk_poison(ns);
-	ef_mpk_unwind(ef_mpk_gate_exits[i][ef_mpk_fsgsbase]);
+	if (tp)
+		__atomic_add_fetch(&tp->priv_sp, MPK_PRIV_FRAME, __ATOMIC_RELEASE);
+	ef_mpk_unwind(ef_mpk_gate_exits[i][mpk_sealed(ns)][ef_mpk_fsgsbase]);
+}
+
+/* The kernel's frame, copied to the private stack, to return through
+ * with rt_sigreturn: the ucontext (struct rt_sigframe less its return
+ * address, which rt_sigreturn does not read), room for the siginfo that
+ * follows it in the kernel's frame, and the XSAVE area. */
+struct frame_copy {
+	ucontext_t uc;
+	siginfo_t si;
+	unsigned char xsave[12288] __attribute__((aligned(64)));
+};
+
+/* Resumes code that ran with the thread's system calls blocked, never
+ * through the kernel's frame: that lies on the alternate stack, which
+ * every domain may write.  The frame is copied (its XSAVE area only from
+ * this thread's alternate stack, its alternate-stack record replaced by
+ * the thread's own), the interrupted rcx, rdx, rax, rflags and rip go into
+ * a resume frame below the interrupted stack pointer, and rt_sigreturn,
+ * with the selector open, enters a resume stub with host PKRU, which
+ * blocks system calls again before anything of the interrupted code runs.
+ * Foreign code (slot i >= 0) must be on its domain's stack, where the
+ * resume frame goes: else the call ends. */
+static void resume_blocked(int i, int sig, const siginfo_t *si, const ucontext_t *uc,
+			   struct mpk_tpage *tp, uintptr_t fs, const long *rax)
+{
+	struct frame_copy copy, *c = &copy;
+	const unsigned char *fx = (const unsigned char *)uc->uc_mcontext.fpregs;
+	const unsigned char *alt = mpk_altstack_of(tp);
+	uintptr_t rsp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP], at = rsp - 128 - MPK_RESUME_BYTES;
+	uint32_t magic = 0, size = 512;
+	uint64_t *rf = (uint64_t *)at;
+
+	if (i >= 0) {
+		const struct ef_mpk_ns *ns = &mpk_namespaces[i];
+		int held = 0;
+		for (unsigned k = 0; k < MPK_NS_DOMAINS; k++) {
+			const ef_domain *d = ns->domains[k];
+			held |= d && at >= (uintptr_t)d->stack_lo && rsp <= (uintptr_t)d->stack_top;
+		}
+		if (!held)
+			end_call((unsigned)i, sig, si, uc, tp, "a signal arrived while "
+				 "the foreign stack pointer lay outside the domain's stack");
+	}
+	if (!fx || fx < alt || fx + 512 > alt + MPK_ALTSTACK) {
+		fprintf(stderr, "efbench mpk runtime: a signal frame's XSAVE area "
+			"outside the thread's alternate stack; cannot resume\n");
+		abort();
+	}
+	memcpy(&magic, fx + 464, sizeof magic);
+	if (magic == 0x46505853u)     /* FP_XSTATE_MAGIC1: extended_size follows */
+		memcpy(&size, fx + 468, sizeof size);
+	if (size < 512 || size > sizeof c->xsave || fx + size > alt + MPK_ALTSTACK) {
+		fprintf(stderr, "efbench mpk runtime: a signal frame's XSAVE area of "
+			"%u bytes; cannot resume\n", size);
+		abort();
+	}
+	memcpy(&c->uc, uc, sizeof c->uc);
+	memcpy(c->xsave, fx, size);
+	c->uc.uc_mcontext.fpregs = (fpregset_t)c->xsave;
+	c->uc.uc_stack.ss_sp = (void *)alt;
+	c->uc.uc_stack.ss_size = MPK_ALTSTACK;
+	c->uc.uc_stack.ss_flags = 0;
+	if (i >= 0) {
+		/* rt_sigreturn restores PKRU from the XSAVE area: host PKRU for
+		 * the stub, which writes the foreign one itself. */
+		uint64_t bv;
+		if (!mpk_pkru_xsave_offset || magic != 0x46505853u) {
+			fprintf(stderr, "efbench mpk runtime: no PKRU in the signal "
+				"frame; cannot resume\n");
+			abort();
+		}
+		memcpy(c->xsave + mpk_pkru_xsave_offset, &ef_mpk_host_pkru, 4);
+		memcpy(&bv, c->xsave + 512, sizeof bv);
+		bv |= 1u << 9;
+		memcpy(c->xsave + 512, &bv, sizeof bv);
+	}
+	rf[0] = (uintptr_t)tp;
+	rf[1] = (uint64_t)uc->uc_mcontext.gregs[REG_RCX];
+	rf[2] = (uint64_t)uc->uc_mcontext.gregs[REG_RDX];
+	rf[3] = rax ? (uint64_t)*rax : (uint64_t)uc->uc_mcontext.gregs[REG_RAX];
+	rf[4] = (uint64_t)uc->uc_mcontext.gregs[REG_EFL];
+	rf[5] = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
+	c->uc.uc_mcontext.gregs[REG_RSP] = (greg_t)at;
+	c->uc.uc_mcontext.gregs[REG_RIP] = (greg_t)(i >= 0 ? ef_mpk_resume_foreign[i]
+						    : (void *)ef_mpk_resume_host);
+	ef_mpk_set_fs(fs);
+	ef_mpk_sigreturn(&c->uc);
+}
+
+void ef_mpk_signal(int sig, siginfo_t *si, void *ucv, struct mpk_tpage *tp,
+		   unsigned old_selector)
+{
+	ucontext_t *uc = ucv;
+	const char *what = NULL;
+	uintptr_t fs = current_fs();
+	int known, i;
+	uint32_t pkru = frame_pkru(uc, &known);
+	handler_fn h = handlers[sig];
+
+	if (tp)
+		ef_mpk_set_fs(tp->host_fs);
+	i = domain_of(uc, pkru, known, tp, fs, &what);
+	if (i >= 0 && sig == SIGSYS && si->si_code == SYS_USER_DISPATCH && tp &&
+	    old_selector && si->si_arch == AUDIT_ARCH_X86_64) {
+		const greg_t *g = uc->uc_mcontext.gregs;
+		const uint64_t a[6] = { (uint64_t)g[REG_RDI], (uint64_t)g[REG_RSI],
+			(uint64_t)g[REG_RDX], (uint64_t)g[REG_R10], (uint64_t)g[REG_R8],
+			(uint64_t)g[REG_R9] };
+		long r;
+		if (mpk_serve_syscall(&mpk_namespaces[i], si->si_syscall, a, &r))
+			resume_blocked(i, sig, si, uc, tp, fs, &r);
+	}
+	if (i >= 0 && ending_signal(sig)) {
+		if (!tp)
+			ef_mpk_set_fs(ef_mpk_slots[i].host_fs);
+		end_call((unsigned)i, sig, si, uc, tp, what);
+	}
+	if (h) {
+		h(sig, si, ucv);
+	} else {
+		/* The host's own fault with no handler of the program's: the
+		 * default action.  A fault recurs and ends the process. */
+		signal(sig, SIG_DFL);
+		if (si->si_code <= 0)
+			raise(sig);
+	}
+	if (!tp || !old_selector) {
+		ef_mpk_set_fs(fs);
+		return;
+	}
+	resume_blocked(i, sig, si, uc, tp, fs, NULL);
 }
 
 const ef_mpk_fault *ef_mpk_fault_of(const ef_domain *d)
@@ -254,7 +404,8 @@ const char *ef_mpk_fault_message(const ef_domain *d, char *buf, size_t len)
 const char *ef_mpk_fault_describe(const ef_mpk_fault *f, char *buf, size_t len)
 {
 	static const char *const names[] = { [SIGSEGV] = "SIGSEGV", [SIGBUS] = "SIGBUS",
-		[SIGILL] = "SIGILL", [SIGFPE] = "SIGFPE" };
+		[SIGILL] = "SIGILL", [SIGFPE] = "SIGFPE", [SIGTRAP] = "SIGTRAP",
+		[SIGABRT] = "SIGABRT", [SIGSYS] = "SIGSYS" };
 	const char *code = "", *verb = "at";
 	char key[32] = "", where[200] = "";
 	Dl_info info;

@@ -8,10 +8,12 @@
 #include <dlfcn.h>
 #include <elf.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/rseq.h>
 #include <sys/syscall.h>
@@ -154,30 +156,116 @@ ef_status mpk_build_thread_block(struct ef_mpk_ns *ns, struct link_map *head)
 	return EF_OK;
 }
 
-/* The calling thread's alternate signal stack, with the key every domain
- * may write (see mpk_altstack_key): a guard page below 64 KiB.  A stack the
- * program set up itself is replaced, since a frame could not be written
- * to it while foreign code runs. */
-#define ALTSTACK_BYTES (64u << 10)
-static void alternate_stack(void)
+/* The thread areas (layout.h): reserved once, MPK_TAREAS of them, given
+ * to threads as they first call into a domain and back when they end. */
+uintptr_t ef_mpk_tareas;
+static unsigned char tarea_taken[MPK_TAREAS];
+static pthread_key_t tarea_key;
+
+static void tarea_release(void *tp)
 {
-	stack_t ss = { .ss_size = ALTSTACK_BYTES };
-	unsigned char *p;
+	__atomic_store_n(&tarea_taken[((uintptr_t)tp - ef_mpk_tareas) / MPK_TAREA], 0,
+			 __ATOMIC_RELEASE);
+}
+
+static void tareas_reserve(void)
+{
+	unsigned char *p = mmap(NULL, MPK_TAREAS_BYTES + MPK_TAREA, PROT_NONE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED || pthread_key_create(&tarea_key, tarea_release))
+		return;
+	ef_mpk_tareas = ((uintptr_t)p + MPK_TAREA - 1) & ~(uintptr_t)(MPK_TAREA - 1);
+}
+
+/* The calling thread's area: its thread page (the shared key), the
+ * alternate signal stack (the key every domain may write, see
+ * mpk_altstack_key), the private stack of the signal entry (key 0), guard
+ * pages between.  A stack the program set up itself is replaced, since a
+ * frame could not be written to it while foreign code runs. */
+static void thread_area(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	stack_t ss = { .ss_size = MPK_ALTSTACK };
+	struct mpk_tpage *tp;
+	unsigned char *a;
+	unsigned k;
 
 	if (mpk_altstack_key < 0)
 		return;
-	p = mmap(NULL, ALTSTACK_BYTES + MPK_PAGE, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED || mprotect(p, MPK_PAGE, PROT_NONE) ||
-	    pkey_mprotect(p + MPK_PAGE, ALTSTACK_BYTES, PROT_READ | PROT_WRITE, mpk_altstack_key)) {
-		fprintf(stderr, "efbench mpk runtime: no alternate signal stack "
-			"(%s): a foreign stack overflow will end the process\n",
-			strerror(errno));
+	pthread_once(&once, tareas_reserve);
+	for (k = 0; k < MPK_TAREAS; k++)
+		if (ef_mpk_tareas && !__atomic_exchange_n(&tarea_taken[k], 1, __ATOMIC_ACQUIRE))
+			break;
+	if (k == MPK_TAREAS) {
+		fprintf(stderr, "efbench mpk runtime: no thread area left (at most %u "
+			"threads call into domains): a foreign stack overflow will "
+			"end the process, and sealed domains refuse this thread\n",
+			MPK_TAREAS);
 		return;
 	}
-	ss.ss_sp = p + MPK_PAGE;
+	a = (unsigned char *)ef_mpk_tareas + (size_t)k * MPK_TAREA;
+	if (pkey_mprotect(a, MPK_PAGE, PROT_READ | PROT_WRITE, mpk_shared_key) ||
+	    pkey_mprotect(a + MPK_ALTSTACK_AT, MPK_ALTSTACK, PROT_READ | PROT_WRITE,
+			  mpk_altstack_key) ||
+	    mprotect(a + MPK_PRIV_AT, MPK_TAREA - MPK_PRIV_AT, PROT_READ | PROT_WRITE)) {
+		fprintf(stderr, "efbench mpk runtime: no thread area (%s): a foreign "
+			"stack overflow will end the process\n", strerror(errno));
+		tarea_taken[k] = 0;
+		return;
+	}
+	tp = (struct mpk_tpage *)a;
+	memset(tp, 0, sizeof *tp);
+	tp->host_fs = mpk_thread_pointer();
+	tp->priv_sp = (uintptr_t)a + MPK_TAREA;
+	pthread_setspecific(tarea_key, tp);
+	ss.ss_sp = mpk_altstack_of(tp);
 	if (sigaltstack(&ss, NULL))
 		fprintf(stderr, "efbench mpk runtime: sigaltstack: %s\n", strerror(errno));
+	ef_mpk_tls.tpage = (uintptr_t)tp;
+}
+
+/* Syscall user dispatch is per thread and a child of fork starts without
+ * it, while its memory says the forking thread is sealed: the child's
+ * thread takes it up again, or ends (its sealed domains must not run
+ * unsealed). */
+static __thread int sealed;
+
+static int dispatch_on(void)
+{
+	return prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON, 0, 0,
+		     (void *)(uintptr_t)(ef_mpk_tls.tpage + MPK_TP_SELECTOR));
+}
+
+static void reseal_child(void)
+{
+	if (sealed && dispatch_on()) {
+		fprintf(stderr, "efbench mpk runtime: syscall user dispatch in a "
+			"child of fork: %s\n", strerror(errno));
+		_exit(127);
+	}
+}
+
+static void register_reseal(void)
+{
+	pthread_atfork(NULL, NULL, reseal_child);
+}
+
+ef_status mpk_thread_seal(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	if (sealed)
+		return EF_OK;
+	if (!ef_mpk_tls.tpage)
+		return mpk_fail(EF_E_UNAVAILABLE, "this thread has no thread area "
+				"for the selector of syscall user dispatch");
+	if (dispatch_on())
+		return mpk_fail(EF_E_UNAVAILABLE, "syscall user dispatch "
+				"(PR_SET_SYSCALL_USER_DISPATCH, Linux 5.11): %s",
+				strerror(errno));
+	sealed = 1;
+	pthread_once(&once, register_reseal);
+	return EF_OK;
 }
 
 /* glibc registers an rseq area inside the host thread block; the kernel
@@ -200,7 +288,7 @@ void ef_mpk_thread_init(void)
 	 * closed in its PKRU. */
 	if (mpk_altstack_key >= 0 && mpk_rdpkru() != ef_mpk_host_pkru)
 		mpk_wrpkru(ef_mpk_host_pkru);
-	alternate_stack();
+	thread_area();
 	if (!__rseq_size)
 		return;
 	for (unsigned i = 0; i < 2; i++)
