@@ -229,9 +229,20 @@ static inline uint32_t mpk_rdpkru(void)
 	return eax;
 }
 
-static inline void mpk_wrpkru(uint32_t v)
+/* Writes the host's PKRU.  Foreign code may jump to this wrpkru with a
+ * PKRU of its choosing in eax: the check after it compares with
+ * ef_mpk_host_pkru at an address no register of foreign code can move,
+ * and traps (ud2) on another value; a value that denies key 0 faults on
+ * the compare itself. */
+static inline __attribute__((always_inline)) void mpk_wrpkru_host(void)
 {
-	__asm__ volatile("wrpkru" : : "a"(v), "c"(0), "d"(0) : "memory");
+	__asm__ volatile("mov ef_mpk_host_pkru(%%rip), %%eax\n\t"
+			 "wrpkru\n\t"
+			 "cmp ef_mpk_host_pkru(%%rip), %%eax\n\t"
+			 "je 1f\n\t"
+			 "ud2\n"
+			 "1:"
+			 : : "c"(0), "d"(0) : "rax", "memory", "cc");
 }
 
 static inline uintptr_t mpk_thread_pointer(void)

@@ -287,7 +287,7 @@ void ef_mpk_thread_init(void)
 	/* A thread started before the runtime allocated its keys has them
 	 * closed in its PKRU. */
 	if (mpk_altstack_key >= 0 && mpk_rdpkru() != ef_mpk_host_pkru)
-		mpk_wrpkru(ef_mpk_host_pkru);
+		mpk_wrpkru_host();
 	thread_area();
 	if (!__rseq_size)
 		return;
