@@ -239,16 +239,18 @@ const char *ef_mpk_fault_message(const ef_domain *d, char *buf, size_t len);
  * domain (ef_callback_add). */
 void *ef_mpk_callback_address(const ef_domain *d, unsigned slot);
 
-/* What the load-time scan found in the namespace's executable mappings:
+/* What the load-time scan found in the code foreign code can jump to (the
+ * namespace's executable mappings, ld.so's included, and the host's libc):
  * every offset holding the bytes of wrpkru (0f 01 ef) or xrstor (0f ae /5,
  * any form), instruction boundary or not. */
 #define EF_MPK_SCAN_KEPT 32     /* hits kept per set; all are counted */
 typedef struct ef_mpk_scan_hit {
 	uintptr_t addr;
 	const char *insn;       /* "wrpkru" or "xrstor" */
-	char where[96];         /* object+offset */
+	char where[96];         /* object+offset; "host " first for the host's libc */
+	int neutralized;        /* its first two bytes are ud2 now (sealed) */
 } ef_mpk_scan_hit;
-/* Refuse to load a library set whose scan finds anything. */
+/* Refuse to load a library set whose scan finds anything not neutralized. */
 void ef_mpk_set_strict_scan(int on);
 /* The hits of the namespace behind d (NULL, 0 when none). */
 const ef_mpk_scan_hit *ef_mpk_scan(const ef_domain *d, unsigned *n);

@@ -9,12 +9,15 @@ RUNTIME_SRCS += $(addprefix runtimes/mpk/,state cpu elf keys syscalls thread sca
 
 # Each library set a domain loads: libefstub-<set>.so needs libefheap.so
 # first, then the set's libraries (see runtimes/mpk/stub.c): a workload's
-# set is its libraries (<w>_LDLIBS); the test suite's holds every one.
-MPK_SETS := $(WORKLOADS) mpktest
+# set is its libraries (<w>_LDLIBS); the test suite's holds every one, and
+# mpkgadget a library the sealed policy must refuse.
+MPK_SETS := $(WORKLOADS) mpktest mpkgadget
 $(foreach w,$(WORKLOADS),$(eval MPK_NEEDED_$w := $($w_LDLIBS)))
 MPK_NEEDED_mpktest := -lefmpktest $(call uniq,$(foreach w,$(WORKLOADS),$($w_LDLIBS)))
+MPK_NEEDED_mpkgadget := -lefmpkgadget
 MPK_WORKLOAD_LIBS := $(FOREIGN_LIBS)
 FOREIGN_LIBS += $(BUILD)/lib/libefheap.so $(BUILD)/lib/libefmpktest.so \
+	$(BUILD)/lib/libefmpkgadget.so \
 	$(MPK_SETS:%=$(BUILD)/lib/libefstub-%.so)
 # The mpk suite is part of every build: efbench runs it before writing mpk
 # rows, and scripts/mpk-vm boots it (with test_modes) in the test VM.
@@ -32,8 +35,12 @@ $(BUILD)/lib/libefmpktest.so: tests/mpk/foreign.c
 	@mkdir -p $(@D)
 	$(CC) $(EF_CFLAGS) -fstack-protector-all -fPIC -shared -MMD -MP $< -o $@
 
+$(BUILD)/lib/libefmpkgadget.so: tests/mpk/gadget.c
+	@mkdir -p $(@D)
+	$(CC) $(EF_CFLAGS) -fPIC -shared -MMD -MP $< -o $@
+
 $(BUILD)/lib/libefstub-%.so: runtimes/mpk/stub.c $(BUILD)/lib/libefheap.so \
-		$(MPK_WORKLOAD_LIBS) $(BUILD)/lib/libefmpktest.so
+		$(MPK_WORKLOAD_LIBS) $(BUILD)/lib/libefmpktest.so $(BUILD)/lib/libefmpkgadget.so
 	$(CC) $(EF_CFLAGS) -fPIC -shared $< -o $@ -Wl,--no-as-needed \
 		-L$(BUILD)/lib -lefheap $(MPK_NEEDED_$*) -Wl,-rpath,'$$ORIGIN'
 

@@ -151,6 +151,18 @@ __asm__(".globl efmt_jump\n"
 	"	jmp *%rdi\n"
 	".size efmt_jump, . - efmt_jump\n");
 
+__asm__(".globl efmt_call_gadget\n"
+	".type efmt_call_gadget, @function\n"
+	"efmt_call_gadget:\n"
+	"	xor %eax, %eax\n"
+	"	xor %ecx, %ecx\n"
+	"	xor %edx, %edx\n"
+	"	call *%rdi\n"
+	"	xor %ecx, %ecx\n"
+	"	rdpkru\n"
+	"	ret\n"
+	".size efmt_call_gadget, . - efmt_call_gadget\n");
+
 uint64_t efmt_report(uint64_t *out, uint64_t v)
 {
 	*out = v;

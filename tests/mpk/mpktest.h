@@ -58,6 +58,9 @@ long efmt_vm_writev(uint64_t addr, uint64_t v);
 /* Jumps to target with eax = ecx = edx = 0: into a gate's wrpkru, PKRU 0
  * would open every key. */
 void efmt_jump(const void *target);
+/* Calls target with eax, ecx and edx 0 (a wrpkru there opens every key)
+ * and returns the PKRU it runs with when target returns. */
+uint32_t efmt_call_gadget(const void *target);
 /* Waits until *p is non-zero and returns it. */
 uint64_t efmt_read_wait(const volatile uint64_t *p);
 /* Writes v to *out and returns v: a length, a bool or an enum as a

@@ -17,6 +17,7 @@
 #include <brotli/encode.h>
 #include <cpuid.h>
 #include <dlfcn.h>
+#include <link.h>
 #include <errno.h>
 #include <signal.h>
 #include <sodium.h>
@@ -792,7 +793,160 @@ static void test_attacks(void)
 	attack("protection keys exhausted", keys_exhausted, NULL);
 }
 
-/* The load-time scan finds pkey_set's wrpkru in the namespace's libc. */
+/* The first hit of d's scan at a place whose name starts with `where`. */
+static const ef_mpk_scan_hit *hit_at(const ef_domain *d, const char *where)
+{
+	unsigned n;
+	const ef_mpk_scan_hit *h = ef_mpk_scan(d, &n);
+	for (unsigned k = 0; k < n && k < EF_MPK_SCAN_KEPT; k++)
+		if (!strncmp(h[k].where, where, strlen(where)))
+			return &h[k];
+	return NULL;
+}
+
+/* Under strict, foreign code that calls pkey_set's wrpkru in its libc with
+ * eax = 0 runs on with every key open: the escape sealed closes. */
+static int strict_gadget_escapes(char *why, size_t whylen)
+{
+	const ef_mpk_scan_hit *h = hit_at(&dom, "libc.so.6+");
+	uint32_t pkru;
+	REQUIRE(h && !strcmp(h->insn, "wrpkru"), "no wrpkru in the namespace's libc");
+	pkru = INV(efmt_call_gadget, (const void *)h->addr);
+	REQUIRE(ef_mpk_call_status() == EF_OK, "the call failed");
+	printf("# strict: foreign code called the wrpkru at %s and ran on with "
+	       "PKRU %#x\n", h->where, pkru);
+	REQUIRE(pkru == 0, "PKRU %#x after the gadget, want 0 (every key open)", pkru);
+	return 0;
+}
+
+/* Sealed domains, opened in the attack's child, where the policy stays. */
+static ef_status open_sealed(ef_domain *d, const char *set)
+{
+	ef_mpk_set_policy(EF_MPK_SEALED);
+	return ef_mpk_open(d, set, NULL);
+}
+
+/* Every hit is ud2 now, the host libc's pkey_set among them; and host code
+ * still never needs ld.so's lazy resolver, rewritten too: an object opened
+ * with RTLD_LAZY after the rewrite calls through its PLT. */
+static int sealed_neutralizes(char *why, size_t whylen)
+{
+	const unsigned char *set = dlsym(RTLD_DEFAULT, "pkey_set");
+	const ef_mpk_scan_hit *h;
+	void *(*create)(void *, void *, void *);
+	void (*destroy)(void *);
+	unsigned n, host = 0;
+	ef_domain d;
+	void *lib, *st;
+
+	REQUIRE(open_sealed(&d, "mpktest") == EF_OK, "%s", ef_mpk_error());
+	h = ef_mpk_scan(&d, &n);
+	REQUIRE(n > 0 && n <= EF_MPK_SCAN_KEPT, "%u hits", n);
+	for (unsigned k = 0; k < n; k++) {
+		const unsigned char *b = (const unsigned char *)h[k].addr;
+		printf("# sealed: %s at %s is %02x %02x now\n", h[k].insn,
+		       h[k].where, b[0], b[1]);
+		REQUIRE(h[k].neutralized && b[0] == 0x0f && b[1] == 0x0b,
+			"%s at %s not rewritten", h[k].insn, h[k].where);
+		host += !strncmp(h[k].where, "host libc.so.6+", 15);
+	}
+	REQUIRE(host, "nothing in the host's libc rewritten");
+	REQUIRE(set, "no pkey_set in the host's libc");
+	for (unsigned i = 0; i < 64; i++)
+		REQUIRE(set[i] != 0x0f || set[i + 1] != 0x01 || set[i + 2] != 0xef,
+			"the host's pkey_set+%#x is still wrpkru", i);
+	lib = dlopen("libbrotlidec.so.1", RTLD_LAZY | RTLD_LOCAL);
+	REQUIRE(lib, "%s", dlerror());
+	create = (void *(*)(void *, void *, void *))dlsym(lib, "BrotliDecoderCreateInstance");
+	destroy = (void (*)(void *))dlsym(lib, "BrotliDecoderDestroyInstance");
+	REQUIRE(create && destroy && (st = create(NULL, NULL, NULL)), "brotli decoder");
+	destroy(st);
+	return 0;
+}
+
+/* A jump to a rewritten place (attack_arg: the start of its name) with
+ * eax = 0 ends the call with SIGILL, and the host goes on. */
+static int sealed_gadget_jump(char *why, size_t whylen)
+{
+	const ef_mpk_scan_hit *h;
+	ef_domain d;
+	REQUIRE(open_sealed(&d, "mpktest") == EF_OK, "%s", ef_mpk_error());
+	h = hit_at(&d, attack_arg);
+	REQUIRE(h && h->neutralized, "nothing rewritten at %s", attack_arg);
+	dom = d;                /* recovered() checks the suite's domain */
+	INV_VOID(efmt_jump, (const void *)h->addr);
+	return recovered(why, whylen, 0, SIGILL, -1, 0, -2, 0);
+}
+
+static int sealed_strict_scan_accepts(char *why, size_t whylen)
+{
+	const ef_mpk_scan_hit *h;
+	unsigned n;
+	ef_domain d;
+	ef_mpk_set_strict_scan(1);
+	REQUIRE(open_sealed(&d, "sodium") == EF_OK, "%s", ef_mpk_error());
+	h = ef_mpk_scan(&d, &n);
+	REQUIRE(n > 0, "no hits");
+	for (unsigned k = 0; k < n && k < EF_MPK_SCAN_KEPT; k++)
+		REQUIRE(h[k].neutralized, "%s at %s kept", h[k].insn, h[k].where);
+	return 0;
+}
+
+/* Where ld.so puts its lazy resolver in an object it binds lazily: GOT[2],
+ * 0 in an object bound at load. */
+static uintptr_t *got2_of(const char *lib)
+{
+	struct link_map *l;
+	void *h = dlopen(lib, RTLD_NOLOAD | RTLD_NOW);
+	if (!h || dlinfo(h, RTLD_DI_LINKMAP, &l))
+		return NULL;
+	for (const ElfW(Dyn) *d = l->l_ld; d->d_tag != DT_NULL; d++)
+		if (d->d_tag == DT_PLTGOT)
+			return (uintptr_t *)d->d_un.d_ptr + 2;
+	return NULL;
+}
+
+/* Opening `set` under sealed is refused, the message naming `what` and
+ * `cause`. */
+static int sealed_refused(const char *set, const char *what, const char *cause,
+			  char *why, size_t whylen)
+{
+	ef_domain d;
+	ef_status s = open_sealed(&d, set);
+	printf("# sealed: %s\n", ef_mpk_error());
+	REQUIRE(s == EF_E_UNAVAILABLE && strstr(ef_mpk_error(), what) &&
+		strstr(ef_mpk_error(), cause), "ef_mpk_open(%s) said %s: %s", set,
+		ef_strerror(s), ef_mpk_error());
+	return 0;
+}
+
+/* What sealed cannot rewrite refuses the set, named: a wrpkru inside
+ * another instruction of a foreign library; ld.so's xrstor when an object
+ * binds lazily (GOT[2] set as ld.so sets it), or when a later load may. */
+static int sealed_refuses(char *why, size_t whylen)
+{
+	uintptr_t *got2 = got2_of("libefmpktest.so"), page;
+	int r;
+
+	if (sealed_refused("mpkgadget", "wrpkru at libefmpkgadget.so+0x",
+			   "not inside pkey_set", why, whylen))
+		return 1;
+	REQUIRE(got2 && !*got2, "libefmpktest.so's GOT[2]: %p", (void *)got2);
+	page = (uintptr_t)got2 & ~(uintptr_t)4095;
+	REQUIRE(!mprotect((void *)page, 4096, PROT_READ | PROT_WRITE), "mprotect");
+	*got2 = (uintptr_t)dlsym(RTLD_DEFAULT, "pkey_set");
+	r = sealed_refused("mpktest", "xrstor at ld-linux",
+			   "libefmpktest.so binds lazily", why, whylen);
+	*got2 = 0;
+	if (r)
+		return 1;
+	unsetenv("LD_BIND_NOW");
+	return sealed_refused("brotli", "xrstor at ld-linux",
+			      "LD_BIND_NOW is not set", why, whylen);
+}
+
+/* The load-time scan finds pkey_set's wrpkru in the namespace's libc;
+ * under sealed every hit is rewritten to trap, or the set refused. */
 static void test_scan(void)
 {
 	const ef_mpk_scan_hit *h;
@@ -811,6 +965,19 @@ static void test_scan(void)
 	}
 	CHECK(libc >= 1);
 	attack("--strict-scan refuses such a set", strict_scan_refuses, NULL);
+	attack("strict: a call to pkey_set's wrpkru opens every key",
+	       strict_gadget_escapes, NULL);
+	attack("sealed: every hit ud2, the host libc's too; no lazy binding",
+	       sealed_neutralizes, NULL);
+	attack("sealed: a jump to the namespace libc's wrpkru faults",
+	       sealed_gadget_jump, "libc.so.6+");
+	attack("sealed: a jump to the host libc's wrpkru faults",
+	       sealed_gadget_jump, "host libc.so.6+");
+	attack("sealed: a jump to ld.so's xrstor faults",
+	       sealed_gadget_jump, "ld-linux-x86-64.so.2+");
+	attack("sealed with --strict-scan accepts a set with every hit rewritten",
+	       sealed_strict_scan_accepts, NULL);
+	attack("sealed refuses what it cannot rewrite, naming it", sealed_refuses, NULL);
 }
 
 /* Callbacks. */
@@ -1099,7 +1266,7 @@ static const ef_test tests[] = {
 	{ "mpk brotli round trip equals direct, key 0 denied", test_brotli_round_trip },
 	{ "mpk foreign read/write of host global, heap, stack, TLS: stopped, host goes on", test_host_memory_denied },
 	{ "mpk attack suite: each attack stopped, host goes on", test_attacks },
-	{ "mpk load-time wrpkru/xrstor scan and --strict-scan", test_scan },
+	{ "mpk load-time wrpkru/xrstor scan, --strict-scan, sealed rewrites", test_scan },
 	{ "mpk callbacks, nested three deep", test_callbacks },
 	{ "mpk callback attacks: unregistered slot, another domain's", test_callback_attacks },
 	{ "mpk second thread refused while the first is inside", test_second_thread },
@@ -1108,4 +1275,20 @@ static const ef_test tests[] = {
 	{ "mpk callback round trip within twice an invoke round trip", test_callback_instruction_budget },
 };
 
-EF_TEST_MAIN(tests)
+/* The sealed policy rewrites ld.so's lazy resolver to trap, so nothing may
+ * bind lazily: the suite runs with LD_BIND_NOW=1, which binds every object
+ * at load (-z now on this program would bind the program alone). */
+int main(int argc, char **argv)
+{
+	const char *now = getenv("LD_BIND_NOW");
+
+	(void)argc;
+	if (!now || !*now) {
+		setenv("LD_BIND_NOW", "1", 1);
+		execv("/proc/self/exe", argv);
+		printf("FAIL mpk suite: cannot run again with LD_BIND_NOW=1: %s\n",
+		       strerror(errno));
+		return 1;
+	}
+	return ef_check_run(tests, sizeof tests / sizeof *tests);
+}
