@@ -7,6 +7,9 @@
 #include "ef_lists.h"
 #include "mpk.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #define DECLARE(w) extern const ef_workload ef_workload_##w##_unsafe, \
 	ef_workload_##w##_invoke_mpk, ef_workload_##w##_full_mpk;
 #define ENTRIES(w) &ef_workload_##w##_unsafe, &ef_workload_##w##_invoke_mpk, \
@@ -21,16 +24,22 @@ static const char *policy(void)
 
 static int strict_scan;
 
+/* EFBENCH_MPK_POLICY=sealed selects the sealed policy until efbench has an
+ * option for it. */
 static void configure(const ef_options *o)
 {
-	ef_mpk_set_policy(o->foreign_read_host ? EF_MPK_HOST_READ : EF_MPK_STRICT);
+	const char *p = getenv("EFBENCH_MPK_POLICY");
+
+	ef_mpk_set_policy(o->foreign_read_host ? EF_MPK_HOST_READ : p &&
+			  !strcmp(p, ef_mpk_policy_name(EF_MPK_SEALED))
+			  ? EF_MPK_SEALED : EF_MPK_STRICT);
 	ef_mpk_set_strict_scan(o->strict_scan);
 	strict_scan = o->strict_scan;
 }
 
 /* When the run ends: what the load-time scan found in each library set the
  * runtime loaded (wrpkru and xrstor byte sequences, with object+offset and
- * address). */
+ * address), and which of them the sealed policy rewrote to trap. */
 static void meta(FILE *m, int end, int selected)
 {
 	const ef_mpk_scan_hit *h;
@@ -46,6 +55,10 @@ static void meta(FILE *m, int end, int selected)
 		for (unsigned k = 0; k < n && k < EF_MPK_SCAN_KEPT; k++)
 			fprintf(m, "mpk_scan_%s_%u=%s at %s (%#lx)\n", set, k,
 				h[k].insn, h[k].where, (unsigned long)h[k].addr);
+		for (unsigned k = 0; k < n && k < EF_MPK_SCAN_KEPT; k++)
+			if (h[k].neutralized)
+				fprintf(m, "mpk_neutralized_%s_%u=%s at %s (%#lx)\n", set,
+					k, h[k].insn, h[k].where, (unsigned long)h[k].addr);
 	}
 }
 
