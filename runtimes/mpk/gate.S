@@ -316,29 +316,31 @@ ef_mpk_gate_trap_\i:
 	ud2
 .endm
 
-/* Resuming foreign code of slot i after a signal handler ran while its
- * system calls were blocked (signals.c): rt_sigreturn cannot run with the
- * selector blocking, and must not run with it open once foreign code
- * continues.  So the handler returns through rt_sigreturn into this stub,
+/* Resuming foreign code of slot i after a signal handler ran (signals.c):
+ * never through the kernel's frame, which lies where every domain may
+ * write, and never with the selector open in a sealed domain (P = 1):
+ * rt_sigreturn cannot run with it blocking.  So the handler returns
+ * through rt_sigreturn from a private copy of the frame into this stub,
  * with host PKRU, every register as interrupted but rip and rsp, and the
- * resume frame (layout.h) at rsp on the domain's own stack: the stub gives
- * back the signal entry's private stack frame, blocks system calls, writes
- * the foreign PKRU (checked), then restores rcx, rdx, rax and rflags from
- * the frame, which foreign code can read, and returns to the interrupted
- * instruction, leaving rsp as it was.  Foreign code that jumps here writes
- * only where it could write anyway (the thread page is read-only under any
- * foreign PKRU) and gets no PKRU that slot i's gate would not give it. */
-.macro RESUME i
-	.type ef_mpk_resume_foreign_\i, @function
-ef_mpk_resume_foreign_\i:
+ * resume frame (layout.h) at rsp on the domain's own stack: the stub
+ * blocks system calls (P = 1), writes the foreign PKRU (checked), then
+ * restores rcx, rdx, rax and rflags from the frame, which foreign code can
+ * read, and returns to the interrupted instruction, leaving rsp as it was.
+ * Foreign code that jumps here writes only where it could write anyway
+ * (the thread page is read-only under any foreign PKRU) and gets no PKRU
+ * that slot i's gate would not give it. */
+.macro RESUME i, P
+	.type ef_mpk_resume_foreign_\P\()_\i, @function
+ef_mpk_resume_foreign_\P\()_\i:
+.if \P
 	mov (%rsp), %rax
-	lock addq $MPK_PRIV_FRAME, MPK_TP_PRIV_SP(%rax)
 	movb $1, MPK_TP_SELECTOR(%rax)
+.endif
 	xor %ecx, %ecx
 	xor %edx, %edx
 	WRPKRU_CHECKED \i, MPK_SHADOW_FOREIGN
 	jmp resume_pop
-	.size ef_mpk_resume_foreign_\i, . - ef_mpk_resume_foreign_\i
+	.size ef_mpk_resume_foreign_\P\()_\i, . - ef_mpk_resume_foreign_\P\()_\i
 .endm
 
 .macro GATES i
@@ -352,7 +354,8 @@ ef_mpk_resume_foreign_\i:
 	.endr
 	.endr
 	TRAP \i
-	RESUME \i
+	RESUME \i, 0
+	RESUME \i, 1
 .endm
 
 	.irp i, SLOT_LIST
@@ -366,7 +369,6 @@ ef_mpk_resume_foreign_\i:
 	.type ef_mpk_resume_host, @function
 ef_mpk_resume_host:
 	mov (%rsp), %rax
-	lock addq $MPK_PRIV_FRAME, MPK_TP_PRIV_SP(%rax)
 	movb $1, MPK_TP_SELECTOR(%rax)
 resume_pop:
 	add $8, %rsp
@@ -408,7 +410,7 @@ ef_mpk_unwind:
 
 /* Tables the C files read (internal.h): gates [slot][P][F][S*2+R], exits
  * [slot][P][F] (S=0, R=1), traps [slot], trampolines [slot][P][F], resume
- * stubs [slot]. */
+ * stubs [slot][P]. */
 	.section .data.rel.ro, "aw"
 	.balign 8
 	.globl ef_mpk_gates
@@ -439,7 +441,7 @@ ef_mpk_cbtramps:
 	.globl ef_mpk_resume_foreign
 ef_mpk_resume_foreign:
 	.irp i, SLOT_LIST
-	.quad ef_mpk_resume_foreign_\i
+	.quad ef_mpk_resume_foreign_0_\i, ef_mpk_resume_foreign_1_\i
 	.endr
 
 /* The shadow page: per slot the foreign and the host PKRU.  A page of its

@@ -127,7 +127,7 @@ extern void *const ef_mpk_gates[EF_MPK_SLOTS][MPK_POLICIES][2][EF_MPK_VARIANTS];
 extern void *const ef_mpk_gate_exits[EF_MPK_SLOTS][MPK_POLICIES][2];
 extern void *const ef_mpk_gate_traps[EF_MPK_SLOTS];
 extern void *const ef_mpk_cbtramps[EF_MPK_SLOTS][MPK_POLICIES][2];
-extern void *const ef_mpk_resume_foreign[EF_MPK_SLOTS];
+extern void *const ef_mpk_resume_foreign[EF_MPK_SLOTS][MPK_POLICIES];
 extern void ef_mpk_resume_host(void);
 extern void ef_mpk_gate_poisoned(void);
 extern void ef_mpk_signal_entry(int, siginfo_t *, void *);
@@ -210,6 +210,9 @@ ef_status mpk_install_fault_entry(void);
  * old_selector what the selector was. */
 void ef_mpk_signal(int sig, siginfo_t *si, void *ucv, struct mpk_tpage *tp,
 		   unsigned old_selector);
+/* Gives the calling thread host PKRU where it started before the runtime
+ * allocated some of its keys. */
+void mpk_open_host_keys(void);
 
 /* sealed.c: serves system call nr with arguments a of a sealed domain's
  * foreign code into *ret (a result or -errno), and returns 1; returns 0
@@ -227,22 +230,6 @@ static inline uint32_t mpk_rdpkru(void)
 	uint32_t eax, edx;
 	__asm__ volatile("rdpkru" : "=a"(eax), "=d"(edx) : "c"(0));
 	return eax;
-}
-
-/* Writes the host's PKRU.  Foreign code may jump to this wrpkru with a
- * PKRU of its choosing in eax: the check after it compares with
- * ef_mpk_host_pkru at an address no register of foreign code can move,
- * and traps (ud2) on another value; a value that denies key 0 faults on
- * the compare itself. */
-static inline __attribute__((always_inline)) void mpk_wrpkru_host(void)
-{
-	__asm__ volatile("mov ef_mpk_host_pkru(%%rip), %%eax\n\t"
-			 "wrpkru\n\t"
-			 "cmp ef_mpk_host_pkru(%%rip), %%eax\n\t"
-			 "je 1f\n\t"
-			 "ud2\n"
-			 "1:"
-			 : : "c"(0), "d"(0) : "rax", "memory", "cc");
 }
 
 static inline uintptr_t mpk_thread_pointer(void)

@@ -245,6 +245,7 @@ ef_status ef_mpk_open(ef_domain *d, const char *set, const ef_domain_config *cfg
 		}
 	}
 	ef_mpk_thread_init();
+	mpk_open_host_keys();
 	if (mpk_sealed(ns) && (s = mpk_thread_seal())) {
 		ef_mpk_close(d);
 		return s;
@@ -289,6 +290,7 @@ void *ef_mpk_lookup(ef_domain *d, const char *name, ef_mpk_sym *cache)
 		abort();
 	}
 	ef_mpk_thread_init();
+	mpk_open_host_keys();
 	if (mpk_sealed(slot->ns) && mpk_thread_seal()) {
 		fprintf(stderr, "efbench mpk runtime: a sealed domain on this "
 			"thread: %s\n", ef_mpk_error());

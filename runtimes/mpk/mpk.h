@@ -83,6 +83,8 @@ typedef struct ef_mpk_thread {
 	uint64_t token;         /* 32: this thread's callback token */
 	uint64_t expect[EF_MPK_SLOTS]; /* 40: host_rsp of a slot it may take */
 	uint64_t tpage;         /* its thread page (thread.c), or 0 */
+	uint32_t open_keys;     /* a signal it sends itself is to give it
+				 * host PKRU (signals.c) */
 } ef_mpk_thread;
 
 extern __thread ef_mpk_thread ef_mpk_tls __attribute__((tls_model("local-exec")));

@@ -60,6 +60,7 @@ ef_status mpk_install_fault_entry(void)
 	struct sigaction sa = { .sa_sigaction = ef_mpk_signal_entry,
 		.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER };
 
+	sigfillset(&sa.sa_mask);
 	for (unsigned k = 0; k < sizeof ending / sizeof *ending; k++) {
 		struct sigaction old;
 		if (sigaction(ending[k], &sa, &old))
@@ -105,6 +106,7 @@ int ef_mpk_sigaction(int sig, const struct sigaction *act, struct sigaction *old
 		handlers[sig] = handler_of(act);
 		a.sa_flags |= SA_SIGINFO | SA_ONSTACK;
 		a.sa_sigaction = ef_mpk_signal_entry;
+		sigfillset(&a.sa_mask);
 		r = sigaction(sig, &a, &prev);
 	} else {
 		r = sigaction(sig, act, &prev);
@@ -241,6 +243,9 @@ static void end_call(unsigned i, int sig, const siginfo_t *si, const ucontext_t 
 		snprintf(f->what, sizeof f->what, "%s", what);
 	}
 	mpk_poison(ns);
+	/* The entry blocked every signal; nothing returns through the frame
+	 * that would unblock them. */
+	sigprocmask(SIG_SETMASK, &uc->uc_sigmask, NULL);
 	if (tp)
 		__atomic_add_fetch(&tp->priv_sp, MPK_PRIV_FRAME, __ATOMIC_RELEASE);
 	ef_mpk_unwind(ef_mpk_gate_exits[i][mpk_sealed(ns)][ef_mpk_fsgsbase]);
@@ -256,93 +261,125 @@ struct frame_copy {
 	unsigned char xsave[12288] __attribute__((aligned(64)));
 };
 
-/* Resumes code that ran with the thread's system calls blocked, never
- * through the kernel's frame: that lies on the alternate stack, which
- * every domain may write.  The frame is copied (its XSAVE area only from
- * this thread's alternate stack, its alternate-stack record replaced by
- * the thread's own), the interrupted rcx, rdx, rax, rflags and rip go into
- * a resume frame below the interrupted stack pointer, and rt_sigreturn,
- * with the selector open, enters a resume stub with host PKRU, which
- * blocks system calls again before anything of the interrupted code runs.
- * Foreign code (slot i >= 0) must be on its domain's stack, where the
- * resume frame goes: else the call ends. */
-static void resume_blocked(int i, int sig, const siginfo_t *si, const ucontext_t *uc,
-			   struct mpk_tpage *tp, uintptr_t fs, const long *rax)
+static void cannot_resume(const char *why, unsigned n)
 {
-	struct frame_copy copy, *c = &copy;
+	fprintf(stderr, "efbench mpk runtime: a signal frame %s (%u); cannot "
+		"resume\n", why, n);
+	abort();
+}
+
+/* Copies the kernel's frame, which lies on the thread's alternate stack
+ * that every domain may write, before anything reads it: the XSAVE area
+ * only from inside that stack, and the alternate-stack record replaced by
+ * the thread's own (rt_sigreturn installs it).  Every entry blocks every
+ * signal (sa_mask), so no nested frame overwrites it meanwhile; the
+ * handler then works on the copy and returns through it. */
+static void copy_frame(const ucontext_t *uc, const struct mpk_tpage *tp,
+		       struct frame_copy *c)
+{
 	const unsigned char *fx = (const unsigned char *)uc->uc_mcontext.fpregs;
 	const unsigned char *alt = mpk_altstack_of(tp);
-	uintptr_t rsp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP], at = rsp - 128 - MPK_RESUME_BYTES;
 	uint32_t magic = 0, size = 512;
-	uint64_t *rf = (uint64_t *)at;
 
-	if (i >= 0) {
-		const struct ef_mpk_ns *ns = &mpk_namespaces[i];
-		int held = 0;
-		for (unsigned k = 0; k < MPK_NS_DOMAINS; k++) {
-			const ef_domain *d = ns->domains[k];
-			held |= d && at >= (uintptr_t)d->stack_lo && rsp <= (uintptr_t)d->stack_top;
-		}
-		if (!held)
-			end_call((unsigned)i, sig, si, uc, tp, "a signal arrived while "
-				 "the foreign stack pointer lay outside the domain's stack");
-	}
-	if (!fx || fx < alt || fx + 512 > alt + MPK_ALTSTACK) {
-		fprintf(stderr, "efbench mpk runtime: a signal frame's XSAVE area "
-			"outside the thread's alternate stack; cannot resume\n");
-		abort();
-	}
+	if (!fx || fx < alt || fx + 512 > alt + MPK_ALTSTACK)
+		cannot_resume("with its XSAVE area outside the alternate stack", 0);
 	memcpy(&magic, fx + 464, sizeof magic);
 	if (magic == 0x46505853u)     /* FP_XSTATE_MAGIC1: extended_size follows */
 		memcpy(&size, fx + 468, sizeof size);
-	if (size < 512 || size > sizeof c->xsave || fx + size > alt + MPK_ALTSTACK) {
-		fprintf(stderr, "efbench mpk runtime: a signal frame's XSAVE area of "
-			"%u bytes; cannot resume\n", size);
-		abort();
-	}
+	if (size < 512 || size > sizeof c->xsave || fx + size > alt + MPK_ALTSTACK)
+		cannot_resume("with an XSAVE area of this size", size);
 	memcpy(&c->uc, uc, sizeof c->uc);
 	memcpy(c->xsave, fx, size);
 	c->uc.uc_mcontext.fpregs = (fpregset_t)c->xsave;
 	c->uc.uc_stack.ss_sp = (void *)alt;
 	c->uc.uc_stack.ss_size = MPK_ALTSTACK;
 	c->uc.uc_stack.ss_flags = 0;
+}
+
+/* Leaves the handler through rt_sigreturn from the copy uc, with the
+ * interrupted thread pointer fs: the private stack frame is given back
+ * first, which no nested entry can take meanwhile (every signal is
+ * blocked until rt_sigreturn restores the mask). */
+static void __attribute__((noreturn)) leave(struct mpk_tpage *tp, uintptr_t fs,
+					    ucontext_t *uc)
+{
+	ef_mpk_set_fs(fs);
+	__atomic_add_fetch(&tp->priv_sp, MPK_PRIV_FRAME, __ATOMIC_RELEASE);
+	ef_mpk_sigreturn(uc);
+}
+
+/* Resumes foreign code (slot i >= 0), or host code that ran with the
+ * thread's system calls blocked (a sealed gate around its PKRU switch):
+ * the interrupted rcx, rdx, rax (or the served system call's result),
+ * rflags and rip go into a resume frame below the interrupted stack
+ * pointer, and rt_sigreturn, with host PKRU and the selector open, enters
+ * a resume stub of gate.S, which blocks system calls again where they
+ * were and writes the foreign PKRU before anything of the interrupted
+ * code runs.  (rt_sigreturn straight into foreign code would read the
+ * rest of the private copy under the foreign PKRU it had just restored.)
+ * Foreign code must be on its domain's stack, where the resume frame
+ * goes: else the call ends. */
+static void resume_blocked(int i, int sig, const siginfo_t *si, struct frame_copy *c,
+			   struct mpk_tpage *tp, uintptr_t fs, const long *rax)
+{
+	const greg_t *g = c->uc.uc_mcontext.gregs;
+	uintptr_t rsp = (uintptr_t)g[REG_RSP], at = rsp - 128 - MPK_RESUME_BYTES;
+	uint64_t *rf = (uint64_t *)at;
+
 	if (i >= 0) {
+		const struct ef_mpk_ns *ns = &mpk_namespaces[i];
+		uint32_t magic;
+		uint64_t bv;
+		int held = 0;
+		for (unsigned k = 0; k < MPK_NS_DOMAINS; k++) {
+			const ef_domain *d = ns->domains[k];
+			held |= d && at >= (uintptr_t)d->stack_lo && rsp <= (uintptr_t)d->stack_top;
+		}
+		if (!held)
+			end_call((unsigned)i, sig, si, &c->uc, tp, "a signal arrived while "
+				 "the foreign stack pointer lay outside the domain's stack");
 		/* rt_sigreturn restores PKRU from the XSAVE area: host PKRU for
 		 * the stub, which writes the foreign one itself. */
-		uint64_t bv;
-		if (!mpk_pkru_xsave_offset || magic != 0x46505853u) {
-			fprintf(stderr, "efbench mpk runtime: no PKRU in the signal "
-				"frame; cannot resume\n");
-			abort();
-		}
+		memcpy(&magic, c->xsave + 464, sizeof magic);
+		if (!mpk_pkru_xsave_offset || magic != 0x46505853u)
+			cannot_resume("without PKRU", 0);
 		memcpy(c->xsave + mpk_pkru_xsave_offset, &ef_mpk_host_pkru, 4);
 		memcpy(&bv, c->xsave + 512, sizeof bv);
 		bv |= 1u << 9;
 		memcpy(c->xsave + 512, &bv, sizeof bv);
 	}
 	rf[0] = (uintptr_t)tp;
-	rf[1] = (uint64_t)uc->uc_mcontext.gregs[REG_RCX];
-	rf[2] = (uint64_t)uc->uc_mcontext.gregs[REG_RDX];
-	rf[3] = rax ? (uint64_t)*rax : (uint64_t)uc->uc_mcontext.gregs[REG_RAX];
-	rf[4] = (uint64_t)uc->uc_mcontext.gregs[REG_EFL];
-	rf[5] = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
+	rf[1] = (uint64_t)g[REG_RCX];
+	rf[2] = (uint64_t)g[REG_RDX];
+	rf[3] = rax ? (uint64_t)*rax : (uint64_t)g[REG_RAX];
+	rf[4] = (uint64_t)g[REG_EFL];
+	rf[5] = (uint64_t)g[REG_RIP];
 	c->uc.uc_mcontext.gregs[REG_RSP] = (greg_t)at;
-	c->uc.uc_mcontext.gregs[REG_RIP] = (greg_t)(i >= 0 ? ef_mpk_resume_foreign[i]
-						    : (void *)ef_mpk_resume_host);
-	ef_mpk_set_fs(fs);
-	ef_mpk_sigreturn(&c->uc);
+	c->uc.uc_mcontext.gregs[REG_RIP] = (greg_t)(i >= 0
+		? ef_mpk_resume_foreign[i][mpk_sealed(&mpk_namespaces[i])]
+		: (void *)ef_mpk_resume_host);
+	leave(tp, fs, &c->uc);
 }
 
 void ef_mpk_signal(int sig, siginfo_t *si, void *ucv, struct mpk_tpage *tp,
 		   unsigned old_selector)
 {
+	struct frame_copy copy;
+	siginfo_t info;
 	ucontext_t *uc = ucv;
 	const char *what = NULL;
-	uintptr_t fs = current_fs();
+	uintptr_t fs;
 	int known, i;
-	uint32_t pkru = frame_pkru(uc, &known);
+	uint32_t pkru;
 	handler_fn h = handlers[sig];
 
+	if (tp) {
+		copy_frame(uc, tp, &copy);
+		info = *si;
+		uc = &copy.uc, si = &info;
+	}
+	fs = current_fs();
+	pkru = frame_pkru(uc, &known);
 	if (tp)
 		ef_mpk_set_fs(tp->host_fs);
 	i = domain_of(uc, pkru, known, tp, fs, &what);
@@ -354,15 +391,24 @@ void ef_mpk_signal(int sig, siginfo_t *si, void *ucv, struct mpk_tpage *tp,
 			(uint64_t)g[REG_R9] };
 		long r;
 		if (mpk_serve_syscall(&mpk_namespaces[i], si->si_syscall, a, &r))
-			resume_blocked(i, sig, si, uc, tp, fs, &r);
+			resume_blocked(i, sig, si, &copy, tp, fs, &r);
 	}
 	if (i >= 0 && ending_signal(sig)) {
 		if (!tp)
 			ef_mpk_set_fs(ef_mpk_slots[i].host_fs);
 		end_call((unsigned)i, sig, si, uc, tp, what);
 	}
-	if (h) {
-		h(sig, si, ucv);
+	if (tp && sig == SIGSYS && si->si_code == SI_TKILL && si->si_pid == getpid() &&
+	    ef_mpk_tls.open_keys) {
+		/* mpk_open_host_keys: rt_sigreturn gives the thread host PKRU. */
+		uint64_t bv;
+		ef_mpk_tls.open_keys = 0;
+		memcpy(copy.xsave + mpk_pkru_xsave_offset, &ef_mpk_host_pkru, 4);
+		memcpy(&bv, copy.xsave + 512, sizeof bv);
+		bv |= 1u << 9;
+		memcpy(copy.xsave + 512, &bv, sizeof bv);
+	} else if (h) {
+		h(sig, si, uc);
 	} else {
 		/* The host's own fault with no handler of the program's: the
 		 * default action.  A fault recurs and ends the process. */
@@ -370,11 +416,31 @@ void ef_mpk_signal(int sig, siginfo_t *si, void *ucv, struct mpk_tpage *tp,
 		if (si->si_code <= 0)
 			raise(sig);
 	}
-	if (!tp || !old_selector) {
+	if (!tp) {
 		ef_mpk_set_fs(fs);
-		return;
+		return;       /* through the kernel's frame, as it came */
 	}
-	resume_blocked(i, sig, si, uc, tp, fs, NULL);
+	if (i < 0 && !old_selector)
+		leave(tp, fs, &copy.uc);
+	resume_blocked(i, sig, si, &copy, tp, fs, NULL);
+}
+
+/* Gives the calling thread the host's PKRU, where it lacks keys the
+ * runtime allocated after the thread started: through rt_sigreturn from a
+ * signal it sends itself, so that the runtime has no wrpkru of the host
+ * PKRU outside the gates' exits, which foreign code could jump to and
+ * then return into code of its choosing with every key open. */
+void mpk_open_host_keys(void)
+{
+	if (!ef_mpk_tls.tpage || !mpk_pkru_xsave_offset || mpk_rdpkru() == ef_mpk_host_pkru)
+		return;
+	ef_mpk_tls.open_keys = 1;
+	raise(SIGSYS);
+	if (mpk_rdpkru() != ef_mpk_host_pkru) {
+		fprintf(stderr, "efbench mpk runtime: this thread's PKRU is %#x, "
+			"not the host's %#x\n", mpk_rdpkru(), ef_mpk_host_pkru);
+		abort();
+	}
 }
 
 const ef_mpk_fault *ef_mpk_fault_of(const ef_domain *d)

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
@@ -283,11 +284,21 @@ void ef_mpk_thread_init(void)
 	if (ready)
 		return;
 	ready = 1;
+	/* A thread that started before the runtime allocated its shared and
+	 * alternate-stack keys has them closed, and the kernel could not
+	 * write a signal frame for it on its alternate stack: the runtime
+	 * would need a wrpkru of the host PKRU that returns to its caller,
+	 * which foreign code could use as well (mpk_open_host_keys opens
+	 * keys allocated later, through rt_sigreturn). */
+	if (mpk_altstack_key >= 0 &&
+	    (mpk_rdpkru() >> (2 * mpk_altstack_key) & 3 ||
+	     mpk_rdpkru() >> (2 * mpk_shared_key) & 3)) {
+		fprintf(stderr, "efbench mpk runtime: this thread started before "
+			"the first domain opened, and its PKRU closes the runtime's "
+			"keys: start threads that call into domains after it\n");
+		abort();
+	}
 	ef_mpk_tls.token = mpk_thread_pointer() | 1;   /* never a stack pointer */
-	/* A thread started before the runtime allocated its keys has them
-	 * closed in its PKRU. */
-	if (mpk_altstack_key >= 0 && mpk_rdpkru() != ef_mpk_host_pkru)
-		mpk_wrpkru_host();
 	thread_area();
 	if (!__rseq_size)
 		return;

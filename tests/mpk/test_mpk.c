@@ -686,39 +686,31 @@ static int forged_pkru_exit(char *why, size_t whylen)
 	return forged_pkru_jump(1, why, whylen);
 }
 
-/* Foreign code jumps to the runtime's own wrpkru of the host PKRU (in
- * ef_mpk_thread_init) with eax = 0: the check after it must trap with ud2
- * before any host code runs with every key open.  The runtime takes that
- * trap for the host's, so this child's own SIGILL and SIGSEGV handler
- * judges it, without TLS (the thread pointer is still the domain's). */
-static const unsigned char *host_wrpkru;
-static void host_wrpkru_trapped(int sig, siginfo_t *si, void *ucv)
+/* Every wrpkru in the program's own code (the runtime's, gate.S) is
+ * followed by a check that traps on an unexpected value: cmp with a value
+ * at a RIP-relative address, then jne.  The runtime has no other wrpkru:
+ * one that returned to its caller with host PKRU would let foreign code
+ * jump to it and continue anywhere with every key open. */
+static int program_wrpkru(struct dl_phdr_info *info, size_t size, void *arg)
 {
-	const unsigned char *pc = (const unsigned char *)
-		((ucontext_t *)ucv)->uc_mcontext.gregs[REG_RIP];
-	static const char miss[] = "# not the ud2 after the runtime's wrpkru\n";
-	(void)si;
-	if (sig == SIGILL && pc > host_wrpkru && pc < host_wrpkru + 32 &&
-	    pc[0] == 0x0f && pc[1] == 0x0b)
-		_exit(0);
-	if (write(1, miss, sizeof miss - 1) < 0)
-		_exit(2);
-	_exit(1);
-}
-static int host_pkru_jump(char *why, size_t whylen)
-{
-	const unsigned char *f = (const unsigned char *)ef_mpk_thread_init;
-	struct sigaction sa = { .sa_sigaction = host_wrpkru_trapped,
-				.sa_flags = SA_SIGINFO };
-	for (unsigned i = 0; i < 512 && !host_wrpkru; i++)
-		if (f[i] == 0x0f && f[i + 1] == 0x01 && f[i + 2] == 0xef)
-			host_wrpkru = f + i;
-	REQUIRE(host_wrpkru, "no wrpkru in ef_mpk_thread_init");
-	REQUIRE(rdpkru() != 0, "the host's PKRU is 0: writing 0 forges nothing");
-	ef_mpk_sigaction(SIGILL, &sa, NULL);
-	ef_mpk_sigaction(SIGSEGV, &sa, NULL);
-	INV_VOID(efmt_jump, host_wrpkru);
-	REQUIRE(0, "the jump returned, with status %d", (int)ef_mpk_call_status());
+	unsigned *counts = arg;     /* [0] all, [1] checked */
+	(void)size;
+	if (info->dlpi_name[0])
+		return 0;           /* the program is first, with no name */
+	for (unsigned j = 0; j < info->dlpi_phnum; j++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[j];
+		const unsigned char *p = (const unsigned char *)(info->dlpi_addr + ph->p_vaddr);
+		if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
+			continue;
+		for (size_t k = 0; k + 11 < ph->p_filesz; k++) {
+			if (p[k] != 0x0f || p[k + 1] != 0x01 || p[k + 2] != 0xef)
+				continue;
+			counts[0]++;
+			counts[1] += p[k + 3] == 0x3b && p[k + 4] == 0x05 &&
+				(p[k + 9] == 0x75 || (p[k + 9] == 0x0f && p[k + 10] == 0x85));
+		}
+	}
+	return 1;
 }
 
 /* Invalid values coming back are caught by full mode's checks. */
@@ -788,7 +780,6 @@ static void test_attacks(void)
 	attack("foreign stack overflow", stack_overflow, NULL);
 	attack("jump into the gate's entry with a forged PKRU", forged_pkru_entry, NULL);
 	attack("jump into the gate's exit with a forged PKRU", forged_pkru_exit, NULL);
-	attack("jump to the runtime's host-PKRU wrpkru with PKRU 0", host_pkru_jump, NULL);
 	attack("invalid return values", invalid_returns, NULL);
 	attack("protection keys exhausted", keys_exhausted, NULL);
 }
@@ -971,6 +962,13 @@ static void test_scan(void)
 		libc += !strcmp(h[k].insn, "wrpkru") && strstr(h[k].where, "libc.so");
 	}
 	CHECK(libc >= 1);
+	{
+		unsigned counts[2] = { 0, 0 };
+		dl_iterate_phdr(program_wrpkru, counts);
+		printf("# the program's own code: %u wrpkru, %u followed by a "
+		       "trapping check\n", counts[0], counts[1]);
+		CHECK(counts[0] > 0 && counts[0] == counts[1]);
+	}
 	attack("--strict-scan refuses such a set", strict_scan_refuses, NULL);
 	/* (Only while the gadget is still there: once a sealed namespace
 	 * is loaded, the host libc's is rewritten too.) */
