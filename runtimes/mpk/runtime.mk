@@ -9,15 +9,17 @@ RUNTIME_SRCS += $(addprefix runtimes/mpk/,state cpu elf keys syscalls thread sca
 
 # Each library set a domain loads: libefstub-<set>.so needs libefheap.so
 # first, then the set's libraries (see runtimes/mpk/stub.c): a workload's
-# set is its libraries (<w>_LDLIBS); the test suite's holds every one, and
-# mpkgadget a library the sealed policy must refuse.
-MPK_SETS := $(WORKLOADS) mpktest mpkgadget
+# set is its libraries (<w>_LDLIBS); the test suite's holds every one,
+# mpkgadget a library the sealed policy must refuse, and the attack
+# suite's its hostile library alone.
+MPK_SETS := $(WORKLOADS) mpktest mpkgadget hostile
 $(foreach w,$(WORKLOADS),$(eval MPK_NEEDED_$w := $($w_LDLIBS)))
 MPK_NEEDED_mpktest := -lefmpktest $(call uniq,$(foreach w,$(WORKLOADS),$($w_LDLIBS)))
 MPK_NEEDED_mpkgadget := -lefmpkgadget
+MPK_NEEDED_hostile := -lefhostile
 MPK_WORKLOAD_LIBS := $(FOREIGN_LIBS)
 FOREIGN_LIBS += $(BUILD)/lib/libefheap.so $(BUILD)/lib/libefmpktest.so \
-	$(BUILD)/lib/libefmpkgadget.so \
+	$(BUILD)/lib/libefmpkgadget.so $(BUILD)/lib/libefhostile.so \
 	$(MPK_SETS:%=$(BUILD)/lib/libefstub-%.so)
 # The mpk suite is part of every build: efbench runs it before writing mpk
 # rows, and scripts/mpk-vm boots it (with test_modes) in the test VM.
@@ -39,8 +41,15 @@ $(BUILD)/lib/libefmpkgadget.so: tests/mpk/gadget.c
 	@mkdir -p $(@D)
 	$(CC) $(EF_CFLAGS) -fPIC -shared -MMD -MP $< -o $@
 
+# The attack suite's hostile library: some attacks change the thread
+# pointer before they return, so no stack protector.
+$(BUILD)/lib/libefhostile.so: tests/mpk/hostile.c
+	@mkdir -p $(@D)
+	$(CC) $(EF_CFLAGS) -fno-stack-protector -fPIC -shared -MMD -MP $< -o $@
+
 $(BUILD)/lib/libefstub-%.so: runtimes/mpk/stub.c $(BUILD)/lib/libefheap.so \
-		$(MPK_WORKLOAD_LIBS) $(BUILD)/lib/libefmpktest.so $(BUILD)/lib/libefmpkgadget.so
+		$(MPK_WORKLOAD_LIBS) $(BUILD)/lib/libefmpktest.so \
+		$(BUILD)/lib/libefmpkgadget.so $(BUILD)/lib/libefhostile.so
 	$(CC) $(EF_CFLAGS) -fPIC -shared $< -o $@ -Wl,--no-as-needed \
 		-L$(BUILD)/lib -lefheap $(MPK_NEEDED_$*) -Wl,-rpath,'$$ORIGIN'
 
@@ -51,4 +60,5 @@ $(BUILD)/tests/test_mpk: $(OBJ)/tests/mpk/test_mpk.o $(RUNTIME_SRCS:%=$(OBJ)/%.o
 	@mkdir -p $(@D)
 	$(CC) $(EF_CFLAGS) -o $@ $< $(OBJ)/tests/unit/check.o $(filter-out %/target.o,$(RUNTIME_OBJS)) \
 		-L$(BUILD)/lib -lefmpktest -Wl,-rpath,'$$ORIGIN/../lib' $(LDLIBS)
+
 endif
