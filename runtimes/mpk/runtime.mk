@@ -22,10 +22,11 @@ FOREIGN_LIBS += $(BUILD)/lib/libefheap.so $(BUILD)/lib/libefmpktest.so \
 	$(BUILD)/lib/libefmpkgadget.so $(BUILD)/lib/libefhostile.so \
 	$(MPK_SETS:%=$(BUILD)/lib/libefstub-%.so)
 # The mpk suite is part of every build: efbench runs it before writing mpk
-# rows, and scripts/mpk-vm boots it (with test_modes) in the test VM.
-MPK_SUITE := $(BUILD)/tests/test_mpk $(BUILD)/tests/test_modes
+# rows, and scripts/mpk-vm boots it (with test_modes and the attack suite)
+# in the test VM.
+MPK_SUITE := $(BUILD)/tests/test_mpk $(BUILD)/tests/test_modes $(BUILD)/tests/test_attacks
 ALL_EXTRA += $(MPK_SUITE)
-UNIT_TESTS += $(BUILD)/tests/test_mpk
+UNIT_TESTS += $(BUILD)/tests/test_mpk $(BUILD)/tests/test_attacks
 
 $(BUILD)/lib/libefheap.so: runtimes/mpk/heap.c
 	@mkdir -p $(@D)
@@ -61,4 +62,9 @@ $(BUILD)/tests/test_mpk: $(OBJ)/tests/mpk/test_mpk.o $(RUNTIME_SRCS:%=$(OBJ)/%.o
 	$(CC) $(EF_CFLAGS) -o $@ $< $(OBJ)/tests/unit/check.o $(filter-out %/target.o,$(RUNTIME_OBJS)) \
 		-L$(BUILD)/lib -lefmpktest -Wl,-rpath,'$$ORIGIN/../lib' $(LDLIBS)
 
+$(BUILD)/tests/test_attacks: $(OBJ)/tests/mpk/test_attacks.o $(RUNTIME_OBJS) \
+		$(OBJ)/tests/unit/check.o $(FOREIGN_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(EF_CFLAGS) -o $@ $< $(OBJ)/tests/unit/check.o $(filter-out %/target.o,$(RUNTIME_OBJS)) \
+		-L$(BUILD)/lib -lefhostile -Wl,-rpath,'$$ORIGIN/../lib' $(LDLIBS)
 endif
