@@ -895,22 +895,25 @@ static void on_usr2(int sig)
 	(void)sig;
 }
 
-/* The first wrpkru in the 64 bytes at f (a runtime's signal entry), or f
- * itself when there is none (a handler of the program's own). */
+/* The first wrpkru in the 128 bytes at f (a runtime's signal entry), or
+ * f itself when there is none (a handler of the program's own). */
 static const void *wrpkru_in(const void *f)
 {
 	const unsigned char *p = f;
-	for (unsigned i = 0; p && i < 64; i++)
+	for (unsigned i = 0; p && i < 128; i++)
 		if (p[i] == 0x0f && p[i + 1] == 0x01 && p[i + 2] == 0xef)
 			return p + i;
 	return f;
 }
 
 /* What an attacker who knows the binaries finds, before any domain is
- * opened (a runtime may rewrite gadgets when it opens one). */
-static int prepare(void)
+ * opened (a runtime may rewrite gadgets when it opens one), and the
+ * domain's namespace, loaded once here for every child; NULL, or why the
+ * attacks cannot run. */
+static const char *prepare(void)
 {
 	static int done;
+	static char why[300];
 	struct code libc = code_of((uintptr_t)(void *)getpid, 0);
 	struct code ldso = code_of(getauxval(AT_BASE), 1);
 	struct sigaction sa = { .sa_handler = on_usr2 }, old;
@@ -918,21 +921,22 @@ static int prepare(void)
 	char *maps;
 
 	if (done)
-		return done > 0 ? 0 : -1;
-	done = -1;
+		return why[0] ? why : NULL;
+	done = 1;
 	fsgsbase = (getauxval(AT_HWCAP2) & 2) != 0;
 	p = libc.lo ? memmem((void *)libc.lo, libc.hi - libc.lo, "\x0f\x05\xc3", 3) : NULL;
 	found.host_syscall = p;
 	found.host_pkey_set = (void *)pkey_set;
+	/* mov $mask, %eax; xor %edx, %edx; xrstor d(%rsp) (modrm 0x6c, SIB
+	 * 0x24, disp8 d).  None there leaves its attack nothing to use,
+	 * which it says. */
 	for (p = (const unsigned char *)ldso.lo; p && p + 7 < (const unsigned char *)ldso.hi; p++)
 		if (p[0] == 0x31 && p[1] == 0xd2 && p[2] == 0x0f && p[3] == 0xae &&
-		    (p[4] & 0xf8) == 0x68 && (p[4] & 7) == 4 && p[5] == 0x24) {
+		    p[4] == 0x6c && p[5] == 0x24) {
 			found.ldso_xrstor = p + 2;
 			found.xrstor_disp = p[6];
 			break;
 		}
-	CHECK_MSG(found.host_syscall, "no `syscall; ret` in the host's libc");
-	CHECK_MSG(found.ldso_xrstor, "no `xrstor d(%%rsp)` in ld.so");
 	/* The program break at start: where [heap] begins. */
 	free(malloc(1));
 	maps = malloc(1 << 17);
@@ -944,14 +948,18 @@ static int prepare(void)
 		found.brk_start = h ? strtoull(h, NULL, 16) : 0;
 		free(maps);
 	}
-	CHECK_MSG(found.brk_start, "no [heap] in /proc/self/maps");
+	if (!found.host_syscall)
+		snprintf(why, sizeof why, "no `syscall; ret` in the host's libc");
+	else if (!found.brk_start)
+		snprintf(why, sizeof why, "no [heap] in /proc/self/maps");
+	if (why[0])
+		return why;
 	if (policy >= 0) {
 		ef_domain warm;
 		ef_mpk_set_policy((ef_mpk_policy)policy);
-		/* Loaded once here; each child opens its domain over it. */
 		if (ef_mpk_open(&warm, "hostile", NULL)) {
-			CHECK_MSG(0, "ef_mpk_open: %s", ef_mpk_error());
-			return -1;
+			snprintf(why, sizeof why, "ef_mpk_open: %s", ef_mpk_error());
+			return why;
 		}
 		ef_mpk_sigaction(SIGUSR2, &sa, NULL);
 	} else {
@@ -963,10 +971,7 @@ static int prepare(void)
 	found.signal_entry = wrpkru_in((void *)old.sa_sigaction);
 	sigaction(SIGSEGV, NULL, &old);
 	found.fault_entry = old.sa_handler == SIG_DFL ? NULL : wrpkru_in((void *)old.sa_sigaction);
-	if (!found.host_syscall || !found.ldso_xrstor || !found.brk_start)
-		return -1;
-	done = 1;
-	return 0;
+	return NULL;
 }
 
 /* ---- The tests: one per class (sealed), or one for all ---------------- */
@@ -983,9 +988,13 @@ static void print(const struct attack *at, const struct verdict *v)
 /* Runs the attacks of class cls (NULL: all) and counts them. */
 static void run_class(const char *cls, unsigned *n, unsigned *escaped)
 {
+	const char *why = prepare();
+
 	*n = *escaped = 0;
-	if (prepare())
+	if (why) {
+		CHECK_MSG(0, "the attacks cannot run: %s", why);
 		return;
+	}
 	for (unsigned i = 0; i < NATTACKS; i++) {
 		if (cls && strcmp(attacks[i].cls, cls))
 			continue;
