@@ -104,18 +104,28 @@ ef_mpk_gate_\P\F\S\R\()_\i:
 	push %r13
 	push %r14
 	push %r15
+.if \P
+	pushfq                         /* the host's flags (AC, DF), for the exit */
+.endif
 	mov TLS(MPK_TLS_EXPECT+8*\i), %rax
 	lock cmpxchg %rsp, SLOT(\i)+MPK_SLOT_HOST_RSP(%rip)
+.if \P
+	jne ef_mpk_gate_busy_sealed
+	stmxcsr SLOT(\i)+MPK_SLOT_MXCSR(%rip)
+	fnstcw SLOT(\i)+MPK_SLOT_FCW(%rip)
+.else
 	jne ef_mpk_gate_busy
+.endif
 	mov TLS(MPK_TLS_FOREIGN_SP), %rbp
 .if \S
-	/* Stacked arguments: caller's rsp + 8 (return address) + 48 (pushes). */
+	/* Stacked arguments: caller's rsp + 8 (return address) + 48 (pushes)
+	 * (+ 8: the flags, sealed). */
 	mov TLS(MPK_TLS_STACK_BYTES), %r12
 	lea 15(%r12), %rax
 	and $-16, %rax
 	sub %rax, %rbp
 1:	sub $8, %r12
-	mov 56(%rsp,%r12), %rax
+	mov 56+8*\P(%rsp,%r12), %rax
 	mov %rax, (%rbp,%r12)
 	jnz 1b
 .endif
@@ -183,6 +193,18 @@ ef_mpk_gate_\P\F\S\R\()_\i\()_exit:
 	xor %ecx, %ecx
 	xor %edx, %edx
 	WRPKRU_CHECKED \i, MPK_SHADOW_HOST
+.if \P
+	/* What foreign code may have left for the host: the GS base (the
+	 * host's is 0, mpk_thread_seal checks; without FSGSBASE foreign code
+	 * cannot change it), values on the x87 stack, the x87 control word,
+	 * MXCSR; the flags come back below. */
+.if \F
+	wrgsbase %rcx
+.endif
+	emms
+	fldcw SLOT(\i)+MPK_SLOT_FCW(%rip)
+	ldmxcsr SLOT(\i)+MPK_SLOT_MXCSR(%rip)
+.endif
 	mov SLOT(\i)+MPK_SLOT_HOST_RSP(%rip), %rsp
 .if \F
 	mov SLOT(\i)+MPK_SLOT_HOST_FS(%rip), %rcx
@@ -200,7 +222,11 @@ ef_mpk_gate_\P\F\S\R\()_\i\()_exit:
 .endif
 	mov TLS(MPK_TLS_EXPECT+8*\i), %rcx
 	mov %rcx, SLOT(\i)+MPK_SLOT_HOST_RSP(%rip)
+.if \P
+	popfq
+.else
 	cld
+.endif
 	mov %r12, %rax
 .if \R
 	mov %r13, %rdx
@@ -233,6 +259,9 @@ ef_mpk_cbentry_\P\F\()_\i:
 	mov %rsp, %r10
 	mov SLOT(\i)+MPK_SLOT_HOST_RSP(%rip), %rax
 	mov %rax, %rsp
+.if \P
+	sub $8, %rsp                   /* a sealed gate frame holds the flags too */
+.endif
 	/* struct mpk_cb_frame (internal.h), top down: */
 	push %rax                      /* gate_sp */
 	push %r10                      /* foreign_sp */
@@ -387,6 +416,13 @@ ef_mpk_gate_busy:
 	xor %edx, %edx
 	POP_CALLEE_SAVED_RET
 	.size ef_mpk_gate_busy, . - ef_mpk_gate_busy
+
+/* The same for a sealed gate, which pushed the flags as well. */
+	.type ef_mpk_gate_busy_sealed, @function
+ef_mpk_gate_busy_sealed:
+	popfq
+	jmp ef_mpk_gate_busy
+	.size ef_mpk_gate_busy_sealed, . - ef_mpk_gate_busy_sealed
 
 /* The gate of a poisoned domain: fails at once. */
 	.globl ef_mpk_gate_poisoned

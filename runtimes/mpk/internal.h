@@ -97,7 +97,9 @@ _Static_assert(sizeof(ef_mpk_slot) == MPK_SLOT_SIZE, "layout.h: MPK_SLOT_SIZE");
 _Static_assert(offsetof(ef_mpk_slot, host_rsp) == MPK_SLOT_HOST_RSP &&
 	       offsetof(ef_mpk_slot, host_fs) == MPK_SLOT_HOST_FS &&
 	       offsetof(ef_mpk_slot, tcb) == MPK_SLOT_TCB &&
-	       offsetof(ef_mpk_slot, tpage) == MPK_SLOT_TPAGE, "layout.h: MPK_SLOT_*");
+	       offsetof(ef_mpk_slot, tpage) == MPK_SLOT_TPAGE &&
+	       offsetof(ef_mpk_slot, mxcsr) == MPK_SLOT_MXCSR &&
+	       offsetof(ef_mpk_slot, fcw) == MPK_SLOT_FCW, "layout.h: MPK_SLOT_*");
 _Static_assert(offsetof(struct mpk_tpage, selector) == MPK_TP_SELECTOR &&
 	       offsetof(struct mpk_tpage, host_fs) == MPK_TP_HOST_FS &&
 	       offsetof(struct mpk_tpage, priv_sp) == MPK_TP_PRIV_SP, "layout.h: MPK_TP_*");

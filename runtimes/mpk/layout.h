@@ -23,6 +23,8 @@
 #define MPK_SLOT_HOST_FS 8
 #define MPK_SLOT_TCB 16
 #define MPK_SLOT_TPAGE 72
+#define MPK_SLOT_MXCSR 80
+#define MPK_SLOT_FCW 84
 
 /* Policy variants of the gates: 0 strict (and foreign-read-host), 1
  * sealed (system calls blocked while foreign code runs). */

@@ -69,6 +69,8 @@ typedef struct ef_mpk_slot {
 	void *entry[EF_MPK_VARIANTS]; /* 40: this slot's gates */
 	uint64_t tpage;         /* 72: sealed, arch_prctl gates: the thread
 				 *     page of the thread inside */
+	uint32_t mxcsr;         /* 80: sealed: the host's MXCSR and x87 */
+	uint16_t fcw;           /* 84: control word, restored at the exit */
 } __attribute__((aligned(MPK_SLOT_SIZE))) ef_mpk_slot;
 
 /* Per host thread: what the call site leaves for the gate, and how the

@@ -260,6 +260,14 @@ ef_status mpk_thread_seal(void)
 	if (!ef_mpk_tls.tpage)
 		return mpk_fail(EF_E_UNAVAILABLE, "this thread has no thread area "
 				"for the selector of syscall user dispatch");
+	if (ef_mpk_fsgsbase) {
+		/* A sealed gate's exit sets the GS base to 0, the host's. */
+		uintptr_t gs;
+		__asm__ volatile("rdgsbase %0" : "=r"(gs));
+		if (gs)
+			return mpk_fail(EF_E_UNAVAILABLE, "this thread's GS base is "
+					"%#lx; a sealed gate restores 0", (unsigned long)gs);
+	}
 	if (dispatch_on())
 		return mpk_fail(EF_E_UNAVAILABLE, "syscall user dispatch "
 				"(PR_SET_SYSCALL_USER_DISPATCH, Linux 5.11): %s",
