@@ -46,6 +46,8 @@ typedef enum ef_status {
 	EF_E_UNAVAILABLE,/* the runtime cannot run on this machine */
 	EF_E_FAULT,     /* foreign code faulted: the call ended, the domain is poisoned */
 	EF_E_BUSY,      /* another thread is inside the domain */
+	EF_E_TIMEOUT,   /* the foreign call ran past its time limit: it was
+			 * ended, and the domain is poisoned */
 } ef_status;
 
 const char *ef_strerror(ef_status s);

@@ -31,6 +31,7 @@ static const char *const status_text[] = {
 	[EF_E_UNAVAILABLE] = "runtime unavailable on this machine",
 	[EF_E_FAULT] = "foreign code faulted; the domain is poisoned",
 	[EF_E_BUSY] = "another thread is inside the domain",
+	[EF_E_TIMEOUT] = "the foreign call ran past its time limit; the domain is poisoned",
 };
 
 const char *ef_strerror(ef_status s)

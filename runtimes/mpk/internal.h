@@ -7,6 +7,7 @@
  *   loader.c     opening a domain: once-per-process set-up, namespaces
  *   signals.c    signal dispositions, and faults of foreign code
  *   sealed.c     the system calls a sealed domain is served
+ *   watchdog.c   the time limit on foreign calls
  *   callbacks.c  foreign code calling host functions
  *   scan.c       the load-time scan for wrpkru and xrstor bytes
  *   thread.c     the domain's thread block; each host thread's set-up
@@ -61,6 +62,7 @@ struct ef_mpk_ns {
 					 * pointer) */
 	ef_domain *cb_domain;       /* the last one a callback came from */
 	volatile int poisoned;
+	volatile int timed_out;     /* the watchdog sent SIGXCPU for its call */
 	char refused[300];          /* why the set was loaded but refused */
 	ef_mpk_fault fault;         /* what poisoned it */
 	ef_mpk_scan_hit hits[EF_MPK_SCAN_KEPT]; /* the scan's first hits */
@@ -221,6 +223,9 @@ void mpk_open_host_keys(void);
  * for a call that is refused. */
 int mpk_serve_syscall(const struct ef_mpk_ns *ns, long nr, const uint64_t a[6],
 		      long *ret);
+
+/* watchdog.c: the limit ef_mpk_set_foreign_timeout set (0: none). */
+double mpk_foreign_timeout(void);
 
 /* callbacks.c: entered from gate.S's callback entry. */
 uint64_t ef_mpk_callback_dispatch(unsigned i, struct mpk_cb_frame *f);

@@ -97,7 +97,16 @@ static ef_status load_namespace(struct ef_mpk_ns *ns, const char *set)
 	arena(&ns->arena, &ns->arena_bytes);
 	if (!ns->arena_bytes)
 		return mpk_fail(EF_E_NOMEM, "the domain heap could not reserve its arena");
-	if (pkey_mprotect(ns->arena, ns->arena_bytes, PROT_READ | PROT_WRITE, ns->key))
+	/* Sealed: the heap's memory past the cap cannot be touched, so a
+	 * library that commits more faults and its call ends, before the
+	 * machine's memory runs out. */
+	if (mpk_sealed(ns) && ns->arena_bytes > EF_MPK_HEAP_CAP &&
+	    mprotect((char *)ns->arena + EF_MPK_HEAP_CAP,
+		     ns->arena_bytes - EF_MPK_HEAP_CAP, PROT_NONE))
+		return mpk_fail(EF_E_UNAVAILABLE, "mprotect(domain heap cap): %s",
+				strerror(errno));
+	if (pkey_mprotect(ns->arena, mpk_sealed(ns) && ns->arena_bytes > EF_MPK_HEAP_CAP
+			  ? EF_MPK_HEAP_CAP : ns->arena_bytes, PROT_READ | PROT_WRITE, ns->key))
 		return mpk_fail(EF_E_UNAVAILABLE, "pkey_mprotect(domain heap): %s",
 				strerror(errno));
 

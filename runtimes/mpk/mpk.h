@@ -102,6 +102,16 @@ typedef enum ef_mpk_policy {
 /* "strict", "foreign-read-host", "sealed": the rows' policy column. */
 const char *ef_mpk_policy_name(ef_mpk_policy p);
 
+/* The most memory a sealed domain's heap may commit: touching more faults
+ * and ends the call (the domain heap reserves 1 GiB of address space). */
+#define EF_MPK_HEAP_CAP ((size_t)128 << 20)
+
+/* A foreign call that runs longer than `seconds` is ended with
+ * EF_E_TIMEOUT and poisons its domain (0: no limit, the default).  A
+ * watchdog thread watches the domains' calls; it starts with the first
+ * limit set. */
+ef_status ef_mpk_set_foreign_timeout(double seconds);
+
 /* NULL when this machine can run the mpk target, else why not (CPUID bits,
  * kernel support, pkey_alloc). */
 const char *ef_mpk_unavailable(void);

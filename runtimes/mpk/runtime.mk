@@ -5,7 +5,7 @@ ifeq ($(ARCH),x86_64)
 ISOLATING += mpk
 TARGETS += mpk
 RUNTIME_SRCS += $(addprefix runtimes/mpk/,state cpu elf keys syscalls thread scan signals \
-	sealed callbacks loader gate target)
+	sealed watchdog callbacks loader gate target)
 
 # Each library set a domain loads: libefstub-<set>.so needs libefheap.so
 # first, then the set's libraries (see runtimes/mpk/stub.c): a workload's

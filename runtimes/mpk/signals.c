@@ -54,19 +54,20 @@ static int ending_signal(int sig)
 }
 
 /* A handler the program had for one of them is kept for signals that are
- * not a domain's. */
+ * not a domain's.  SIGXCPU, the watchdog's (watchdog.c), enters here too. */
 ef_status mpk_install_fault_entry(void)
 {
 	struct sigaction sa = { .sa_sigaction = ef_mpk_signal_entry,
 		.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER };
 
 	sigfillset(&sa.sa_mask);
-	for (unsigned k = 0; k < sizeof ending / sizeof *ending; k++) {
+	for (unsigned k = 0; k <= sizeof ending / sizeof *ending; k++) {
+		int sig = k < sizeof ending / sizeof *ending ? ending[k] : SIGXCPU;
 		struct sigaction old;
-		if (sigaction(ending[k], &sa, &old))
+		if (sigaction(sig, &sa, &old))
 			return mpk_fail(EF_E_UNAVAILABLE, "sigaction: %s", strerror(errno));
 		if (old.sa_sigaction != ef_mpk_signal_entry && handler_of(&old))
-			handlers[ending[k]] = handler_of(&old);
+			handlers[sig] = handler_of(&old);
 	}
 	return EF_OK;
 }
@@ -241,8 +242,14 @@ static void end_call(unsigned i, int sig, const siginfo_t *si, const ucontext_t 
 			 (unsigned long long)uc->uc_mcontext.gregs[REG_RDX]);
 	} else if (what) {
 		snprintf(f->what, sizeof f->what, "%s", what);
+	} else if (mpk_sealed(ns) && f->addr >= (uintptr_t)ns->arena + EF_MPK_HEAP_CAP &&
+		   f->addr < (uintptr_t)ns->arena + ns->arena_bytes) {
+		snprintf(f->what, sizeof f->what, "the domain heap grew past its "
+			 "cap of %zu MiB", EF_MPK_HEAP_CAP >> 20);
 	}
 	mpk_poison(ns);
+	if (sig == SIGXCPU)
+		ef_mpk_tls.status = EF_E_TIMEOUT;
 	/* The entry blocked every signal; nothing returns through the frame
 	 * that would unblock them. */
 	sigprocmask(SIG_SETMASK, &uc->uc_sigmask, NULL);
@@ -393,9 +400,16 @@ void ef_mpk_signal(int sig, siginfo_t *si, void *ucv, struct mpk_tpage *tp,
 		if (mpk_serve_syscall(&mpk_namespaces[i], si->si_syscall, a, &r))
 			resume_blocked(i, sig, si, &copy, tp, fs, &r);
 	}
-	if (i >= 0 && ending_signal(sig)) {
+	if (i >= 0 && (ending_signal(sig) ||
+		       (sig == SIGXCPU && mpk_namespaces[i].timed_out))) {
+		char limit[96];
 		if (!tp)
 			ef_mpk_set_fs(ef_mpk_slots[i].host_fs);
+		if (sig == SIGXCPU) {
+			snprintf(limit, sizeof limit, "the call ran past the time "
+				 "limit on foreign calls (%g s)", mpk_foreign_timeout());
+			what = limit;
+		}
 		end_call((unsigned)i, sig, si, uc, tp, what);
 	}
 	if (tp && sig == SIGSYS && si->si_code == SI_TKILL && si->si_pid == getpid() &&
@@ -409,7 +423,7 @@ void ef_mpk_signal(int sig, siginfo_t *si, void *ucv, struct mpk_tpage *tp,
 		memcpy(copy.xsave + 512, &bv, sizeof bv);
 	} else if (h) {
 		h(sig, si, uc);
-	} else {
+	} else if (sig != SIGXCPU) {    /* (the watchdog's, come too late) */
 		/* The host's own fault with no handler of the program's: the
 		 * default action.  A fault recurs and ends the process. */
 		signal(sig, SIG_DFL);
@@ -471,7 +485,7 @@ const char *ef_mpk_fault_describe(const ef_mpk_fault *f, char *buf, size_t len)
 {
 	static const char *const names[] = { [SIGSEGV] = "SIGSEGV", [SIGBUS] = "SIGBUS",
 		[SIGILL] = "SIGILL", [SIGFPE] = "SIGFPE", [SIGTRAP] = "SIGTRAP",
-		[SIGABRT] = "SIGABRT", [SIGSYS] = "SIGSYS" };
+		[SIGABRT] = "SIGABRT", [SIGSYS] = "SIGSYS", [SIGXCPU] = "SIGXCPU" };
 	const char *code = "", *verb = "at";
 	char key[32] = "", where[200] = "";
 	Dl_info info;

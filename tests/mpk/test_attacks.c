@@ -962,6 +962,13 @@ static const char *prepare(void)
 			return why;
 		}
 		ef_mpk_sigaction(SIGUSR2, &sa, NULL);
+		/* The runtime's limit on a foreign call, well within the
+		 * suite's own (LIMIT_MS). */
+		if (ef_mpk_set_foreign_timeout(0.2)) {
+			snprintf(why, sizeof why, "ef_mpk_set_foreign_timeout: %s",
+				 ef_mpk_error());
+			return why;
+		}
 	} else {
 		/* What the runtime does for a thread that calls into domains. */
 		ef_mpk_thread_init();

@@ -713,6 +713,40 @@ static int program_wrpkru(struct dl_phdr_info *info, size_t size, void *arg)
 	return 1;
 }
 
+/* A foreign call past the time limit ends with EF_E_TIMEOUT and poisons
+ * its domain; a short call in a fresh domain is not cut off. */
+static int endless_call(char *why, size_t whylen)
+{
+	const ef_mpk_fault *f;
+	ef_domain fresh;
+	uint64_t r;
+
+	REQUIRE(ef_mpk_set_foreign_timeout(0.2) == EF_OK, "%s", ef_mpk_error());
+	r = INV(efmt_spin, (uint64_t)1 << 40, (uint64_t)1);
+	REQUIRE(r == 0 && ef_mpk_call_status() == EF_E_TIMEOUT,
+		"the endless call returned %#llx", (unsigned long long)r);
+	f = ef_mpk_fault_of(&dom);
+	REQUIRE(f && strstr(f->what, "time limit"), "the domain's fault: %s",
+		f ? f->what : "none");
+	printf("# fault: %s\n", f->what);
+	REQUIRE(host_global == 0x600d, "host memory changed");
+	REQUIRE(ef_mpk_open(&fresh, "mpktest", NULL) == EF_OK, "reopen: %s", ef_mpk_error());
+	r = EF_MPK_INVOKE(&fresh, efmt_spin, (uint64_t)100000, (uint64_t)3);
+	REQUIRE(r == efmt_spin(100000, 3) && ef_mpk_call_status() == EF_OK,
+		"a short call in a fresh domain failed");
+	return 0;
+}
+
+/* Sealed: a domain heap that grows past its cap ends the call. */
+static int heap_cap(char *why, size_t whylen)
+{
+	uint64_t r = INV(efmt_heap, (uint64_t)EF_MPK_HEAP_CAP + (8u << 20));
+	const ef_mpk_fault *f = ef_mpk_fault_of(&dom);
+	REQUIRE(f && strstr(f->what, "cap"), "the domain's fault: %s",
+		f ? f->what : "none (the heap grew past its cap)");
+	return recovered(why, whylen, r, SIGSEGV, -1, 0, -2, EF_WRITE);
+}
+
 /* Invalid values coming back are caught by full mode's checks. */
 static int invalid_returns(char *why, size_t whylen)
 {
@@ -781,6 +815,9 @@ static void test_attacks(void)
 	attack("jump into the gate's entry with a forged PKRU", forged_pkru_entry, NULL);
 	attack("jump into the gate's exit with a forged PKRU", forged_pkru_exit, NULL);
 	attack("invalid return values", invalid_returns, NULL);
+	attack("a call past the time limit on foreign calls", endless_call, NULL);
+	if (sealed())
+		attack("a domain heap past its cap", heap_cap, NULL);
 	attack("protection keys exhausted", keys_exhausted, NULL);
 }
 
