@@ -208,7 +208,7 @@ static void worker_row(ef_run *r, const ef_group *g, unsigned mode, const char *
 }
 
 /* One row: a sample (status ok) or an error (value empty, message set).
- * policy: NULL for the target's own (none in unsafe mode). */
+ * policy: NULL for the group's (ef_group_policy). */
 static void write_row_as(ef_run *r, const ef_group *g, unsigned mode,
 			 const char *policy, uint64_t iters, double value, double cpu,
 			 long repetition, const char *message)
@@ -216,7 +216,7 @@ static void write_row_as(ef_run *r, const ef_group *g, unsigned mode,
 	ef_csv_row row;
 
 	if (!policy)
-		policy = mode == EF_MODE_UNSAFE ? "none" : g->target->policy();
+		policy = ef_group_policy(g, mode);
 	if (r->opt->worker) {
 		worker_row(r, g, mode, policy, iters, value, cpu, repetition, message);
 		return;
@@ -264,13 +264,26 @@ static void write_row_as(ef_run *r, const ef_group *g, unsigned mode,
 	r->errors += message != NULL;
 }
 
+/* How messages and the runner name mode m of g: the mode, and its policy
+ * where the target has a choice ("invoke (sealed)"). */
+static const char *mode_label(char *buf, size_t len, const ef_group *g, unsigned m)
+{
+	if (g->target->use_policy && ef_mode_isolates(m))
+		snprintf(buf, len, "%s (%s)", ef_mode_name(m), ef_group_policy(g, m));
+	else
+		snprintf(buf, len, "%s", ef_mode_name(m));
+	return buf;
+}
+
 /* An error row. */
 static void fail(ef_run *r, ef_group *g, unsigned mode, const char *msg)
 {
+	char label[64];
+
 	g->outcome[mode] = EF_FAILED;
 	write_row_as(r, g, mode, NULL, 0, NAN, NAN, -1, msg);
 	fprintf(stderr, "efbench: %s %s %s: %s\n", g->target->name, g->id,
-		ef_mode_name(mode), msg);
+		mode_label(label, sizeof label, g, mode), msg);
 }
 
 /* When a foreign call of the benchmark failed (its domain faulted): an
@@ -366,10 +379,13 @@ static void start_cell(ef_run *r, ef_cell *c, uint64_t reference, uint64_t *rng)
 {
 	const ef_bench *b = c->g->bench[c->mode];
 	ef_runner_config cfg = config_of(r);
-	char err[256] = "";
+	char err[256] = "", label[64];
 	uint64_t got;
-	void *ctx = b->setup(c->g->param, err, sizeof err);
+	void *ctx;
 
+	if (c->g->target->use_policy)
+		c->g->target->use_policy(c->g->policy);
+	ctx = b->setup(c->g->param, err, sizeof err);
 	c->run = r;
 	if (!ctx) {
 		fail(r, c->g, c->mode, err);
@@ -387,7 +403,7 @@ static void start_cell(ef_run *r, ef_cell *c, uint64_t reference, uint64_t *rng)
 		return;
 	}
 	snprintf(c->name, sizeof c->name, "%s/%s/%s", c->g->target->name, c->g->id,
-		 ef_mode_name(c->mode));
+		 mode_label(label, sizeof label, c->g, c->mode));
 	c->slot = (ef_slot){ c->name, b, ctx, 0, on_sample, c };
 	r->runner->prepare(&c->slot, &cfg, rng);
 	if (!faulted(r, c->g, c->mode, ctx))
@@ -424,7 +440,7 @@ static void measure_cells(ef_run *r, ef_cell *cells, unsigned n, uint64_t *rng,
 		if (!k)
 			break;
 		shuffle(order, k, order_rng);
-		if (n > EF_MODE_COUNT)  /* --interleave all: minutes a unit */
+		if (r->opt->interleave == EF_INTERLEAVE_ALL)  /* minutes a unit */
 			fprintf(stderr, "%s        round %u of %u (%u benchmarks and modes)\n",
 				r->progress_prefix, round + 1, ef_options_rounds(r->opt), k);
 		r->runner->round(order, k, round, &cfg, rng);
@@ -452,8 +468,7 @@ static void from_firmware(ef_run *r, ef_group *g, unsigned mode,
 			  const ef_fw_result *fw, int partial)
 {
 	const char *name = ef_mode_name(mode);
-	const char *stats_policy = mode == EF_MODE_UNSAFE || mode == EF_MODE_VALIDATE
-		? "none" : g->target->policy();
+	const char *stats_policy = ef_group_policy(g, mode);
 	unsigned n = 0, cap = r->opt->repetitions;
 
 	for (unsigned i = 0; i < fw->n; i++)
@@ -499,7 +514,7 @@ static void keep_partial(ef_run *r, ef_group *g, unsigned i, unsigned ngroups,
 {
 	for (unsigned k = i; k < ngroups && g[k].target == g[i].target; k++)
 		for (unsigned m = 0; m < EF_MODE_COUNT; m++)
-			if (g[k].bench[m] && modes >> m & 1)
+			if (ef_group_measures(&g[k], m, modes))
 				from_firmware(r, &g[k], m, fw, 1);
 }
 
@@ -519,10 +534,11 @@ static void progress(const ef_run *r, const struct timespec *t0, unsigned done,
 		r->progress_prefix, done + 1, total, target, what, modes, elapsed, left);
 }
 
-/* The cells measured together (--interleave): each mode of one group
- * (modes), every mode of every group of one target (all), or one mode at
- * a time (none); from group i on, from first_mode on, selected modes only.
- * Returns how many groups the unit spans (at least 1). */
+/* The cells measured together (--interleave): each mode of one benchmark,
+ * under each of its policies (modes), every mode of every group of one
+ * target (all), or one mode at a time (none); from group i on, from
+ * first_mode on, measured modes only (ef_group_measures).  Returns how
+ * many groups the unit spans (at least 1). */
 static unsigned unit_of(const ef_run *r, ef_group *g, unsigned i, unsigned ngroups,
 			unsigned modes, unsigned first_mode, ef_cell *cells, unsigned *ncells)
 {
@@ -531,10 +547,13 @@ static unsigned unit_of(const ef_run *r, ef_group *g, unsigned i, unsigned ngrou
 	if (r->opt->interleave == EF_INTERLEAVE_ALL)
 		while (end < ngroups && g[end].target == g[i].target)
 			end++;
+	else if (r->opt->interleave == EF_INTERLEAVE_MODES)
+		while (end < ngroups && g[end].sibling)
+			end++;
 	*ncells = 0;
 	for (unsigned k = i; k < end; k++)
 		for (unsigned m = first_mode; m < EF_MODE_COUNT; m++) {
-			if (!g[k].bench[m] || !(modes >> m & 1))
+			if (!ef_group_measures(&g[k], m, modes))
 				continue;
 			cells[(*ncells)++] = (ef_cell){ .g = &g[k], .mode = m };
 			if (r->opt->interleave == EF_INTERLEAVE_NONE)
@@ -558,8 +577,9 @@ static void run_all(ef_run *r, ef_group *g, unsigned ngroups, unsigned modes)
 
 	for (unsigned i = 0; i < ngroups; i++)
 		for (unsigned m = 0; m < EF_MODE_COUNT; m++)
-			total += g[i].bench[m] && modes >> m & 1;
-	ncells_max = r->opt->interleave == EF_INTERLEAVE_ALL ? total : EF_MODE_COUNT;
+			total += (unsigned)ef_group_measures(&g[i], m, modes);
+	ncells_max = r->opt->interleave == EF_INTERLEAVE_ALL ? total
+		: EF_MODE_COUNT * EF_MAX_POLICIES;
 	cells = calloc(ncells_max ? ncells_max : 1, sizeof *cells);
 	if (!cells || !reference) {
 		fprintf(stderr, "efbench: out of memory\n");
@@ -600,7 +620,7 @@ static void run_all(ef_run *r, ef_group *g, unsigned ngroups, unsigned modes)
 							fw.rows[k].message);
 			}
 			for (unsigned m = 0; m < EF_MODE_COUNT && !stop; m++) {
-				if (!g[i].bench[m] || !(modes >> m & 1))
+				if (!ef_group_measures(&g[i], m, modes))
 					continue;
 				progress(r, &t0, done, total, g[i].target->name, g[i].id,
 					 ef_mode_name(m));
@@ -619,7 +639,8 @@ static void run_all(ef_run *r, ef_group *g, unsigned ngroups, unsigned modes)
 		for (unsigned first_mode = 0;;) {
 			unsigned ncells, span = unit_of(r, g, i, ngroups, modes, first_mode,
 							cells, &ncells);
-			char what[300] = "", names[64] = "";
+			char what[300] = "", names[128] = "";
+			unsigned benchmarks = 0, isolating = 0;
 
 			if (!ncells) {
 				i += span;
@@ -647,8 +668,19 @@ static void run_all(ef_run *r, ef_group *g, unsigned ngroups, unsigned modes)
 					snprintf(names + strlen(names), sizeof names - strlen(names),
 						 "%s%s", any++ ? "," : "", ef_mode_name(m));
 			}
-			if (span > 1)
-				snprintf(what, sizeof what, "%u benchmarks, interleaved", span);
+			/* and the policies, where the target has a choice and an
+			 * isolating mode runs: the first benchmark's groups name
+			 * them all */
+			for (unsigned k = 0; k < ncells; k++)
+				isolating |= ef_mode_isolates(cells[k].mode);
+			for (unsigned k = 0; g[i].target->use_policy && isolating &&
+			     k < span && (!k || g[i + k].sibling); k++)
+				snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
+					 k ? "," : " ", ef_group_policy(&g[i + k], EF_MODE_INVOKE));
+			for (unsigned k = 0; k < span; k++)
+				benchmarks += !g[i + k].sibling;
+			if (benchmarks > 1)
+				snprintf(what, sizeof what, "%u benchmarks, interleaved", benchmarks);
 			else
 				snprintf(what, sizeof what, "%s", cells[0].g->id);
 			progress(r, &t0, done, total, g[i].target->name, what, names);
@@ -797,17 +829,19 @@ static void count_line(void *arg, char *line)
 	}
 }
 
-/* Run target t's suite; NULL when it passed, else why the target must not
- * run here.  Its outcome goes into selftest_said[i] either way. */
-static const char *run_selftest(unsigned i)
+/* Run target t's suite, once per policy the run measures where the suite
+ * takes one (selftest_policy); NULL when it passed, else why the target
+ * must not run here.  Its outcome goes into selftest_said[i] either way. */
+static const char *run_selftest(unsigned i, const ef_options *o)
 {
 	static char why[640];
 	const ef_target *t = ef_targets[i];
 	struct suite_count c = { 0 };
-	char path[PATH_MAX], err[256] = "", said[96];
+	char path[PATH_MAX], err[256] = "", said[160], under[64] = "", *was = NULL;
 	char *argv[2] = { path, NULL };
+	unsigned chosen[EF_MAX_POLICIES], npolicies = 1;
 	struct timespec t0;
-	enum ef_child_end end;
+	enum ef_child_end end = EF_CHILD_EXITED;
 	int status = 0;
 
 	if (ef_beside_exe(path, sizeof path, t->selftest) || access(path, X_OK)) {
@@ -818,12 +852,30 @@ static const char *run_selftest(unsigned i)
 	}
 	fprintf(stderr, "efbench: %s: running its test suite (build/%s) before "
 		"any of its rows is written\n", t->name, t->selftest);
+	if (t->selftest_policy) {
+		npolicies = ef_target_policies(t, o->policies, o->npolicies, chosen);
+		if (getenv(t->selftest_policy))
+			was = strdup(getenv(t->selftest_policy));
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	end = ef_child_run(argv, 1, 600, &stop, count_line, &c, &status, err, sizeof err);
-	snprintf(said, sizeof said, "%u passed, %u failed, %u skipped in %.1f s",
-		 c.passed, c.failed, c.skipped, seconds_since(&t0));
+	for (unsigned k = 0; k < npolicies && end == EF_CHILD_EXITED && !status && !c.failed;
+	     k++) {
+		if (t->selftest_policy) {
+			setenv(t->selftest_policy, t->policy(chosen[k]), 1);
+			snprintf(under + strlen(under), sizeof under - strlen(under), "%s%s",
+				 k ? "," : ", policies ", t->policy(chosen[k]));
+		}
+		end = ef_child_run(argv, 1, 600, &stop, count_line, &c, &status, err, sizeof err);
+	}
+	if (was)
+		setenv(t->selftest_policy, was, 1);
+	else if (t->selftest_policy)
+		unsetenv(t->selftest_policy);
+	free(was);
+	snprintf(said, sizeof said, "%u passed, %u failed, %u skipped in %.1f s%s",
+		 c.passed, c.failed, c.skipped, seconds_since(&t0), under);
 	if (end == EF_CHILD_EXITED && !status && !c.failed && c.passed) {
-		char ok[120];
+		char ok[sizeof said + 8];
 		snprintf(ok, sizeof ok, "passed: %s", said);
 		selftest_said[i] = strdup(ok);
 		return NULL;
@@ -849,21 +901,21 @@ static const char *run_selftest(unsigned i)
 
 /* Targets with a suite of their own keep their place in *mask only when it
  * passes; one asked for by name whose suite fails is an error. */
-static int run_selftests(unsigned *mask, unsigned asked, int skip, char *err, size_t errlen)
+static int run_selftests(unsigned *mask, const ef_options *o, char *err, size_t errlen)
 {
 	for (unsigned i = 0; i < ef_ntargets && i < EF_COUNT(selftest_said) && !stop; i++) {
 		const char *why;
 
 		if (!(*mask >> i & 1) || !ef_targets[i]->selftest)
 			continue;
-		if (skip) {
+		if (o->skip_selftest) {
 			selftest_said[i] = strdup("not run (--skip-selftest): its rows are "
 						  "unvouched for on this machine");
 			continue;
 		}
-		if (!(why = run_selftest(i)) || stop)
+		if (!(why = run_selftest(i, o)) || stop)
 			continue;       /* passed, or a signal: the caller stops */
-		if (asked >> i & 1) {
+		if (o->targets >> i & 1) {
 			snprintf(err, errlen, "--target: %s: %s", ef_targets[i]->name, why);
 			return -1;
 		}
@@ -871,6 +923,17 @@ static int run_selftests(unsigned *mask, unsigned asked, int skip, char *err, si
 		*mask &= ~(1u << i);
 	}
 	return 0;
+}
+
+/* The policies a run measures on target t, comma-separated, and a line end. */
+static void policy_list(FILE *f, const ef_target *t, const ef_options *o)
+{
+	unsigned chosen[EF_MAX_POLICIES];
+	unsigned n = ef_target_policies(t, o->policies, o->npolicies, chosen);
+
+	for (unsigned k = 0; k < n; k++)
+		fprintf(f, "%s%s", k ? "," : "", t->policy(chosen[k]));
+	fputc('\n', f);
 }
 
 /* The sidecar's lines known before the first sample, into a buffer. */
@@ -899,7 +962,8 @@ static char *sidecar_head(const ef_run *r, unsigned targets, int argc, char **ar
 			why = selftest_said[i];
 		fprintf(m, "target_%s=%s\n", t->name,
 			why ? why : targets >> i & 1 ? "run" : "available, not asked for");
-		fprintf(m, "policy_%s=%s\n", t->name, t->policy());
+		fprintf(m, "policy_%s=", t->name);
+		policy_list(m, t, o);
 		if (i < EF_COUNT(selftest_said) && selftest_said[i]) {
 			snprintf(key, sizeof key, "selftest_%s", t->name);
 			ef_meta_put(m, key, selftest_said[i]);
@@ -974,13 +1038,21 @@ static int finish_sidecar(FILE *meta, const ef_run *r, unsigned targets,
 	return fflush(meta) || fsync(fileno(meta)) ? -1 : 0;
 }
 
+/* A line per group: target, id, its measured modes, the policy of its
+ * isolating modes where the target has a choice. */
 static void list(const ef_group *g, unsigned n, unsigned modes)
 {
 	for (unsigned i = 0; i < n; i++) {
+		unsigned k = 0, isolating = 0;
+
 		printf("%-5s %-36s", g[i].target->name, g[i].id);
-		for (unsigned m = 0, k = 0; m < EF_MODE_COUNT; m++)
-			if (g[i].bench[m] && modes >> m & 1)
+		for (unsigned m = 0; m < EF_MODE_COUNT; m++)
+			if (ef_group_measures(&g[i], m, modes)) {
 				printf("%s%s", k++ ? "," : " ", ef_mode_name(m));
+				isolating |= ef_mode_isolates(m);
+			}
+		if (isolating && g[i].target->use_policy)
+			printf(" (%s)", ef_group_policy(&g[i], EF_MODE_INVOKE));
 		putchar('\n');
 	}
 }
@@ -1042,7 +1114,7 @@ static int vouch_for_targets(const ef_options *o, unsigned *targets, unsigned mo
 {
 	unsigned before = *targets;
 
-	if (run_selftests(targets, o->targets, o->skip_selftest, err, errlen))
+	if (run_selftests(targets, o, err, errlen))
 		return -1;
 	if (stop || *targets == before)
 		return 0;
@@ -1053,7 +1125,8 @@ static int vouch_for_targets(const ef_options *o, unsigned *targets, unsigned mo
 	if (check_modes(*targets, o->modes, err, errlen))
 		return -1;
 	ef_plan_free(*groups, (unsigned)*ngroups);
-	*ngroups = ef_plan_build(*targets, modes, o->filter, groups, err, errlen);
+	*ngroups = ef_plan_build(*targets, modes, o->filter, o->policies, o->npolicies, groups,
+				 err, errlen);
 	return *ngroups < 0 ? -1 : 0;
 }
 
@@ -1167,7 +1240,8 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	modes = opt.modes ? opt.modes : ~0u;
-	ngroups = ef_plan_build(targets, modes, opt.filter, &groups, err, sizeof err);
+	ngroups = ef_plan_build(targets, modes, opt.filter, opt.policies, opt.npolicies,
+				&groups, err, sizeof err);
 	if (ngroups < 0) {
 		fprintf(stderr, "efbench: %s\n", err);
 		return EXIT_USAGE;

@@ -24,6 +24,11 @@ int ef_mode_parse(const char *s)
 	return -1;
 }
 
+int ef_mode_isolates(unsigned mode)
+{
+	return mode == EF_MODE_INVOKE || mode == EF_MODE_FULL;
+}
+
 const ef_overhead ef_overheads[EF_NOVERHEADS] = {
 	{ EF_MODE_VALIDATE, EF_MODE_UNSAFE },
 	{ EF_MODE_INVOKE, EF_MODE_UNSAFE },

@@ -12,6 +12,10 @@
 const char *ef_mode_name(unsigned mode);
 /* EF_MODE_x for a mode's name, or -1. */
 int ef_mode_parse(const char *s);
+/* Does the mode run through an isolating runtime, under one of its
+ * policies (invoke, full)?  unsafe and validate rows have policy none, and
+ * pair with the isolating modes' rows of every policy. */
+int ef_mode_isolates(unsigned mode);
 
 /* The overheads docs/design.md reports (as the Omniglot artifact does), in the
  * order the tables show them: numerator over denominator (ef_ratio_of). */

@@ -68,9 +68,17 @@ void ef_options_usage(const char *argv0)
 	       "                        --benchmark_enable_random_interleaving;\n"
 	       "                        --benchmark_repetitions and --benchmark_min_time\n"
 	       "                        are --repetitions and --min-time\n"
-	       "  --foreign-read WHAT   mpk policy: none (default: foreign code can neither\n"
-	       "                        read nor write host memory) or host (it can read,\n"
-	       "                        never write, host memory); rows record the policy\n"
+	       "  --policy LIST         mpk policies, comma-separated, each measured in the\n"
+	       "                        same run (invoke and full once per policy, in the\n"
+	       "                        rounds of unsafe): sealed (default: strict, and no\n"
+	       "                        system call, signal state or gadget takes foreign\n"
+	       "                        code out of its domain), strict (foreign code can\n"
+	       "                        neither read nor write host memory),\n"
+	       "                        foreign-read-host (it can read, never write, host\n"
+	       "                        memory); rows and the sidecar record the policy;\n"
+	       "                        the last --policy or --foreign-read counts\n"
+	       "  --foreign-read WHAT   the older spelling of --policy: none is strict,\n"
+	       "                        host is foreign-read-host\n"
 	       "  --strict-scan         mpk: refuse a library set whose code holds the bytes\n"
 	       "                        of wrpkru or xrstor anywhere (every hit is listed in\n"
 	       "                        the sidecar as mpk_scan_<set>_<n>, refused or not)\n"
@@ -234,6 +242,63 @@ static int gbench_flag(char *arg, ef_options *o, char *err, size_t errlen)
 	return 0;
 }
 
+/* One of --policy's names: a policy some target of this build can choose,
+ * named once. */
+static int add_policy(ef_options *o, const char *flag, const char *name,
+		      char *err, size_t errlen)
+{
+	int known = 0;
+
+	for (unsigned i = 0; i < ef_ntargets; i++)
+		known |= ef_target_policy_index(ef_targets[i], name) >= 0;
+	if (!known) {
+		int n = snprintf(err, errlen, "%s: unknown policy '%s' (this build has:", flag,
+				 name);
+		const char *p;
+		for (unsigned i = 0; i < ef_ntargets; i++)
+			for (unsigned k = 0; ef_targets[i]->use_policy &&
+			     (p = ef_targets[i]->policy(k)) && n > 0 && (size_t)n < errlen; k++)
+				n += snprintf(err + n, errlen - (size_t)n, " %s", p);
+		if (n > 0 && (size_t)n < errlen)
+			snprintf(err + n, errlen - (size_t)n, ")");
+		return -1;
+	}
+	for (unsigned k = 0; k < o->npolicies; k++)
+		if (!strcmp(o->policies[k], name)) {
+			snprintf(err, errlen, "%s: '%s' is named twice", flag, name);
+			return -1;
+		}
+	if (o->npolicies == EF_MAX_POLICIES) {
+		snprintf(err, errlen, "%s: more than %d policies", flag, EF_MAX_POLICIES);
+		return -1;
+	}
+	o->policies[o->npolicies++] = name;
+	return 0;
+}
+
+/* The last --policy (or --foreign-read) replaces what an earlier one
+ * said; the names point into a copy of its list. */
+static int set_policies(ef_options *o, const char *flag, const char *list,
+			char *err, size_t errlen)
+{
+	static char *copy;
+
+	o->npolicies = 0;
+	free(copy);
+	copy = NULL;
+	if (each_item(list, flag, err, errlen, NULL, NULL))
+		return -1;
+	if (!(copy = strdup(list))) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (char *save, *it = strtok_r(copy, ",", &save); it;
+	     it = strtok_r(NULL, ",", &save))
+		if (add_policy(o, flag, it, err, errlen))
+			return -1;
+	return 0;
+}
+
 /* "--runner: 'X' is not a, b or c", from the table. */
 static void unknown_runner(const char *name, char *err, size_t errlen)
 {
@@ -254,7 +319,7 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 		     size_t errlen)
 {
 	enum { O_LIST = 256, O_SCHEMA, O_TARGET, O_MODE, O_FILTER, O_REPS, O_MINTIME,
-	       O_SEED, O_OUT, O_CLOCK, O_FOREIGN_READ, O_STRICT_SCAN, O_RUNNER,
+	       O_SEED, O_OUT, O_CLOCK, O_POLICY, O_FOREIGN_READ, O_STRICT_SCAN, O_RUNNER,
 	       O_SKIP_SELFTEST, O_HELP, O_INTERLEAVE, O_PROCESSES, O_WORKER };
 	static const struct option longopts[] = {
 		{ "list", no_argument, 0, O_LIST },
@@ -267,6 +332,7 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 		{ "seed", required_argument, 0, O_SEED },
 		{ "out", required_argument, 0, O_OUT },
 		{ "clock", required_argument, 0, O_CLOCK },
+		{ "policy", required_argument, 0, O_POLICY },
 		{ "foreign-read", required_argument, 0, O_FOREIGN_READ },
 		{ "strict-scan", no_argument, 0, O_STRICT_SCAN },
 		{ "runner", required_argument, 0, O_RUNNER },
@@ -388,12 +454,18 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 			o->monotonic = !strcmp(optarg, "monotonic");
 			o->icount = !strcmp(optarg, "icount");
 			break;
+		case O_POLICY:
+			if (set_policies(o, "--policy", optarg, err, errlen))
+				goto fail;
+			break;
 		case O_FOREIGN_READ:
 			if (strcmp(optarg, "none") && strcmp(optarg, "host")) {
 				snprintf(err, errlen, "--foreign-read: '%s' is not none or host", optarg);
 				goto fail;
 			}
-			o->foreign_read_host = !strcmp(optarg, "host");
+			if (set_policies(o, "--foreign-read", strcmp(optarg, "host") ? "strict"
+					 : "foreign-read-host", err, errlen))
+				goto fail;
 			break;
 		case O_STRICT_SCAN:
 			o->strict_scan = 1;

@@ -15,6 +15,8 @@
 #define EF_DEFAULT_MIN_TIME_S 0.05
 #define EF_DEFAULT_SEED 1
 #define EF_MAX_GBENCH_FLAGS 32
+/* Policies one run can measure side by side (--policy). */
+#define EF_MAX_POLICIES 8
 
 /* --interleave: what is measured in rounds, one sample each a round. */
 enum ef_interleave {
@@ -44,7 +46,10 @@ typedef struct ef_options {
 	const char *out;         /* NULL: results/<run id>.csv */
 	int monotonic;           /* clock_gettime instead of the TSC */
 	int icount;              /* the TSC counts instructions (QEMU -icount) */
-	int foreign_read_host;   /* mpk: foreign code may read host memory */
+	/* --policy: the runtime policies to measure, each a target's
+	 * (ef_target_policy_index), in the order given; none: defaults */
+	const char *policies[EF_MAX_POLICIES];
+	unsigned npolicies;
 	int strict_scan;         /* mpk: refuse sets holding wrpkru/xrstor bytes */
 	int skip_selftest;       /* write rows of a target whose own suite did not run */
 	const char *runner;      /* --runner: a name in ef_runners; NULL: the default */

@@ -1,6 +1,6 @@
 /* plan.c: see plan.h.  Groups follow the order of the unsafe builds, which
  * every benchmark has: unsafe mode is the reference each mode is checked
- * against. */
+ * against; a benchmark's groups, one per policy, follow one another. */
 #include "plan.h"
 #include "options.h"
 
@@ -9,6 +9,7 @@
 #include <string.h>
 
 static int add_groups(const ef_target *t, unsigned modes, const char *filter,
+		      const unsigned *policies, unsigned npolicies,
 		      ef_group **g, unsigned *n, unsigned *cap)
 {
 	for (unsigned w = 0; w < t->nworkloads; w++) {
@@ -37,16 +38,21 @@ static int add_groups(const ef_target *t, unsigned modes, const char *filter,
 									  ef_mode_name(m))))
 						x.bench[m] = ef_workload_bench(wm, rb->name);
 				}
-				if (*n == *cap) {
-					ef_group *ng = realloc(*g, (*cap = *cap * 2 + 16) * sizeof **g);
-					if (!ng)
-						return -1;
-					*g = ng;
-				}
 				/* The unsafe variant is kept for the check even when
 				 * unsafe mode is not selected. */
 				x.bench[EF_MODE_UNSAFE] = rb;
-				(*g)[(*n)++] = x;
+				for (unsigned k = 0; k < npolicies; k++) {
+					if (*n == *cap) {
+						ef_group *ng = realloc(*g, (*cap = *cap * 2 + 16) *
+								       sizeof **g);
+						if (!ng)
+							return -1;
+						*g = ng;
+					}
+					x.policy = policies[k];
+					x.sibling = k;
+					(*g)[(*n)++] = x;
+				}
 			}
 		}
 	}
@@ -54,18 +60,23 @@ static int add_groups(const ef_target *t, unsigned modes, const char *filter,
 }
 
 int ef_plan_build(unsigned target_mask, unsigned mode_mask, const char *filter,
+		  const char *const *policies, unsigned npolicies,
 		  ef_group **out, char *err, size_t errlen)
 {
 	ef_group *g = NULL;
 	unsigned n = 0, cap = 0;
 
-	for (unsigned i = 0; i < ef_ntargets; i++)
+	for (unsigned i = 0; i < ef_ntargets; i++) {
+		unsigned chosen[EF_MAX_POLICIES];
+		unsigned nchosen = ef_target_policies(ef_targets[i], policies, npolicies, chosen);
+
 		if (target_mask >> i & 1 &&
-		    add_groups(ef_targets[i], mode_mask, filter, &g, &n, &cap)) {
+		    add_groups(ef_targets[i], mode_mask, filter, chosen, nchosen, &g, &n, &cap)) {
 			snprintf(err, errlen, "out of memory");
 			free(g);
 			return -1;
 		}
+	}
 	if (!n) {
 		snprintf(err, errlen, "--filter: '%s' matches no benchmark (see --list)",
 			 filter ? filter : "");
@@ -88,6 +99,21 @@ int ef_plan_build(unsigned target_mask, unsigned mode_mask, const char *filter,
 	}
 	*out = g;
 	return (int)n;
+}
+
+int ef_group_measures(const ef_group *g, unsigned m, unsigned mode_mask)
+{
+	return g->bench[m] && mode_mask >> m & 1 && (ef_mode_isolates(m) || !g->sibling);
+}
+
+const ef_group *ef_group_of_mode(const ef_group *g, unsigned m)
+{
+	return ef_mode_isolates(m) ? g : g - g->sibling;
+}
+
+const char *ef_group_policy(const ef_group *g, unsigned m)
+{
+	return ef_mode_isolates(m) ? g->target->policy(g->policy) : "none";
 }
 
 void ef_plan_free(ef_group *g, unsigned n)

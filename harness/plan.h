@@ -1,5 +1,10 @@
 /* plan.h: what one efbench run measures.  A group is one benchmark id on
- * one target, with its variant per mode and, once run, its statistics. */
+ * one target under one runtime policy, with its variant per mode and, once
+ * run, its statistics.  A benchmark measured under several policies
+ * (--policy) has a group for each, one after another: the first measures
+ * unsafe (and validate) mode, whose rows have no policy, and every one of
+ * them its isolating modes, so that each policy's overheads pair with the
+ * same unsafe samples. */
 #ifndef EF_PLAN_H
 #define EF_PLAN_H
 
@@ -14,6 +19,8 @@ enum ef_outcome { EF_NOT_RUN, EF_RAN, EF_FAILED };
 
 typedef struct ef_group {
 	const ef_target *target;
+	unsigned policy;        /* of its isolating modes: target->policy(policy) */
+	unsigned sibling;       /* its place among its benchmark's groups, from 0 */
 	const char *workload;
 	const ef_bench *bench[EF_MODE_COUNT];   /* NULL: not in this mode */
 	uint64_t param;
@@ -27,10 +34,23 @@ typedef struct ef_group {
 	size_t nraw[EF_MODE_COUNT];
 } ef_group;
 
-/* Every benchmark of the targets in target_mask, as groups; the selected
- * modes are those in mode_mask.  Returns the count, or -1 with err set. */
+/* Every benchmark of the targets in target_mask, as groups, under the
+ * policies named (npolicies of them, each a policy of --policy; none: each
+ * target's default; ef_target_policies); the selected modes are those in
+ * mode_mask.  Returns the count, or -1 with err set. */
 int ef_plan_build(unsigned target_mask, unsigned mode_mask, const char *filter,
+		  const char *const *policies, unsigned npolicies,
 		  ef_group **out, char *err, size_t errlen);
+
+/* Does the run measure mode m of g?  It has the mode, m is selected
+ * (mode_mask), and a mode without policy only in its benchmark's first
+ * group. */
+int ef_group_measures(const ef_group *g, unsigned m, unsigned mode_mask);
+/* The group whose samples of mode m g's overheads take: g's benchmark's
+ * first group for a mode without policy, else g. */
+const ef_group *ef_group_of_mode(const ef_group *g, unsigned m);
+/* The policy g's rows of mode m record: none for a mode without policy. */
+const char *ef_group_policy(const ef_group *g, unsigned m);
 
 /* Free what ef_plan_build returned and the samples a run kept in it. */
 void ef_plan_free(ef_group *g, unsigned n);

@@ -49,3 +49,30 @@ unsigned ef_target_modes(const ef_target *t)
 {
 	return t->modes;
 }
+
+int ef_target_policy_index(const ef_target *t, const char *name)
+{
+	const char *p;
+
+	if (!t->use_policy)
+		return -1;
+	for (unsigned k = 0; (p = t->policy(k)); k++)
+		if (!strcmp(p, name))
+			return (int)k;
+	return -1;
+}
+
+unsigned ef_target_policies(const ef_target *t, const char *const *names, unsigned n,
+			    unsigned *out)
+{
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < n && k < EF_MAX_POLICIES; i++) {
+		int p = ef_target_policy_index(t, names[i]);
+		if (p >= 0)
+			out[k++] = (unsigned)p;
+	}
+	if (!k)
+		out[k++] = 0;
+	return k;
+}

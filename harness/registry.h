@@ -24,8 +24,14 @@ typedef struct ef_target {
 	const char *name;
 	/* Bit (1 << EF_MODE_x) for each mode the target runs. */
 	unsigned modes;
-	/* The runtime policy written to each row (not unsafe mode's). */
-	const char *(*policy)(void);
+	/* The runtime policies its isolating modes can run under, by the
+	 * names rows record: the k-th from 0, NULL past the last; the first
+	 * is its default.  unsafe and validate rows say none. */
+	const char *(*policy)(unsigned k);
+	/* With more than one policy: open the domains of benchmarks set up
+	 * from now on under policy(k).  efbench calls it before each set-up,
+	 * so that one run measures every policy --policy names. */
+	void (*use_policy)(unsigned k);
 	const ef_workload *const *workloads;
 	unsigned nworkloads;
 	/* Why the target cannot run here, or NULL. */
@@ -44,6 +50,11 @@ typedef struct ef_target {
 	 * runtime has been tested where its hardware is emulated, and must
 	 * prove itself where it is real. */
 	const char *selftest;
+	/* With it, for a target with policies to choose: the environment
+	 * variable that tells its suite which policy to test (set to the
+	 * policy's name); the suite must then pass under every policy the
+	 * run measures. */
+	const char *selftest_policy;
 
 	/* Hooks of the target's runtime, each optional.  A hook that several
 	 * targets share (the same function) is called once. */
@@ -72,5 +83,12 @@ const ef_workload *ef_target_workload(const ef_target *t, const char *name,
 const ef_bench *ef_workload_bench(const ef_workload *w, const char *name);
 /* Bit (1 << EF_MODE_x) for each mode t runs. */
 unsigned ef_target_modes(const ef_target *t);
+/* k where t->policy(k) is `name` and t can choose it (use_policy), or -1. */
+int ef_target_policy_index(const ef_target *t, const char *name);
+/* The policies t measures when --policy named `names` (n of them): those t
+ * can choose, in the order named, else its default alone; into out (at
+ * most EF_MAX_POLICIES), returning how many. */
+unsigned ef_target_policies(const ef_target *t, const char *const *names, unsigned n,
+			    unsigned *out);
 
 #endif

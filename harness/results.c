@@ -595,8 +595,7 @@ int ef_same_machine(const ef_series *a, const ef_series *b)
 
 const ef_series *ef_results_partner(const ef_results *R, const ef_series *s, unsigned mode)
 {
-	const char *policy = mode == EF_MODE_UNSAFE || mode == EF_MODE_VALIDATE
-		? "none" : s->key[EF_COL_POLICY];
+	const char *policy = ef_mode_isolates(mode) ? s->key[EF_COL_POLICY] : "none";
 
 	for (size_t i = R->benches[s->bench].first; i != NONE; i = R->s[i].next_in_bench)
 		if (R->s[i].mode == mode && !strcmp(R->s[i].key[EF_COL_POLICY], policy) &&

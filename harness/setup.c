@@ -70,10 +70,13 @@ int main(int argc, char **argv)
 			mode = (int)m;
 	if (mode < 0 || !(ef_target_modes(t) >> mode & 1))
 		return usage_error("mode '%s' is not one of the target's", argv[2]);
-	n = ef_plan_build(ef_target_bit(t), 1u << mode, argv[3], &g, err, sizeof err);
+	n = ef_plan_build(ef_target_bit(t), 1u << mode, argv[3], NULL, 0, &g, err, sizeof err);
 	if (n <= 0 || strcmp(g[0].id, argv[3]) || !g[0].bench[mode])
 		return usage_error("no benchmark '%s' in that mode (see efbench --list)", argv[3]);
 	b = g[0].bench[mode];
+	/* The target's default policy, which efbench measures unless told */
+	if (t->use_policy)
+		t->use_policy(g[0].policy);
 	ctx = b->setup(g[0].param, err, sizeof err);
 	if (!ctx) {
 		fprintf(stderr, "efsetup: %s: set-up failed: %s\n", argv[3], err);
@@ -101,8 +104,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		ef_host_facts_read(&f);
-		printf("%s\t%s\t%s\n", f.host, f.cpu_model,
-		       mode == EF_MODE_UNSAFE ? "none" : t->policy());
+		printf("%s\t%s\t%s\n", f.host, f.cpu_model, ef_group_policy(&g[0], (unsigned)mode));
 	}
 	ef_plan_free(g, (unsigned)n);
 	return 0;

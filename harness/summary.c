@@ -124,18 +124,35 @@ static const ef_boot *boot_of(const ef_group *x, unsigned m, ef_boot *boot, unsi
 }
 
 /* The overhead k of x, from its samples as taken (paired ratios) and its
- * resamples (the ratio of medians); 0 when x lacks either mode. */
+ * resamples (the ratio of medians); 0 when x lacks either mode.  A mode
+ * without policy is its benchmark's first group's (ef_group_of_mode). */
 static int overhead_of(const ef_group *x, unsigned k, ef_boot *boot, unsigned *drawn,
 		       ef_ratio *r)
 {
 	unsigned a = ef_overheads[k].num, b = ef_overheads[k].den;
+	const ef_group *xa = ef_group_of_mode(x, a), *xb = ef_group_of_mode(x, b);
 
-	if (!have(x, a) || !have(x, b) || !x->samples[a] || !x->samples[b])
+	if (!have(xa, a) || !have(xb, b) || !xa->samples[a] || !xb->samples[b])
 		return 0;
-	ef_ratio_side num = { &x->stats[a], boot_of(x, a, boot, drawn), x->raw[a], x->nraw[a] };
-	ef_ratio_side den = { &x->stats[b], boot_of(x, b, boot, drawn), x->raw[b], x->nraw[b] };
+	ef_ratio_side num = { &xa->stats[a], boot_of(xa, a, boot, drawn), xa->raw[a],
+			      xa->nraw[a] };
+	ef_ratio_side den = { &xb->stats[b], boot_of(xb, b, boot, drawn), xb->raw[b],
+			      xb->nraw[b] };
 	*r = ef_ratio_of(&num, &den);
 	return 1;
+}
+
+/* The first column of x's lines: its id, and the policy of its isolating
+ * modes where the target has a choice. */
+static void row_name(FILE *out, const ef_group *x)
+{
+	char name[sizeof x->id + 32];
+
+	if (x->target->use_policy)
+		snprintf(name, sizeof name, "%s (%s)", x->id, ef_group_policy(x, EF_MODE_INVOKE));
+	else
+		snprintf(name, sizeof name, "%s", x->id);
+	fprintf(out, "%-36s", name);
 }
 
 /* Per target, every benchmark's overheads with their intervals, for the
@@ -178,7 +195,7 @@ static void print_overheads(FILE *out, const ef_group *g, unsigned n)
 		}
 		if (!cols)
 			continue;
-		fprintf(out, "%-36s", x->id);
+		row_name(out, x);
 		for (unsigned k = 0; k < EF_NOVERHEADS; k++) {
 			char cell[80] = "-";
 			ef_ratio r;
@@ -239,13 +256,15 @@ void ef_summary_print(FILE *out, const ef_group *g, unsigned n)
 					fprintf(out, " %-40s", ef_mode_name(m));
 			fputc('\n', out);
 		}
-		fprintf(out, "%-36s", x->id);
+		row_name(out, x);
 		for (unsigned m = 0; m < EF_MODE_COUNT; m++) {
 			char cell[96] = "-";
 
 			if (!(ef_target_modes(target) >> m & 1))
 				continue;
-			if (x->outcome[m] == EF_FAILED)
+			if (ef_group_of_mode(x, m) != x)
+				snprintf(cell, sizeof cell, "as above");
+			else if (x->outcome[m] == EF_FAILED)
 				snprintf(cell, sizeof cell, "ERROR");
 			else if (x->outcome[m] == EF_RAN)
 				median_cell(cell, sizeof cell, x, m);

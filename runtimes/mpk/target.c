@@ -17,22 +17,25 @@
 EF_WORKLOADS(DECLARE)
 static const ef_workload *const workloads[] = { EF_WORKLOADS(ENTRIES) };
 
-static const char *policy(void)
+/* What --policy can choose, the default first: sealed, since a hostile
+ * library is what the runtime must stop; strict to show what sealing
+ * costs. */
+static const ef_mpk_policy policies[] = { EF_MPK_SEALED, EF_MPK_STRICT, EF_MPK_HOST_READ };
+
+static const char *policy(unsigned k)
 {
-	return ef_mpk_policy_name(ef_mpk_policy_get());
+	return k < EF_COUNT(policies) ? ef_mpk_policy_name(policies[k]) : NULL;
+}
+
+static void use_policy(unsigned k)
+{
+	ef_mpk_set_policy(policies[k]);
 }
 
 static int strict_scan;
 
-/* EFBENCH_MPK_POLICY=sealed selects the sealed policy until efbench has an
- * option for it. */
 static void configure(const ef_options *o)
 {
-	const char *p = getenv("EFBENCH_MPK_POLICY");
-
-	ef_mpk_set_policy(o->foreign_read_host ? EF_MPK_HOST_READ : p &&
-			  !strcmp(p, ef_mpk_policy_name(EF_MPK_SEALED))
-			  ? EF_MPK_SEALED : EF_MPK_STRICT);
 	ef_mpk_set_strict_scan(o->strict_scan);
 	strict_scan = o->strict_scan;
 }
@@ -65,8 +68,9 @@ static void meta(FILE *m, int end, int selected)
 const ef_target ef_target_mpk = {
 	.name = "mpk",
 	.modes = 1u << EF_MODE_UNSAFE | 1u << EF_MODE_INVOKE | 1u << EF_MODE_FULL,
-	.policy = policy, .workloads = workloads, .nworkloads = EF_COUNT(workloads),
+	.policy = policy, .use_policy = use_policy,
+	.workloads = workloads, .nworkloads = EF_COUNT(workloads),
 	.unavailable = ef_mpk_unavailable, .unit = ef_clock_unit,
-	.selftest = "tests/test_mpk",
+	.selftest = "tests/test_mpk", .selftest_policy = "EFBENCH_MPK_POLICY",
 	.configure = configure, .sigaction = ef_mpk_sigaction, .meta = meta,
 };

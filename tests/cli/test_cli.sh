@@ -76,6 +76,12 @@ expect_usage_error out_no_directory --out no/such/dir/run.csv
 expect_usage_error clock_unknown --clock sundial
 expect_usage_error foreign_read_unknown --foreign-read everything
 expect_usage_error foreign_read_empty --foreign-read=
+expect_usage_error policy_unknown --policy loose
+expect_usage_error policy_empty --policy ''
+expect_usage_error policy_empty_item --policy sealed,,strict
+expect_usage_error policy_named_twice --policy sealed,strict,sealed
+expect_usage_error policy_of_no_choice --policy warm
+expect_usage_error policy_none --policy none
 expect_usage_error runner_unknown --runner fast
 expect_usage_error gbench_flag_with_native --runner native --benchmark_out=x.json
 expect_usage_error gbench_filter_refused --benchmark_filter=utf8
@@ -105,6 +111,33 @@ else
 	else
 		fail mpk_skipped_others_run "exit $rc: $(head -c 200 err.txt)"
 	fi
+fi
+
+# The sidecar's policy_mpk names the policies a run measures on mpk:
+# sealed by default, the list as given, in its order; the last --policy or
+# --foreign-read (its older spelling) counts.  (scripts/mpk-vm checks the
+# rows of each.)
+policy_case() {
+	want=$1; shift
+	rm -f pol.csv pol.meta pol.json
+	"$EFBENCH" --target host --filter ubench/upgrade/1 --mode unsafe --repetitions 2 \
+		--min-time 0.001 --out pol.csv "$@" >/dev/null 2>err.txt
+	got=$(sed -n 's/^policy_mpk=//p' pol.meta 2>/dev/null)
+	[ "$got" = "$want" ] || echo "efbench $*: policy_mpk='$got', want '$want' ($(tail -n 1 err.txt))"
+}
+said=$( {
+	policy_case sealed
+	policy_case sealed,strict --policy sealed,strict
+	policy_case strict,sealed --policy strict,sealed
+	policy_case strict --foreign-read none
+	policy_case foreign-read-host --foreign-read host
+	policy_case foreign-read-host --policy sealed --foreign-read host
+	policy_case strict,foreign-read-host --foreign-read host --policy strict,foreign-read-host
+} )
+if [ -z "$said" ] && "$EFBENCH" --help | grep -q -- '--policy LIST'; then
+	pass policy_in_sidecar
+else
+	fail policy_in_sidecar "$said"
 fi
 
 # --help: usage on stdout, exit 0.
