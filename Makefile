@@ -28,8 +28,9 @@ ARCH    := $(shell uname -m)
 # .o), the runtimes that give this machine invoke and full modes, the
 # targets (ef_target_<name> in a runtime's target.c), the foreign
 # libraries, what `make all` and `make test` build beyond efbench and its
-# tools, the unit tests, and the Debian source packages make deps fetches
-# (binary:source:tree, for scripts/fetch-sources).
+# tools, the unit tests, the Debian source packages make deps fetches
+# (binary:source:tree, for scripts/fetch-sources), and what `make bench`
+# passes efbench before BENCH_FLAGS (whose own --policy wins).
 RUNTIME_SRCS := runtimes/common/domain runtimes/common/validate
 ISOLATING :=
 TARGETS :=
@@ -39,6 +40,7 @@ ALL_EXTRA :=
 TEST_EXTRA :=
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 SOURCES :=
+BENCH_ARGS :=
 
 # Each name once, in the order first given.
 uniq = $(if $1,$(firstword $1) $(call uniq,$(filter-out $(firstword $1),$1)))
@@ -83,7 +85,7 @@ deps:
 
 bench: deps
 	@$(MAKE) --no-print-directory all
-	$(EFBENCH) $(BENCH_FLAGS)
+	$(EFBENCH) $(BENCH_ARGS) $(BENCH_FLAGS)
 
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS) $(TEST_EXTRA)
