@@ -23,8 +23,16 @@ set tics nomirror
 query(file, args) = system(sprintf("awk -f plots/query.awk %s %s", args, file))
 rows(file, args) = sprintf("< awk -f plots/query.awk %s %s", args, file)
 v(k, x) = sprintf("-v %s='%s' ", k, x)
+# A panel: "host|target", or "host|target|policy" (query.awk's bypolicy).
 host_of(p) = p[1:strstrt(p, "|") - 1]
-target_of(p) = p[strstrt(p, "|") + 1:]
+after_host(p) = p[strstrt(p, "|") + 1:]
+target_of(p) = strstrt(after_host(p), "|") ? \
+	substr(after_host(p), 1, strstrt(after_host(p), "|") - 1) : after_host(p)
+panel_policy(p) = strstrt(after_host(p), "|") ? \
+	substr(after_host(p), strstrt(after_host(p), "|") + 1, strlen(after_host(p))) : ""
+# "target (host)", with its policy where the panel has one other than none.
+panel_title(p) = target_of(p) . (panel_policy(p) eq "" || panel_policy(p) eq "none" ? "" : \
+	", " . panel_policy(p)) . " (" . host_of(p) . ")"
 mode_of(s) = s[1:strstrt(s, ":") - 1]
 policy_of(s) = s[strstrt(s, ":") + 1:]
 series_title(s) = policy_of(s) eq "none" ? mode_of(s) : mode_of(s) . " (" . policy_of(s) . ")"

@@ -4,7 +4,8 @@
 #   h host, t target, p policy, w workload, b benchmark (several: space-separated),
 #   m modes (space-separated), r ratio (overheads.csv), ids benchmark ids
 #   (workload/benchmark/parameter, space-separated).
-#   q=panels   distinct "host|target" of the matching rows
+#   q=panels   distinct "host|target" of the matching rows ("host|target|policy"
+#              with bypolicy=1: a figure of bars draws each policy apart)
 #   q=workloads distinct workloads of the matching rows
 #   q=series   distinct "mode:policy" of the matching rows
 #   q=unit     the unit of the first matching row
@@ -36,7 +37,10 @@ NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 	id = $col["workload"] "/" $col["benchmark"] "/" $col["parameter"]
 	if (!any(ids, id)) next
 }
-q == "panels" { k = $col["host"] "|" $col["target"]; if (!(k in seen)) { seen[k]; printf "%s ", k } }
+q == "panels" {
+	k = $col["host"] "|" $col["target"] (bypolicy ? "|" $col["policy"] : "")
+	if (!(k in seen)) { seen[k]; printf "%s ", k }
+}
 q == "workloads" { k = $col["workload"]; if (!(k in seen)) { seen[k]; printf "%s ", k } }
 q == "series" { k = $col["mode"] ":" $col["policy"]; if (!(k in seen)) { seen[k]; printf "%s ", k } }
 q == "unit" { print $col["unit"]; exit }
