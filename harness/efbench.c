@@ -1217,6 +1217,9 @@ int main(int argc, char **argv)
 	int ngroups, rc;
 	FILE *meta = NULL;
 
+	for (unsigned t = 0; t < ef_ntargets; t++)
+		if (ef_targets[t]->process_start)
+			ef_targets[t]->process_start(argv);
 	catch_signals();
 	if (ef_options_parse(argc, argv, &opt, err, sizeof err)) {
 		fprintf(stderr, "efbench: %s\n", err);

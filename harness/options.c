@@ -79,6 +79,9 @@ void ef_options_usage(const char *argv0)
 	       "                        the last --policy or --foreign-read counts\n"
 	       "  --foreign-read WHAT   the older spelling of --policy: none is strict,\n"
 	       "                        host is foreign-read-host\n"
+	       "  --foreign-timeout S   mpk: end a foreign call that runs longer than S\n"
+	       "                        seconds (EF_E_TIMEOUT, an error row; default %g;\n"
+	       "                        0: no limit, for a benchmark whose calls need more)\n"
 	       "  --strict-scan         mpk: refuse a library set whose code holds the bytes\n"
 	       "                        of wrpkru or xrstor anywhere (every hit is listed in\n"
 	       "                        the sidecar as mpk_scan_<set>_<n>, refused or not)\n"
@@ -101,7 +104,7 @@ void ef_options_usage(const char *argv0)
 	       "       the CSV keeps every finished row (a second signal ends the run at\n"
 	       "       once, losing the samples not yet written)\n",
 	       EF_DEFAULT_REPETITIONS, EF_DEFAULT_MIN_TIME_S, EF_DEFAULT_SEED,
-	       EF_DEFAULT_PROCESSES);
+	       EF_DEFAULT_PROCESSES, EF_DEFAULT_FOREIGN_TIMEOUT);
 }
 
 /* Check that list has no empty item and apply f (if any) to each item;
@@ -320,6 +323,7 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 {
 	enum { O_LIST = 256, O_SCHEMA, O_TARGET, O_MODE, O_FILTER, O_REPS, O_MINTIME,
 	       O_SEED, O_OUT, O_CLOCK, O_POLICY, O_FOREIGN_READ, O_STRICT_SCAN, O_RUNNER,
+	       O_FOREIGN_TIMEOUT,
 	       O_SKIP_SELFTEST, O_HELP, O_INTERLEAVE, O_PROCESSES, O_WORKER };
 	static const struct option longopts[] = {
 		{ "list", no_argument, 0, O_LIST },
@@ -335,6 +339,7 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 		{ "policy", required_argument, 0, O_POLICY },
 		{ "foreign-read", required_argument, 0, O_FOREIGN_READ },
 		{ "strict-scan", no_argument, 0, O_STRICT_SCAN },
+		{ "foreign-timeout", required_argument, 0, O_FOREIGN_TIMEOUT },
 		{ "runner", required_argument, 0, O_RUNNER },
 		{ "skip-selftest", no_argument, 0, O_SKIP_SELFTEST },
 		{ "help", no_argument, 0, O_HELP },
@@ -348,6 +353,7 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 
 	memset(o, 0, sizeof *o);
 	o->repetitions = EF_DEFAULT_REPETITIONS;
+	o->foreign_timeout_s = EF_DEFAULT_FOREIGN_TIMEOUT;
 	o->min_time_s = EF_DEFAULT_MIN_TIME_S;
 	o->seed = EF_DEFAULT_SEED;
 	o->processes = 1;
@@ -467,6 +473,19 @@ int ef_options_parse(int argc, char **argv, ef_options *o, char *err,
 					 : "foreign-read-host", err, errlen))
 				goto fail;
 			break;
+		case O_FOREIGN_TIMEOUT: {
+			char *end;
+			double s;
+			errno = 0;
+			s = strtod(optarg, &end);
+			if (end == optarg || *end || errno || !(s >= 0) || s > 1e6) {
+				snprintf(err, errlen, "--foreign-timeout: '%s' is not a number of "
+					 "seconds from 0 (no limit) to 1e6", optarg);
+				goto fail;
+			}
+			o->foreign_timeout_s = s;
+			break;
+		}
 		case O_STRICT_SCAN:
 			o->strict_scan = 1;
 			break;

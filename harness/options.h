@@ -7,6 +7,9 @@
 #include <stdint.h>
 
 #define EF_DEFAULT_REPETITIONS 20
+/* Seconds a foreign call may run (--foreign-timeout): "a few seconds"
+ * would end brotli's 1 MiB round trip at quality 11 under emulation. */
+#define EF_DEFAULT_FOREIGN_TIMEOUT 30.0
 /* Processes a run is spread over unless --processes says (no more than
  * --repetitions): enough for paired ratios at the level of processes
  * (EF_PROCESS_LEVEL_MIN, stats.h), whose intervals see what moves a
@@ -51,6 +54,7 @@ typedef struct ef_options {
 	const char *policies[EF_MAX_POLICIES];
 	unsigned npolicies;
 	int strict_scan;         /* mpk: refuse sets holding wrpkru/xrstor bytes */
+	double foreign_timeout_s; /* mpk: the limit on a foreign call; 0: none */
 	int skip_selftest;       /* write rows of a target whose own suite did not run */
 	const char *runner;      /* --runner: a name in ef_runners; NULL: the default */
 	/* --benchmark_* flags for Google Benchmark, in the order given. */

@@ -60,6 +60,9 @@ typedef struct ef_target {
 	 * targets share (the same function) is called once. */
 	/* The runtime's settings from the command line, before anything runs. */
 	void (*configure)(const ef_options *o);
+	/* Before anything else, once per process (NULL: nothing): the mpk
+	 * target runs the program again where it would bind lazily. */
+	void (*process_start)(char **argv);
 	/* Install a signal handler that must run whatever code the signal
 	 * interrupts, foreign code included (the mpk runtime's entry stub);
 	 * as sigaction(2).  One target's hook installs every handler. */

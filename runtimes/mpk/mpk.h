@@ -264,6 +264,13 @@ typedef struct ef_mpk_scan_hit {
 	char where[96];         /* object+offset; "host " first for the host's libc */
 	int neutralized;        /* its first two bytes are ud2 now (sealed) */
 } ef_mpk_scan_hit;
+/* The sealed policy rewrites ld.so's lazy resolver to trap, so nothing in
+ * the process may bind lazily: where LD_BIND_NOW is unset, this runs the
+ * program again (/proc/self/exe, argv) with LD_BIND_NOW=1, which binds
+ * every object at load (-z now on the program binds the program alone).
+ * Returns 0 where it is set, -1 (errno) when the exec failed. */
+int ef_mpk_bind_now(char **argv);
+
 /* Refuse to load a library set whose scan finds anything not neutralized. */
 void ef_mpk_set_strict_scan(int on);
 /* The hits of the namespace behind d (NULL, 0 when none). */

@@ -131,6 +131,17 @@ static long entry_cfa(const struct mpk_object *o, uintptr_t pc)
 	return reg == 7 ? (long)off : -1;
 }
 
+int ef_mpk_bind_now(char **argv)
+{
+	const char *now = getenv("LD_BIND_NOW");
+
+	if (now && *now)
+		return 0;
+	setenv("LD_BIND_NOW", "1", 1);
+	execv("/proc/self/exe", argv);
+	return -1;
+}
+
 /* Why some object of the process binds lazily, now or when loaded later,
  * or NULL when none does: ld.so writes its lazy resolver's address into
  * GOT[2] of each object it leaves lazy (its PLT jumps there), and binds

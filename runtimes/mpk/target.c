@@ -7,8 +7,6 @@
 #include "ef_lists.h"
 #include "mpk.h"
 
-#include <stdlib.h>
-#include <string.h>
 
 #define DECLARE(w) extern const ef_workload ef_workload_##w##_unsafe, \
 	ef_workload_##w##_invoke_mpk, ef_workload_##w##_full_mpk;
@@ -34,8 +32,20 @@ static void use_policy(unsigned k)
 
 static int strict_scan;
 
+/* Sealed, the default policy, needs a process that binds at load; where
+ * the exec fails, sealed sets are refused with the reason. */
+static void process_start(char **argv)
+{
+	ef_mpk_bind_now(argv);
+}
+
+static double foreign_timeout;
+
 static void configure(const ef_options *o)
 {
+	foreign_timeout = o->foreign_timeout_s;
+	if (!ef_mpk_unavailable())
+		ef_mpk_set_foreign_timeout(foreign_timeout);
 	ef_mpk_set_strict_scan(o->strict_scan);
 	strict_scan = o->strict_scan;
 }
@@ -53,6 +63,7 @@ static void meta(FILE *m, int end, int selected)
 	if (!end)
 		return;
 	fprintf(m, "mpk_strict_scan=%s\n", strict_scan ? "on" : "off");
+	fprintf(m, "mpk_foreign_timeout=%g\n", foreign_timeout);
 	for (unsigned i = 0; (h = ef_mpk_scan_of(i, &set, &n)); i++) {
 		fprintf(m, "mpk_scan_%s=%u\n", set, n);
 		for (unsigned k = 0; k < n && k < EF_MPK_SCAN_KEPT; k++)
@@ -72,5 +83,5 @@ const ef_target ef_target_mpk = {
 	.workloads = workloads, .nworkloads = EF_COUNT(workloads),
 	.unavailable = ef_mpk_unavailable, .unit = ef_clock_unit,
 	.selftest = "tests/test_mpk", .selftest_policy = "EFBENCH_MPK_POLICY",
-	.configure = configure, .sigaction = ef_mpk_sigaction, .meta = meta,
+	.configure = configure, .process_start = process_start, .sigaction = ef_mpk_sigaction, .meta = meta,
 };

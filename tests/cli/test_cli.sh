@@ -76,6 +76,9 @@ expect_usage_error out_no_directory --out no/such/dir/run.csv
 expect_usage_error clock_unknown --clock sundial
 expect_usage_error foreign_read_unknown --foreign-read everything
 expect_usage_error foreign_read_empty --foreign-read=
+expect_usage_error foreign_timeout_negative --foreign-timeout -1
+expect_usage_error foreign_timeout_word --foreign-timeout soon
+expect_usage_error foreign_timeout_nan --foreign-timeout nan
 expect_usage_error policy_unknown --policy loose
 expect_usage_error policy_empty --policy ''
 expect_usage_error policy_empty_item --policy sealed,,strict

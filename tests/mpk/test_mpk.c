@@ -1320,17 +1320,11 @@ static const ef_test tests[] = {
 	{ "mpk callback round trip within twice an invoke round trip", test_callback_instruction_budget },
 };
 
-/* The sealed policy rewrites ld.so's lazy resolver to trap, so nothing may
- * bind lazily: the suite runs with LD_BIND_NOW=1, which binds every object
- * at load (-z now on this program would bind the program alone). */
+/* The suite runs with LD_BIND_NOW=1, as the sealed policy needs. */
 int main(int argc, char **argv)
 {
-	const char *now = getenv("LD_BIND_NOW");
-
 	(void)argc;
-	if (!now || !*now) {
-		setenv("LD_BIND_NOW", "1", 1);
-		execv("/proc/self/exe", argv);
+	if (ef_mpk_bind_now(argv)) {
 		printf("FAIL mpk suite: cannot run again with LD_BIND_NOW=1: %s\n",
 		       strerror(errno));
 		return 1;
