@@ -1216,11 +1216,21 @@ int main(int argc, char **argv)
 	ef_group *groups;
 	int ngroups, rc;
 	FILE *meta = NULL;
+	sigset_t stopping;
 
+	/* A target may run the program again (process_start): the signals
+	 * that stop a run stay blocked across that exec, which keeps a mask
+	 * and drops handlers, until the handlers are in place. */
+	sigemptyset(&stopping);
+	sigaddset(&stopping, SIGINT);
+	sigaddset(&stopping, SIGTERM);
+	sigaddset(&stopping, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stopping, NULL);
 	for (unsigned t = 0; t < ef_ntargets; t++)
 		if (ef_targets[t]->process_start)
 			ef_targets[t]->process_start(argv);
 	catch_signals();
+	sigprocmask(SIG_UNBLOCK, &stopping, NULL);
 	if (ef_options_parse(argc, argv, &opt, err, sizeof err)) {
 		fprintf(stderr, "efbench: %s\n", err);
 		return EXIT_USAGE;
