@@ -18,7 +18,6 @@
 static ef_mpk_policy policy = EF_MPK_STRICT;
 
 void ef_mpk_set_policy(ef_mpk_policy p) { policy = p; }
-ef_mpk_policy ef_mpk_policy_get(void) { return policy; }
 
 const char *ef_mpk_policy_name(ef_mpk_policy p)
 {

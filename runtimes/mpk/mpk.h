@@ -118,7 +118,6 @@ const char *ef_mpk_unavailable(void);
 
 /* Choose the policy for domains opened from now on. */
 void ef_mpk_set_policy(ef_mpk_policy p);
-ef_mpk_policy ef_mpk_policy_get(void);
 
 /* Open a domain over the library set `set`: the stub libefstub-<set>.so,
  * found through the executable's run path.  The namespace is loaded and
