@@ -303,6 +303,22 @@ static void copy_frame(const ucontext_t *uc, const struct mpk_tpage *tp,
 	c->uc.uc_stack.ss_flags = 0;
 }
 
+/* rt_sigreturn restores PKRU from the copy's XSAVE area: make it the
+ * host's (and mark the PKRU component present). */
+static void return_with_host_pkru(struct frame_copy *c)
+{
+	uint32_t magic;
+	uint64_t bv;
+
+	memcpy(&magic, c->xsave + 464, sizeof magic);
+	if (!mpk_pkru_xsave_offset || magic != 0x46505853u)
+		cannot_resume("without PKRU", 0);
+	memcpy(c->xsave + mpk_pkru_xsave_offset, &ef_mpk_host_pkru, 4);
+	memcpy(&bv, c->xsave + 512, sizeof bv);
+	bv |= 1u << 9;
+	memcpy(c->xsave + 512, &bv, sizeof bv);
+}
+
 /* Leaves the handler through rt_sigreturn from the copy uc, with the
  * interrupted thread pointer fs: the private stack frame is given back
  * first, which no nested entry can take meanwhile (every signal is
@@ -335,8 +351,6 @@ static void resume_blocked(int i, int sig, const siginfo_t *si, struct frame_cop
 
 	if (i >= 0) {
 		const struct ef_mpk_ns *ns = &mpk_namespaces[i];
-		uint32_t magic;
-		uint64_t bv;
 		int held = 0;
 		for (unsigned k = 0; k < MPK_NS_DOMAINS; k++) {
 			const ef_domain *d = ns->domains[k];
@@ -345,15 +359,8 @@ static void resume_blocked(int i, int sig, const siginfo_t *si, struct frame_cop
 		if (!held)
 			end_call((unsigned)i, sig, si, &c->uc, tp, "a signal arrived while "
 				 "the foreign stack pointer lay outside the domain's stack");
-		/* rt_sigreturn restores PKRU from the XSAVE area: host PKRU for
-		 * the stub, which writes the foreign one itself. */
-		memcpy(&magic, c->xsave + 464, sizeof magic);
-		if (!mpk_pkru_xsave_offset || magic != 0x46505853u)
-			cannot_resume("without PKRU", 0);
-		memcpy(c->xsave + mpk_pkru_xsave_offset, &ef_mpk_host_pkru, 4);
-		memcpy(&bv, c->xsave + 512, sizeof bv);
-		bv |= 1u << 9;
-		memcpy(c->xsave + 512, &bv, sizeof bv);
+		/* Host PKRU for the stub, which writes the foreign one itself. */
+		return_with_host_pkru(c);
 	}
 	rf[0] = (uintptr_t)tp;
 	rf[1] = (uint64_t)g[REG_RCX];
@@ -415,12 +422,8 @@ void ef_mpk_signal(int sig, siginfo_t *si, void *ucv, struct mpk_tpage *tp,
 	if (tp && sig == SIGSYS && si->si_code == SI_TKILL && si->si_pid == getpid() &&
 	    ef_mpk_tls.open_keys) {
 		/* mpk_open_host_keys: rt_sigreturn gives the thread host PKRU. */
-		uint64_t bv;
 		ef_mpk_tls.open_keys = 0;
-		memcpy(copy.xsave + mpk_pkru_xsave_offset, &ef_mpk_host_pkru, 4);
-		memcpy(&bv, copy.xsave + 512, sizeof bv);
-		bv |= 1u << 9;
-		memcpy(copy.xsave + 512, &bv, sizeof bv);
+		return_with_host_pkru(&copy);
 	} else if (h) {
 		h(sig, si, uc);
 	} else if (sig != SIGXCPU) {    /* (the watchdog's, come too late) */
