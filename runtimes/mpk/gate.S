@@ -86,6 +86,20 @@
 	ret
 .endm
 
+/* Selector := v in a sealed gate (P = 1), through reg: the thread page
+ * from host TLS where the host's thread block is in force (F = 1), else
+ * from the slot, where the gate left it. */
+.macro SELECTOR i, P, F, v, reg
+.if \P
+.if \F
+	mov TLS(MPK_TLS_TPAGE), \reg
+.else
+	mov SLOT(\i)+MPK_SLOT_TPAGE(%rip), \reg
+.endif
+	movb $\v, MPK_TP_SELECTOR(\reg)
+.endif
+.endm
+
 /* The selector of syscall user dispatch (sealed gates, P = 1): 1 blocks
  * the thread's system calls while foreign code runs.  It lies in the
  * thread page, which foreign code can read and not write; the gate sets it
@@ -209,15 +223,9 @@ ef_mpk_gate_\P\F\S\R\()_\i\()_exit:
 .if \F
 	mov SLOT(\i)+MPK_SLOT_HOST_FS(%rip), %rcx
 	wrfsbase %rcx
-.if \P
-	mov TLS(MPK_TLS_TPAGE), %rcx
-	movb $0, MPK_TP_SELECTOR(%rcx)
-.endif
+	SELECTOR \i, \P, 1, 0, %rcx
 .else
-.if \P
-	mov SLOT(\i)+MPK_SLOT_TPAGE(%rip), %rcx
-	movb $0, MPK_TP_SELECTOR(%rcx)
-.endif
+	SELECTOR \i, \P, 0, 0, %rcx
 	SET_FS_SYSCALL SLOT(\i)+MPK_SLOT_HOST_FS(%rip)
 .endif
 	mov TLS(MPK_TLS_EXPECT+8*\i), %rcx
@@ -275,15 +283,9 @@ ef_mpk_cbentry_\P\F\()_\i:
 .if \F
 	mov SLOT(\i)+MPK_SLOT_HOST_FS(%rip), %rax
 	wrfsbase %rax
-.if \P
-	mov TLS(MPK_TLS_TPAGE), %rax
-	movb $0, MPK_TP_SELECTOR(%rax)
-.endif
+	SELECTOR \i, \P, 1, 0, %rax
 .else
-.if \P
-	mov SLOT(\i)+MPK_SLOT_TPAGE(%rip), %rax
-	movb $0, MPK_TP_SELECTOR(%rax)
-.endif
+	SELECTOR \i, \P, 0, 0, %rax
 	SET_FS_SYSCALL SLOT(\i)+MPK_SLOT_HOST_FS(%rip)
 .endif
 	mov $\i, %edi
@@ -296,18 +298,12 @@ ef_mpk_cbentry_\P\F\()_\i:
 	mov MPK_CB_FOREIGN_SP(%rsp), %r10
 	mov %rax, %r8
 .if \F
-.if \P
-	mov TLS(MPK_TLS_TPAGE), %rax
-	movb $1, MPK_TP_SELECTOR(%rax)
-.endif
+	SELECTOR \i, \P, 1, 1, %rax
 	mov SLOT(\i)+MPK_SLOT_TCB(%rip), %rax
 	wrfsbase %rax
 .else
 	SET_FS_SYSCALL SLOT(\i)+MPK_SLOT_TCB(%rip)
-.if \P
-	mov SLOT(\i)+MPK_SLOT_TPAGE(%rip), %rax
-	movb $1, MPK_TP_SELECTOR(%rax)
-.endif
+	SELECTOR \i, \P, 0, 1, %rax
 .endif
 	mov %r10, %rsp
 	xor %ecx, %ecx
