@@ -13,17 +13,10 @@
 #include <stdio.h>
 #include <string.h>
 
-/* d's stack holds the foreign stack pointer, with room below it. */
-static inline int stack_holds(const ef_domain *d, uint64_t frsp)
-{
-	return d && frsp >= (uintptr_t)d->stack_lo + 256 &&
-	       frsp <= (uintptr_t)d->stack_top;
-}
-
 static ef_domain *callback_domain(struct ef_mpk_ns *ns, uint64_t frsp)
 {
 	for (unsigned j = 0; j < MPK_NS_DOMAINS; j++)
-		if (stack_holds(ns->domains[j], frsp))
+		if (mpk_stack_holds(ns->domains[j], frsp, 256))
 			return ns->cb_domain = ns->domains[j];
 	return NULL;
 }
@@ -36,7 +29,7 @@ uint64_t ef_mpk_callback_dispatch(unsigned i, struct mpk_cb_frame *f)
 	unsigned char *sp;
 	ef_domain *d = ns->cb_domain;
 
-	if (__builtin_expect(!stack_holds(d, frsp), 0))
+	if (__builtin_expect(!mpk_stack_holds(d, frsp, 256), 0))
 		d = callback_domain(ns, frsp);
 	if (__builtin_expect(!d || k >= d->ncallbacks, 0)) {
 		memset(&ns->fault, 0, sizeof ns->fault);

@@ -246,6 +246,12 @@ static inline uintptr_t mpk_thread_pointer(void)
 	return tp;
 }
 
+/* d's stack holds the foreign stack pointer sp, with `room` bytes below it. */
+static inline int mpk_stack_holds(const ef_domain *d, uintptr_t sp, size_t room)
+{
+	return d && sp >= (uintptr_t)d->stack_lo + room && sp <= (uintptr_t)d->stack_top;
+}
+
 /* 1 for a sealed namespace: the index of its gates' policy variant. */
 static inline unsigned mpk_sealed(const struct ef_mpk_ns *ns)
 {

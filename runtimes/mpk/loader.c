@@ -71,6 +71,7 @@ static ef_status load_namespace(struct ef_mpk_ns *ns, const char *set)
 	void (*arena)(void **, size_t *);
 	struct link_map *lm;
 	Dl_info info;
+	size_t usable;
 	ef_status s;
 	void *m;
 
@@ -99,13 +100,13 @@ static ef_status load_namespace(struct ef_mpk_ns *ns, const char *set)
 	/* Sealed: the heap's memory past the cap cannot be touched, so a
 	 * library that commits more faults and its call ends, before the
 	 * machine's memory runs out. */
-	if (mpk_sealed(ns) && ns->arena_bytes > EF_MPK_HEAP_CAP &&
-	    mprotect((char *)ns->arena + EF_MPK_HEAP_CAP,
-		     ns->arena_bytes - EF_MPK_HEAP_CAP, PROT_NONE))
+	usable = mpk_sealed(ns) && ns->arena_bytes > EF_MPK_HEAP_CAP
+		? EF_MPK_HEAP_CAP : ns->arena_bytes;
+	if (usable < ns->arena_bytes &&
+	    mprotect((char *)ns->arena + usable, ns->arena_bytes - usable, PROT_NONE))
 		return mpk_fail(EF_E_UNAVAILABLE, "mprotect(domain heap cap): %s",
 				strerror(errno));
-	if (pkey_mprotect(ns->arena, mpk_sealed(ns) && ns->arena_bytes > EF_MPK_HEAP_CAP
-			  ? EF_MPK_HEAP_CAP : ns->arena_bytes, PROT_READ | PROT_WRITE, ns->key))
+	if (pkey_mprotect(ns->arena, usable, PROT_READ | PROT_WRITE, ns->key))
 		return mpk_fail(EF_E_UNAVAILABLE, "pkey_mprotect(domain heap): %s",
 				strerror(errno));
 

@@ -41,28 +41,31 @@ static handler_fn handler_of(const struct sigaction *sa)
 		: (handler_fn)(void (*)(void))sa->sa_handler;
 }
 
-/* The signals that end a foreign call they interrupt: faults, int3,
- * abort(), a refused system call. */
-static const int ending[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT, SIGSYS };
+/* The signals the runtime takes itself: first those that end a foreign
+ * call they interrupt (faults, int3, abort(), a refused system call),
+ * then SIGXCPU, the watchdog's (watchdog.c). */
+static const int taken[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT,
+			     SIGSYS, SIGXCPU };
+#define NENDING (sizeof taken / sizeof *taken - 1)
 
 static int ending_signal(int sig)
 {
-	for (unsigned k = 0; k < sizeof ending / sizeof *ending; k++)
-		if (ending[k] == sig)
+	for (unsigned k = 0; k < NENDING; k++)
+		if (taken[k] == sig)
 			return 1;
 	return 0;
 }
 
 /* A handler the program had for one of them is kept for signals that are
- * not a domain's.  SIGXCPU, the watchdog's (watchdog.c), enters here too. */
+ * not a domain's. */
 ef_status mpk_install_fault_entry(void)
 {
 	struct sigaction sa = { .sa_sigaction = ef_mpk_signal_entry,
 		.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER };
 
 	sigfillset(&sa.sa_mask);
-	for (unsigned k = 0; k <= sizeof ending / sizeof *ending; k++) {
-		int sig = k < sizeof ending / sizeof *ending ? ending[k] : SIGXCPU;
+	for (unsigned k = 0; k < sizeof taken / sizeof *taken; k++) {
+		int sig = taken[k];
 		struct sigaction old;
 		if (sigaction(sig, &sa, &old))
 			return mpk_fail(EF_E_UNAVAILABLE, "sigaction: %s", strerror(errno));
@@ -352,10 +355,8 @@ static void resume_blocked(int i, int sig, const siginfo_t *si, struct frame_cop
 	if (i >= 0) {
 		const struct ef_mpk_ns *ns = &mpk_namespaces[i];
 		int held = 0;
-		for (unsigned k = 0; k < MPK_NS_DOMAINS; k++) {
-			const ef_domain *d = ns->domains[k];
-			held |= d && at >= (uintptr_t)d->stack_lo && rsp <= (uintptr_t)d->stack_top;
-		}
+		for (unsigned k = 0; k < MPK_NS_DOMAINS; k++)
+			held |= mpk_stack_holds(ns->domains[k], rsp, 128 + MPK_RESUME_BYTES);
 		if (!held)
 			end_call((unsigned)i, sig, si, &c->uc, tp, "a signal arrived while "
 				 "the foreign stack pointer lay outside the domain's stack");
