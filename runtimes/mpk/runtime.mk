@@ -56,15 +56,16 @@ $(BUILD)/lib/libefstub-%.so: runtimes/mpk/stub.c $(BUILD)/lib/libefheap.so \
 	$(CC) $(EF_CFLAGS) -fPIC -shared $< -o $@ -Wl,--no-as-needed \
 		-L$(BUILD)/lib -lefheap $(MPK_NEEDED_$*) -Wl,-rpath,'$$ORIGIN'
 
-# (RUNTIME_OBJS is set after the runtimes' files are read: the objects
-# listed so far, by name, so that the suite relinks when the runtime changes.)
-$(BUILD)/tests/test_mpk: $(OBJ)/tests/mpk/test_mpk.o $(RUNTIME_SRCS:%=$(OBJ)/%.o) \
+# The runtime's objects so far, by name, so that the suites relink when the
+# runtime changes (RUNTIME_OBJS is set after the runtimes' files are read).
+MPK_SUITE_OBJS := $(RUNTIME_SRCS:%=$(OBJ)/%.o)
+$(BUILD)/tests/test_mpk: $(OBJ)/tests/mpk/test_mpk.o $(MPK_SUITE_OBJS) \
 		$(OBJ)/tests/unit/check.o $(FOREIGN_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(EF_CFLAGS) -o $@ $< $(OBJ)/tests/unit/check.o $(filter-out %/target.o,$(RUNTIME_OBJS)) \
 		-L$(BUILD)/lib -lefmpktest -Wl,-rpath,'$$ORIGIN/../lib' $(LDLIBS)
 
-$(BUILD)/tests/test_attacks: $(OBJ)/tests/mpk/test_attacks.o $(RUNTIME_OBJS) \
+$(BUILD)/tests/test_attacks: $(OBJ)/tests/mpk/test_attacks.o $(MPK_SUITE_OBJS) \
 		$(OBJ)/tests/unit/check.o $(FOREIGN_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(EF_CFLAGS) -o $@ $< $(OBJ)/tests/unit/check.o $(filter-out %/target.o,$(RUNTIME_OBJS)) \

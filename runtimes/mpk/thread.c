@@ -287,7 +287,6 @@ ef_status mpk_thread_seal(void)
 void ef_mpk_thread_init(void)
 {
 	static __thread int ready;
-	uint32_t pkru;
 	const unsigned sizes[] = { __rseq_size, 32 };
 
 	if (ready)
@@ -299,13 +298,14 @@ void ef_mpk_thread_init(void)
 	 * would need a wrpkru of the host PKRU that returns to its caller,
 	 * which foreign code could use as well (mpk_open_host_keys opens
 	 * keys allocated later, through rt_sigreturn). */
-	pkru = mpk_rdpkru();
-	if (mpk_altstack_key >= 0 &&
-	    (pkru >> (2 * mpk_altstack_key) & 3 || pkru >> (2 * mpk_shared_key) & 3)) {
-		fprintf(stderr, "efbench mpk runtime: this thread started before "
-			"the first domain opened, and its PKRU closes the runtime's "
-			"keys: start threads that call into domains after it\n");
-		abort();
+	if (mpk_altstack_key >= 0) {      /* (no rdpkru without the keys) */
+		uint32_t pkru = mpk_rdpkru();
+		if (pkru >> (2 * mpk_altstack_key) & 3 || pkru >> (2 * mpk_shared_key) & 3) {
+			fprintf(stderr, "efbench mpk runtime: this thread started before "
+				"the first domain opened, and its PKRU closes the runtime's "
+				"keys: start threads that call into domains after it\n");
+			abort();
+		}
 	}
 	ef_mpk_tls.token = mpk_thread_pointer() | 1;   /* never a stack pointer */
 	thread_area();
