@@ -1,6 +1,6 @@
 /* cpu.c: what the CPU and the kernel offer the mpk runtime: protection keys
- * (whether the target can run here at all), FSGSBASE for the gates, and
- * where XSAVE keeps PKRU. */
+ * (whether the target can run here at all), FSGSBASE for the gates,
+ * where XSAVE keeps PKRU, and the vector registers the sealed gates clear. */
 #define _GNU_SOURCE
 #include "internal.h"
 
@@ -12,7 +12,7 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 
-unsigned char ef_mpk_fsgsbase;
+unsigned char ef_mpk_fsgsbase, ef_mpk_avx, ef_mpk_avx512;
 unsigned mpk_pkru_xsave_offset;
 
 const char *ef_mpk_unavailable(void)
@@ -57,6 +57,11 @@ void mpk_probe_cpu(void)
 	/* CPUID leaf 0xd, component 9: PKRU's offset in the XSAVE area. */
 	__cpuid_count(0xd, 9, a, b, c, d);
 	mpk_pkru_xsave_offset = a >= 4 ? b : 0;
+	/* Enabled by the kernel too (XCR0), which __builtin_cpu_supports
+	 * checks: the registers a sealed gate clears. */
+	__builtin_cpu_init();
+	ef_mpk_avx = __builtin_cpu_supports("avx") != 0;
+	ef_mpk_avx512 = __builtin_cpu_supports("avx512f") != 0;
 }
 
 int ef_mpk_uses_fsgsbase(void) { return ef_mpk_fsgsbase; }

@@ -87,16 +87,83 @@
 .endm
 
 /* Selector := v in a sealed gate (P = 1), through reg: the thread page
- * from host TLS where the host's thread block is in force (F = 1), else
- * from the slot, where the gate left it. */
-.macro SELECTOR i, P, F, v, reg
+ * the gate left in the slot. */
+.macro SELECTOR i, P, v, reg
 .if \P
-.if \F
-	mov TLS(MPK_TLS_TPAGE), \reg
-.else
 	mov SLOT(\i)+MPK_SLOT_TPAGE(%rip), \reg
-.endif
 	movb $\v, MPK_TP_SELECTOR(\reg)
+.endif
+.endm
+
+/* Entry points of slot i's gates, one per kind of call (mpk.h,
+ * ef_mpk_entry): E = 0..6 a call with E integer arguments in registers and
+ * none in vector registers, 7 and 8 with some in vector registers (at
+ * most two integers, or more), 9 and 10 with stacked arguments (none in
+ * vector registers, or some).  A sealed gate (P = 1) clears what the call
+ * does not pass before it saves anything: the unused integer argument
+ * registers, and the vector registers where none carries an argument
+ * (vzeroall; on AVX-512 machines also zmm16-31 and k0-k7, through the
+ * X entries, loader.c).  Each entry falls through the clearing it needs
+ * into the gate; labels ef_mpk_e<P><F><R>_<E>_<i> and ef_mpk_x<F><R>_<E>_<i>
+ * (the tables at the end). */
+.macro ENTRY_LABEL P, F, R, E, i
+	.globl ef_mpk_e\P\F\R\()_\E\()_\i
+ef_mpk_e\P\F\R\()_\E\()_\i:
+.endm
+.macro XENTRY_LABEL F, R, E, i
+	.globl ef_mpk_x\F\R\()_\E\()_\i
+ef_mpk_x\F\R\()_\E\()_\i:
+.endm
+
+/* Entries e1, e2, e3 (-1: none) of kind e (ENTRY_LABEL, P = 1) or x
+ * (XENTRY_LABEL) clear r1, r2, r3, each falling through to the next. */
+.macro CLEARS kind, F, R, i, e1, r1, e2, r2, e3, r3
+	CLEAR1 \kind, \F, \R, \i, \e1, \r1
+	CLEAR1 \kind, \F, \R, \i, \e2, \r2
+	CLEAR1 \kind, \F, \R, \i, \e3, \r3
+.endm
+.macro CLEAR1 kind, F, R, i, E, reg
+.if \E >= 0
+.ifc \kind, x
+	XENTRY_LABEL \F, \R, \E, \i
+.else
+	ENTRY_LABEL 1, \F, \R, \E, \i
+.endif
+	xor \reg, \reg
+.endif
+.endm
+
+/* The sled of a sealed gate: entries e1, e2, e3 clear r1, r2, r3 and fall
+ * through (e1 the first; -1 for none), entry `vec` clears the vector
+ * registers only, entry `main` nothing; first the X entries, for AVX-512
+ * machines, then the others. */
+.macro SLED F, R, i, vec, main, e1=-1, r1, e2=-1, r2, e3=-1, r3
+	CLEARS x, \F, \R, \i, \e1, \r1, \e2, \r2, \e3, \r3
+	XENTRY_LABEL \F, \R, \vec, \i
+	call ef_mpk_clear_avx512
+	jmp 7f
+	CLEARS e, \F, \R, \i, \e1, \r1, \e2, \r2, \e3, \r3
+	ENTRY_LABEL 1, \F, \R, \vec, \i
+7:	vzeroall
+	ENTRY_LABEL 1, \F, \R, \main, \i
+.endm
+
+/* The host's thread pointer back, through reg: a sealed gate's from the
+ * thread page (and the selector cleared there), else from the slot. */
+.macro HOST_FS_BACK i, P, F, reg
+.if \P
+	SELECTOR \i, 1, 0, \reg
+.if \F
+	mov MPK_TP_HOST_FS(\reg), \reg
+	wrfsbase \reg
+.else
+	SET_FS_SYSCALL SLOT(\i)+MPK_SLOT_HOST_FS(%rip)
+.endif
+.elseif \F
+	mov SLOT(\i)+MPK_SLOT_HOST_FS(%rip), \reg
+	wrfsbase \reg
+.else
+	SET_FS_SYSCALL SLOT(\i)+MPK_SLOT_HOST_FS(%rip)
 .endif
 .endm
 
@@ -104,14 +171,32 @@
  * the thread's system calls while foreign code runs.  It lies in the
  * thread page, which foreign code can read and not write; the gate sets it
  * under host PKRU before switching to the foreign PKRU, and clears it after
- * switching back.  A wrfsbase gate reads the thread page from host TLS
- * (before and after the domain's thread block is in force); an arch_prctl
- * gate keeps it in the slot, since its system calls must run unblocked. */
-.macro GATE i, P, F, S, R
-	.globl ef_mpk_gate_\P\F\S\R\()_\i
-	.type ef_mpk_gate_\P\F\S\R\()_\i, @function
+ * switching back.  The gate keeps the thread page in the slot, where the
+ * exit finds it, and the host's thread pointer in it (wrfsbase gates).
+ *
+ * N = 1: the narrow body of a sealed gate, for calls with at most two
+ * integer arguments: rcx and rdx, zero for wrpkru, are not kept. */
+.macro GATE i, P, F, S, R, N
+	.globl ef_mpk_gate_\P\F\S\R\N\()_\i
+	.type ef_mpk_gate_\P\F\S\R\N\()_\i, @function
 	.balign 16
-ef_mpk_gate_\P\F\S\R\()_\i:
+ef_mpk_gate_\P\F\S\R\N\()_\i:
+.if \P
+.if \S
+	SLED \F, \R, \i, 9, 10
+.elseif \N
+	SLED \F, \R, \i, 2, 7, 0, %edi, 1, %esi
+.else
+	SLED \F, \R, \i, 6, 8, 3, %ecx, 4, %r8d, 5, %r9d
+.endif
+.elseif \S
+	ENTRY_LABEL 0, \F, \R, 9, \i
+	ENTRY_LABEL 0, \F, \R, 10, \i
+.else
+	.irp e, 0, 1, 2, 3, 4, 5, 6, 7, 8
+	ENTRY_LABEL 0, \F, \R, \e, \i
+	.endr
+.endif
 	push %rbx
 	push %rbp
 	push %r12
@@ -144,19 +229,18 @@ ef_mpk_gate_\P\F\S\R\()_\i:
 	jnz 1b
 .endif
 	mov TLS(MPK_TLS_FN), %rbx
-.if \F
 .if \P
-	mov TLS(MPK_TLS_TPAGE), %r11
+	mov TLS(MPK_TLS_TPAGE), %r12
+	mov %r12, SLOT(\i)+MPK_SLOT_TPAGE(%rip)
 .endif
+.if \F
+.if !\P
 	rdfsbase %r13
 	mov %r13, SLOT(\i)+MPK_SLOT_HOST_FS(%rip)
+.endif
 	mov SLOT(\i)+MPK_SLOT_TCB(%rip), %r13
 	wrfsbase %r13
 .else
-.if \P
-	mov TLS(MPK_TLS_TPAGE), %rax
-	mov %rax, SLOT(\i)+MPK_SLOT_TPAGE(%rip)
-.endif
 	push %rdi
 	push %rsi
 	push %rdx
@@ -175,24 +259,33 @@ ef_mpk_gate_\P\F\S\R\()_\i:
 	pop %rsi
 	pop %rdi
 	mov SLOT(\i)+MPK_SLOT_TCB(%rip), %r13
-.if \P
-	mov SLOT(\i)+MPK_SLOT_TPAGE(%rip), %r11
-.endif
 .endif
 .if \P
-	movb $1, MPK_TP_SELECTOR(%r11)
+	movb $1, MPK_TP_SELECTOR(%r12)
 .endif
+.if !\N
 	mov %rcx, %r14
 	mov %rdx, %r15
+.endif
 	xor %ecx, %ecx
 	xor %edx, %edx
 	mov %rbp, %rsp
 	WRPKRU_CHECKED \i, MPK_SHADOW_FOREIGN
+	/* rbx: target, rbp: foreign stack, r13: domain thread pointer,
+	 * r12: sealed, the thread page; r14, r15: copies of rcx, rdx,
+	 * or cleared (N = 1): nothing of the host's.  Clear the rest. */
+.if \N
+	xor %r8d, %r8d
+	xor %r9d, %r9d
+	xor %r14d, %r14d
+	xor %r15d, %r15d
+.else
 	mov %r14, %rcx
 	mov %r15, %rdx
-	/* rbx: target, rbp: foreign stack, r13: domain thread pointer,
-	 * r14, r15: arguments: nothing of the host's.  Clear the rest. */
+.endif
+.if !\P
 	xor %r12d, %r12d
+.endif
 	xor %r10d, %r10d
 	xor %r11d, %r11d
 	call *%rbx
@@ -202,8 +295,8 @@ ef_mpk_gate_\P\F\S\R\()_\i:
 .endif
 	/* The fault handler and callback unwinding enter here with r12 and
 	 * r13 cleared. */
-	.globl ef_mpk_gate_\P\F\S\R\()_\i\()_exit
-ef_mpk_gate_\P\F\S\R\()_\i\()_exit:
+	.globl ef_mpk_gate_\P\F\S\R\N\()_\i\()_exit
+ef_mpk_gate_\P\F\S\R\N\()_\i\()_exit:
 	xor %ecx, %ecx
 	xor %edx, %edx
 	WRPKRU_CHECKED \i, MPK_SHADOW_HOST
@@ -220,14 +313,7 @@ ef_mpk_gate_\P\F\S\R\()_\i\()_exit:
 	ldmxcsr SLOT(\i)+MPK_SLOT_MXCSR(%rip)
 .endif
 	mov SLOT(\i)+MPK_SLOT_HOST_RSP(%rip), %rsp
-.if \F
-	mov SLOT(\i)+MPK_SLOT_HOST_FS(%rip), %rcx
-	wrfsbase %rcx
-	SELECTOR \i, \P, 1, 0, %rcx
-.else
-	SELECTOR \i, \P, 0, 0, %rcx
-	SET_FS_SYSCALL SLOT(\i)+MPK_SLOT_HOST_FS(%rip)
-.endif
+	HOST_FS_BACK \i, \P, \F, %rcx
 	mov TLS(MPK_TLS_EXPECT+8*\i), %rcx
 	mov %rcx, SLOT(\i)+MPK_SLOT_HOST_RSP(%rip)
 .if \P
@@ -240,7 +326,7 @@ ef_mpk_gate_\P\F\S\R\()_\i\()_exit:
 	mov %r13, %rdx
 .endif
 	POP_CALLEE_SAVED_RET
-	.size ef_mpk_gate_\P\F\S\R\()_\i, . - ef_mpk_gate_\P\F\S\R\()_\i
+	.size ef_mpk_gate_\P\F\S\R\N\()_\i, . - ef_mpk_gate_\P\F\S\R\N\()_\i
 .endm
 
 /* A callback entry: foreign code of slot i called trampoline k, which left
@@ -265,13 +351,15 @@ ef_mpk_cbentry_\P\F\()_\i:
 	pop %rdx
 	pop %rcx
 	mov %rsp, %r10
-	mov SLOT(\i)+MPK_SLOT_HOST_RSP(%rip), %rax
-	mov %rax, %rsp
-.if \P
-	sub $8, %rsp                   /* a sealed gate frame holds the flags too */
-.endif
 	/* struct mpk_cb_frame (internal.h), top down: */
+.if \P
+	mov SLOT(\i)+MPK_SLOT_HOST_RSP(%rip), %rax
+	lea -8(%rax), %rsp             /* a sealed gate frame holds the flags too */
 	push %rax                      /* gate_sp */
+.else
+	mov SLOT(\i)+MPK_SLOT_HOST_RSP(%rip), %rsp
+	push %rsp                      /* gate_sp (rsp before the push) */
+.endif
 	push %r10                      /* foreign_sp */
 	push %r9                       /* args */
 	push %r8
@@ -280,14 +368,7 @@ ef_mpk_cbentry_\P\F\()_\i:
 	push %rsi
 	push %rdi
 	push %r11                      /* k; afterwards 0, or 1 to unwind */
-.if \F
-	mov SLOT(\i)+MPK_SLOT_HOST_FS(%rip), %rax
-	wrfsbase %rax
-	SELECTOR \i, \P, 1, 0, %rax
-.else
-	SELECTOR \i, \P, 0, 0, %rax
-	SET_FS_SYSCALL SLOT(\i)+MPK_SLOT_HOST_FS(%rip)
-.endif
+	HOST_FS_BACK \i, \P, \F, %rax
 	mov $\i, %edi
 	mov %rsp, %rsi
 	call ef_mpk_callback_dispatch
@@ -295,17 +376,24 @@ ef_mpk_cbentry_\P\F\()_\i:
 	mov %r11, SLOT(\i)+MPK_SLOT_HOST_RSP(%rip)
 	cmpq $0, MPK_CB_K(%rsp)
 	jne 5f
-	mov MPK_CB_FOREIGN_SP(%rsp), %r10
 	mov %rax, %r8
+.if \P
+	/* The host function's values in vector registers stay behind. */
+	vzeroall
+	cmpb $0, ef_mpk_avx512(%rip)
+	je 6f
+	call ef_mpk_clear_avx512
+6:
+.endif
 .if \F
-	SELECTOR \i, \P, 1, 1, %rax
+	SELECTOR \i, \P, 1, %rax
 	mov SLOT(\i)+MPK_SLOT_TCB(%rip), %rax
 	wrfsbase %rax
 .else
 	SET_FS_SYSCALL SLOT(\i)+MPK_SLOT_TCB(%rip)
-	SELECTOR \i, \P, 0, 1, %rax
+	SELECTOR \i, \P, 1, %rax
 .endif
-	mov %r10, %rsp
+	mov MPK_CB_FOREIGN_SP(%rsp), %rsp
 	xor %ecx, %ecx
 	xor %edx, %edx
 	WRPKRU_CHECKED \i, MPK_SHADOW_FOREIGN
@@ -319,7 +407,7 @@ ef_mpk_cbentry_\P\F\()_\i:
 	ret
 5:	xor %r12d, %r12d
 	xor %r13d, %r13d
-	jmp ef_mpk_gate_\P\F\()01_\i\()_exit
+	jmp ef_mpk_gate_\P\F\()010_\i\()_exit
 	.size ef_mpk_cbentry_\P\F\()_\i, . - ef_mpk_cbentry_\P\F\()_\i
 
 /* The slot's callback trampolines, MPK_CBTRAMP_SIZE bytes apart. */
@@ -371,10 +459,13 @@ ef_mpk_resume_foreign_\P\()_\i:
 .macro GATES i
 	.irp P, 0, 1
 	.irp F, 1, 0
-	GATE \i, \P, \F, 0, 0
-	GATE \i, \P, \F, 0, 1
-	GATE \i, \P, \F, 1, 0
-	GATE \i, \P, \F, 1, 1
+	.irp R, 0, 1
+	GATE \i, \P, \F, 0, \R, 0
+	GATE \i, \P, \F, 1, \R, 0
+	.if \P
+	GATE \i, \P, \F, 0, \R, 1
+	.endif
+	.endr
 	CBENTRY \i, \P, \F
 	.endr
 	.endr
@@ -420,6 +511,21 @@ ef_mpk_gate_busy_sealed:
 	jmp ef_mpk_gate_busy
 	.size ef_mpk_gate_busy_sealed, . - ef_mpk_gate_busy_sealed
 
+/* zmm16-31 and the mask registers, which vzeroall leaves (AVX-512
+ * machines): the sealed gates' X entries and callback returns clear them
+ * here; foreign code may call it too. */
+	.globl ef_mpk_clear_avx512
+	.type ef_mpk_clear_avx512, @function
+ef_mpk_clear_avx512:
+	.irp z, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	vpxord %zmm\z, %zmm\z, %zmm\z
+	.endr
+	.irp k, 0, 1, 2, 3, 4, 5, 6, 7
+	kxorw %k\k, %k\k, %k\k
+	.endr
+	ret
+	.size ef_mpk_clear_avx512, . - ef_mpk_clear_avx512
+
 /* The gate of a poisoned domain: fails at once. */
 	.globl ef_mpk_gate_poisoned
 	.type ef_mpk_gate_poisoned, @function
@@ -440,24 +546,44 @@ ef_mpk_unwind:
 	jmp *%rdi
 	.size ef_mpk_unwind, . - ef_mpk_unwind
 
-/* Tables the C files read (internal.h): gates [slot][P][F][S*2+R], exits
+/* Tables the C files read (internal.h): gate entries [slot][P][F][R][E],
+ * the sealed gates' X entries [slot][F][R][E = 0..6, 9], exits
  * [slot][P][F] (S=0, R=1), traps [slot], trampolines [slot][P][F], resume
  * stubs [slot][P]. */
+.macro QUAD_ENTRY kind, v, E, i
+	.quad ef_mpk_\kind\v\()_\E\()_\i
+.endm
 	.section .data.rel.ro, "aw"
 	.balign 8
 	.globl ef_mpk_gates
 ef_mpk_gates:
 	.irp i, SLOT_LIST
-	.quad ef_mpk_gate_0000_\i, ef_mpk_gate_0001_\i, ef_mpk_gate_0010_\i, ef_mpk_gate_0011_\i
-	.quad ef_mpk_gate_0100_\i, ef_mpk_gate_0101_\i, ef_mpk_gate_0110_\i, ef_mpk_gate_0111_\i
-	.quad ef_mpk_gate_1000_\i, ef_mpk_gate_1001_\i, ef_mpk_gate_1010_\i, ef_mpk_gate_1011_\i
-	.quad ef_mpk_gate_1100_\i, ef_mpk_gate_1101_\i, ef_mpk_gate_1110_\i, ef_mpk_gate_1111_\i
+	.irp P, 0, 1
+	.irp F, 0, 1
+	.irp R, 0, 1
+	.irp E, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+	QUAD_ENTRY e, \P\F\R, \E, \i
+	.endr
+	.endr
+	.endr
+	.endr
+	.endr
+	.globl ef_mpk_gates_x
+ef_mpk_gates_x:
+	.irp i, SLOT_LIST
+	.irp F, 0, 1
+	.irp R, 0, 1
+	.irp E, 0, 1, 2, 3, 4, 5, 6, 9
+	QUAD_ENTRY x, \F\R, \E, \i
+	.endr
+	.endr
+	.endr
 	.endr
 	.globl ef_mpk_gate_exits
 ef_mpk_gate_exits:
 	.irp i, SLOT_LIST
-	.quad ef_mpk_gate_0001_\i\()_exit, ef_mpk_gate_0101_\i\()_exit
-	.quad ef_mpk_gate_1001_\i\()_exit, ef_mpk_gate_1101_\i\()_exit
+	.quad ef_mpk_gate_00010_\i\()_exit, ef_mpk_gate_01010_\i\()_exit
+	.quad ef_mpk_gate_10010_\i\()_exit, ef_mpk_gate_11010_\i\()_exit
 	.endr
 	.globl ef_mpk_gate_traps
 ef_mpk_gate_traps:

@@ -123,11 +123,14 @@ _Static_assert(offsetof(struct mpk_cb_frame, k) == MPK_CB_K &&
 _Static_assert(EF_E_FAULT == MPK_E_FAULT && EF_E_BUSY == MPK_E_BUSY, "layout.h: MPK_E_*");
 _Static_assert(EF_MAX_CALLBACKS == MPK_CALLBACKS, "layout.h: MPK_CALLBACKS");
 
-/* gate.S: the gates [slot][P][F][S*2+R] (P: sealed, F: wrfsbase), exits
- * [slot][P][F] (S=0, R=1), traps [slot], callback trampolines
- * [slot][P][F], the resume stubs; the shadow page; the entries. */
+/* gate.S: the gate entries [slot][P][F][R][E] (P: sealed, F: wrfsbase,
+ * R: rdx returned, E: ef_mpk_entry), the sealed gates' entries for
+ * AVX-512 machines [slot][F][R][E = 0..6, 9], exits [slot][P][F] (S=0,
+ * R=1), traps [slot], callback trampolines [slot][P][F], the resume
+ * stubs; the shadow page; the entries. */
 extern unsigned char ef_mpk_shadow[MPK_PAGE];
-extern void *const ef_mpk_gates[EF_MPK_SLOTS][MPK_POLICIES][2][EF_MPK_VARIANTS];
+extern void *const ef_mpk_gates[EF_MPK_SLOTS][MPK_POLICIES][2][2][EF_MPK_ENTRIES];
+extern void *const ef_mpk_gates_x[EF_MPK_SLOTS][2][2][8];
 extern void *const ef_mpk_gate_exits[EF_MPK_SLOTS][MPK_POLICIES][2];
 extern void *const ef_mpk_gate_traps[EF_MPK_SLOTS];
 extern void *const ef_mpk_cbtramps[EF_MPK_SLOTS][MPK_POLICIES][2];
@@ -150,12 +153,14 @@ ef_status mpk_fail(ef_status s, const char *fmt, ...)
 void mpk_clear_error(void);
 
 /* cpu.c.  ef_mpk_fsgsbase is read by gate.S's signal entry, which runs
- * with the kernel's default PKRU (key 0 readable). */
-extern unsigned char ef_mpk_fsgsbase;
+ * with the kernel's default PKRU (key 0 readable); ef_mpk_avx512 by the
+ * sealed callback entries (zmm16-31 and k0-k7 to clear); ef_mpk_avx (the
+ * sealed gates' vzeroall) by the loader. */
+extern unsigned char ef_mpk_fsgsbase, ef_mpk_avx, ef_mpk_avx512;
 /* Where XSAVE keeps PKRU, to read the interrupted PKRU from a signal
  * frame; 0 when unknown. */
 extern unsigned mpk_pkru_xsave_offset;
-/* Whether the gates use wrfsbase; where XSAVE keeps PKRU. */
+/* Whether the gates use wrfsbase; where XSAVE keeps PKRU; AVX. */
 void mpk_probe_cpu(void);
 
 /* elf.c */
@@ -258,14 +263,23 @@ static inline unsigned mpk_sealed(const struct ef_mpk_ns *ns)
 	return ns->policy == EF_MPK_SEALED;
 }
 
+/* The host thread pointer of the thread inside slot i, or of the last
+ * one: a sealed gate leaves it in the thread page it records. */
+static inline uint64_t mpk_slot_host_fs(const ef_mpk_slot *slot)
+{
+	return slot->ns && mpk_sealed(slot->ns) && slot->tpage
+		? ((const struct mpk_tpage *)slot->tpage)->host_fs : slot->host_fs;
+}
+
 /* The namespace is poisoned, and the calling thread's call failed. */
 static inline void mpk_poison(struct ef_mpk_ns *ns)
 {
 	ef_mpk_slot *slot = &ef_mpk_slots[ns->slot];
 	ns->poisoned = 1;
 	ef_mpk_tls.status = EF_E_FAULT;
-	for (unsigned v = 0; v < EF_MPK_VARIANTS; v++)
-		slot->entry[v] = (void *)ef_mpk_gate_poisoned;
+	for (unsigned r = 0; r < 2; r++)
+		for (unsigned e = 0; e < EF_MPK_ENTRIES; e++)
+			slot->entry[r][e] = (void *)ef_mpk_gate_poisoned;
 }
 
 #endif

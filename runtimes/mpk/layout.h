@@ -18,13 +18,13 @@
 #define MPK_E_BUSY 12
 
 /* ef_mpk_slot (mpk.h), an array of EF_MPK_SLOTS. */
-#define MPK_SLOT_SIZE 128
+#define MPK_SLOT_SIZE 256
 #define MPK_SLOT_HOST_RSP 0
 #define MPK_SLOT_HOST_FS 8
 #define MPK_SLOT_TCB 16
-#define MPK_SLOT_TPAGE 72
-#define MPK_SLOT_MXCSR 80
-#define MPK_SLOT_FCW 84
+#define MPK_SLOT_TPAGE 24
+#define MPK_SLOT_MXCSR 40
+#define MPK_SLOT_FCW 44
 
 /* Policy variants of the gates: 0 strict (and foreign-read-host), 1
  * sealed (system calls blocked while foreign code runs). */

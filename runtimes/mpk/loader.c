@@ -155,6 +155,12 @@ static struct ef_mpk_ns *find_namespace(const char *set, ef_status *s)
 			}
 			return &mpk_namespaces[i];
 		}
+	if (policy == EF_MPK_SEALED && !ef_mpk_avx) {
+		*s = mpk_fail(EF_E_UNAVAILABLE, "the sealed policy clears the "
+			      "vector registers with vzeroall, which needs AVX, and "
+			      "this CPU or kernel has none (choose strict)");
+		return NULL;
+	}
 	if (mpk_nnamespaces == EF_MPK_SLOTS) {
 		*s = mpk_fail(EF_E_NOMEM, "all %u domain slots are in use", EF_MPK_SLOTS);
 		return NULL;
@@ -176,10 +182,13 @@ static struct ef_mpk_ns *find_namespace(const char *set, ef_status *s)
 		return NULL;      /* the slot stays unused; its key is kept */
 	slot = &ef_mpk_slots[ns->slot];
 	slot->ns = ns;
-	slot->serial = ns->slot + 1;
-	for (unsigned v = 0; v < EF_MPK_VARIANTS; v++)
-		slot->entry[v] = ef_mpk_gates[ns->slot][mpk_sealed(ns)]
-			[ef_mpk_fsgsbase][v];
+	for (unsigned r = 0; r < 2; r++)
+		for (unsigned e = 0; e < EF_MPK_ENTRIES; e++)
+			slot->entry[r][e] = mpk_sealed(ns) && ef_mpk_avx512 &&
+				(e <= 6 || e == 9)
+				? ef_mpk_gates_x[ns->slot][ef_mpk_fsgsbase][r][e <= 6 ? e : 7]
+				: ef_mpk_gates[ns->slot][mpk_sealed(ns)]
+					[ef_mpk_fsgsbase][r][e];
 	MPK_SHADOW(ns->slot)->foreign = mpk_foreign_pkru(ns->key, ns->policy);
 	mpk_nnamespaces++;
 	return ns;
@@ -306,6 +315,6 @@ void *ef_mpk_lookup(ef_domain *d, const char *name, ef_mpk_sym *cache)
 		abort();
 	}
 	cache->addr = addr;
-	cache->serial = slot->serial;
+	cache->slot = slot;
 	return addr;
 }

@@ -53,24 +53,25 @@
 #include <signal.h>
 #include <stdint.h>
 
-/* Gate variants: bit 0 when the return value needs rdx, bit 1 when some
- * arguments are stacked. */
-enum { EF_MPK_RDX = 1, EF_MPK_STACKED = 2, EF_MPK_VARIANTS = 4 };
+/* A slot's gate entries: by the return value (rdx needed or not) and by
+ * what the call passes (ef_mpk_entry). */
+enum { EF_MPK_ENTRIES = 11 };
 
 /* One domain's state as the gate sees it (host memory); gate.S uses the
  * offsets of layout.h. */
 typedef struct ef_mpk_slot {
 	uint64_t host_rsp;      /*  0: the stack pointer of the thread inside,
 				 *     else the value that thread expects */
-	uint64_t host_fs;       /*  8: its thread pointer, saved by the gate */
+	uint64_t host_fs;       /*  8: its thread pointer, saved by the gate
+				 *     (not by a sealed wrfsbase gate: the
+				 *     thread page has it) */
 	uint64_t tcb;           /* 16: the domain's thread pointer */
-	uint64_t serial;        /* 24: changes with every domain opened here */
+	uint64_t tpage;         /* 24: sealed: the thread page of the thread
+				 *     inside */
 	struct ef_mpk_ns *ns;   /* 32: the loaded namespace */
-	void *entry[EF_MPK_VARIANTS]; /* 40: this slot's gates */
-	uint64_t tpage;         /* 72: sealed, arch_prctl gates: the thread
-				 *     page of the thread inside */
-	uint32_t mxcsr;         /* 80: sealed: the host's MXCSR and x87 */
-	uint16_t fcw;           /* 84: control word, restored at the exit */
+	uint32_t mxcsr;         /* 40: sealed: the host's MXCSR and x87 */
+	uint16_t fcw;           /* 44: control word, restored at the exit */
+	void *entry[2][EF_MPK_ENTRIES]; /* 48: [rdx needed][ef_mpk_entry] */
 } __attribute__((aligned(MPK_SLOT_SIZE))) ef_mpk_slot;
 
 /* Per host thread: what the call site leaves for the gate, and how the
@@ -153,9 +154,11 @@ int ef_mpk_sigaction(int sig, const struct sigaction *act,
 void ef_mpk_thread_init(void);
 
 /* A call site's cache of a foreign symbol's address, per thread, so that a
- * call site looks its symbol up once per thread and domain. */
+ * call site looks its symbol up once per thread and domain.  A slot holds
+ * one namespace for the life of the process (a fresh namespace takes a
+ * fresh slot), so the slot names the namespace the address belongs to. */
 typedef struct ef_mpk_sym {
-	uint64_t serial;
+	const void *slot;
 	void *addr;
 } ef_mpk_sym;
 void *ef_mpk_lookup(ef_domain *d, const char *name, ef_mpk_sym *cache);
@@ -171,11 +174,26 @@ static inline uint64_t ef_mpk_stack_bytes(unsigned classes)
 	unsigned ints = (classes & 0xffff) - 1, vecs = classes >> 16;
 	return 8 * ((ints > 6 ? ints - 6 : 0) + (vecs > 8 ? vecs - 8 : 0));
 }
-#define EF_MPK_STACK_BYTES(...) \
-	ef_mpk_stack_bytes(0 EF_FOREACH(EF_MPK_ARG_CLASS, 0, ##__VA_ARGS__))
+/* The argument classes of a call: the count of integers, plus one, and
+ * of floating-point arguments << 16. */
+#define EF_MPK_CLASSES(...) (0 EF_FOREACH(EF_MPK_ARG_CLASS, 0, ##__VA_ARGS__))
+#define EF_MPK_STACK_BYTES(...) ef_mpk_stack_bytes(EF_MPK_CLASSES(__VA_ARGS__))
 
-/* The gate's return-value variant for a return type of `size` bytes. */
-#define EF_MPK_RET_VARIANT(size) ((size) > 8 ? EF_MPK_RDX : 0)
+/* Which of a slot's gate entries (gate.S) a call takes, from its argument
+ * classes (EF_MPK_CLASSES): 0-6, that many integer
+ * arguments and no vector argument, so that a sealed gate clears the other
+ * argument registers and the vector registers; 7 and 8, some vector
+ * arguments and at most two integers, or more; 9 and 10, stacked
+ * arguments, without or with vector arguments. */
+static inline unsigned ef_mpk_entry(unsigned classes)
+{
+	unsigned ints = (classes & 0xffff) - 1, vecs = classes >> 16;
+	if (ints > 6 || vecs > 8)
+		return vecs ? 10 : 9;
+	if (vecs)
+		return ints <= 2 ? 7 : 8;
+	return ints;
+}
 
 /* Arm the calling thread for one call into the domain and return the gate
  * to call. */
@@ -183,13 +201,12 @@ static inline uint64_t ef_mpk_stack_bytes(unsigned classes)
 	static __thread ef_mpk_sym ef_sym_;                                \
 	ef_mpk_slot *ef_s_ = (d)->runtime_state;                           \
 	uint64_t ef_sb_ = EF_MPK_STACK_BYTES(__VA_ARGS__);                 \
-	ef_mpk_tls.fn = __builtin_expect(ef_sym_.serial == ef_s_->serial, 1) \
+	ef_mpk_tls.fn = __builtin_expect(ef_sym_.slot == ef_s_, 1)         \
 		? ef_sym_.addr : ef_mpk_lookup((d), #target, &ef_sym_);        \
 	ef_mpk_tls.foreign_sp = (uintptr_t)(d)->stack_sp;                 \
 	if (ef_sb_)                                                        \
 		ef_mpk_tls.stack_bytes = ef_sb_;                           \
-	ef_s_->entry[EF_MPK_RET_VARIANT(ret_size) |                        \
-		     (ef_sb_ ? EF_MPK_STACKED : 0)];                       \
+	ef_s_->entry[(ret_size) > 8][ef_mpk_entry(EF_MPK_CLASSES(__VA_ARGS__))]; \
 })
 
 /* A foreign call through the gate; the epoch advances after it. */

@@ -171,10 +171,11 @@ static uintptr_t current_fs(void)
 static int inside(unsigned i, const struct mpk_tpage *tp)
 {
 	const ef_mpk_slot *slot = &ef_mpk_slots[i];
-	if (!slot->ns || !slot->host_rsp || (slot->host_rsp & 1) || !slot->host_fs)
+	uint64_t fs = mpk_slot_host_fs(slot);
+	if (!slot->ns || !slot->host_rsp || (slot->host_rsp & 1) || !fs)
 		return 0;
-	return tp ? slot->host_fs == tp->host_fs
-		: *(const int32_t *)(slot->host_fs + mpk_tid_offset) == (int32_t)gettid();
+	return tp ? fs == tp->host_fs
+		: *(const int32_t *)(fs + mpk_tid_offset) == (int32_t)gettid();
 }
 
 static int domain_of(const ucontext_t *uc, uint32_t pkru, int known,
@@ -412,7 +413,7 @@ void ef_mpk_signal(int sig, siginfo_t *si, void *ucv, struct mpk_tpage *tp,
 		       (sig == SIGXCPU && mpk_namespaces[i].timed_out))) {
 		char limit[96];
 		if (!tp)
-			ef_mpk_set_fs(ef_mpk_slots[i].host_fs);
+			ef_mpk_set_fs(mpk_slot_host_fs(&ef_mpk_slots[i]));
 		if (sig == SIGXCPU) {
 			snprintf(limit, sizeof limit, "the call ran past the time "
 				 "limit on foreign calls (%g s)", mpk_foreign_timeout());

@@ -63,8 +63,9 @@ static void *watch(void *arg)
 				ns->timed_out = 0;
 				continue;
 			}
-			if (t - since[i] >= l && !ns->timed_out && slot->host_fs) {
-				pid_t tid = *(const int32_t *)(slot->host_fs + mpk_tid_offset);
+			uint64_t fs = mpk_slot_host_fs(slot);
+			if (t - since[i] >= l && !ns->timed_out && fs) {
+				pid_t tid = *(const int32_t *)(fs + mpk_tid_offset);
 				ns->timed_out = 1;
 				syscall(SYS_tgkill, getpid(), tid, SIGXCPU);
 			}

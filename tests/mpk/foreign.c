@@ -65,6 +65,48 @@ __asm__(".globl efmt_regs\n"
 	"	ret\n"
 	".size efmt_regs, . - efmt_regs\n");
 
+uint64_t efmt_seen[EFMT_S_N];
+extern uint64_t efmt_seen_h[EFMT_S_N]
+	__attribute__((alias("efmt_seen"), visibility("hidden")));
+__asm__(".globl efmt_regs_all\n"
+	".type efmt_regs_all, @function\n"
+	"efmt_regs_all:\n"
+	"	mov %rax, efmt_seen_h+0(%rip)\n"
+	"	mov %rbx, efmt_seen_h+8(%rip)\n"
+	"	mov %rcx, efmt_seen_h+16(%rip)\n"
+	"	mov %rdx, efmt_seen_h+24(%rip)\n"
+	"	mov %rsi, efmt_seen_h+32(%rip)\n"
+	"	mov %rdi, efmt_seen_h+40(%rip)\n"
+	"	mov %rbp, efmt_seen_h+48(%rip)\n"
+	"	mov %r8, efmt_seen_h+56(%rip)\n"
+	"	mov %r9, efmt_seen_h+64(%rip)\n"
+	"	mov %r10, efmt_seen_h+72(%rip)\n"
+	"	mov %r11, efmt_seen_h+80(%rip)\n"
+	"	mov %r12, efmt_seen_h+88(%rip)\n"
+	"	mov %r13, efmt_seen_h+96(%rip)\n"
+	"	mov %r14, efmt_seen_h+104(%rip)\n"
+	"	mov %r15, efmt_seen_h+112(%rip)\n"
+	"	vmovdqu %ymm0, efmt_seen_h+120(%rip)\n"
+	"	vmovdqu %ymm1, efmt_seen_h+152(%rip)\n"
+	"	vmovdqu %ymm2, efmt_seen_h+184(%rip)\n"
+	"	vmovdqu %ymm3, efmt_seen_h+216(%rip)\n"
+	"	vmovdqu %ymm4, efmt_seen_h+248(%rip)\n"
+	"	vmovdqu %ymm5, efmt_seen_h+280(%rip)\n"
+	"	vmovdqu %ymm6, efmt_seen_h+312(%rip)\n"
+	"	vmovdqu %ymm7, efmt_seen_h+344(%rip)\n"
+	"	vmovdqu %ymm8, efmt_seen_h+376(%rip)\n"
+	"	vmovdqu %ymm9, efmt_seen_h+408(%rip)\n"
+	"	vmovdqu %ymm10, efmt_seen_h+440(%rip)\n"
+	"	vmovdqu %ymm11, efmt_seen_h+472(%rip)\n"
+	"	vmovdqu %ymm12, efmt_seen_h+504(%rip)\n"
+	"	vmovdqu %ymm13, efmt_seen_h+536(%rip)\n"
+	"	vmovdqu %ymm14, efmt_seen_h+568(%rip)\n"
+	"	vmovdqu %ymm15, efmt_seen_h+600(%rip)\n"
+	"	vzeroupper\n"
+	"	xor %eax, %eax\n"
+	"	ret\n"
+	".size efmt_regs_all, . - efmt_regs_all\n");
+
 uint64_t efmt_recurse(uint64_t n)
 {
 	volatile unsigned char frame[4096];

@@ -31,6 +31,15 @@ uint64_t efmt_clobber(void);
 enum { EFMT_RAX, EFMT_RBX, EFMT_RBP, EFMT_R10, EFMT_R11, EFMT_R12, EFMT_R13,
        EFMT_R14, EFMT_R15, EFMT_RSI, EFMT_RDX, EFMT_RCX, EFMT_PKRU, EFMT_NREGS };
 uint64_t efmt_regs(uint64_t *out, uint64_t b, uint64_t c, uint64_t d);
+/* Records every register it finds at entry in efmt_seen (domain memory):
+ * the general registers in the order below, then ymm0-15, four words
+ * each.  Takes any number of integer arguments up to six and ignores
+ * them. */
+enum { EFMT_S_RAX, EFMT_S_RBX, EFMT_S_RCX, EFMT_S_RDX, EFMT_S_RSI, EFMT_S_RDI,
+       EFMT_S_RBP, EFMT_S_R8, EFMT_S_R9, EFMT_S_R10, EFMT_S_R11, EFMT_S_R12,
+       EFMT_S_R13, EFMT_S_R14, EFMT_S_R15, EFMT_S_YMM0, EFMT_S_N = EFMT_S_YMM0 + 64 };
+uint64_t efmt_regs_all();
+extern uint64_t efmt_seen[EFMT_S_N];
 /* Recursion with 4 KiB frames, n deep: overflows any small stack. */
 uint64_t efmt_recurse(uint64_t n);
 /* n rounds of a hash: foreign work long enough to be interrupted. */

@@ -259,33 +259,44 @@ static void test_callee_saved_registers(void)
 	CHECK(callee_saved_check((void *)efmt_clobber) == 0x7f);
 }
 
-/* Calls an armed gate as efmt_regs(out, b, c, d) with a host value,
- * 0x4057a0a0a0a0a0NN, in every other general register: rax, rbx, rbp and
- * r8-r15. */
+/* Calls an armed gate with the six integer argument registers from v[],
+ * a host value, 0x4057a0a0a0a0a0NN, in every other general register (rax,
+ * rbx, rbp, r10-r15) and ymm0-15 from y[]. */
 #define HOST_VALUE_MASK 0xffffffffffffff00ull
 #define HOST_VALUE 0x4057a0a0a0a0a000ull
-void regs_probe(void *gate, uint64_t *out, uint64_t b, uint64_t c, uint64_t d);
+void regs_all_probe(void *gate, const uint64_t *v, const uint64_t *y);
 __asm__(".text\n"
-	"regs_probe:\n"
+	"regs_all_probe:\n"
 	"	push %rbx\n push %rbp\n push %r12\n push %r13\n push %r14\n push %r15\n"
 	"	sub $8, %rsp\n"
 	"	mov %rdi, (%rsp)\n"
-	"	mov %rsi, %rdi\n mov %rdx, %rsi\n mov %rcx, %rdx\n mov %r8, %rcx\n"
+	"	vmovdqu 0(%rdx), %ymm0\n vmovdqu 32(%rdx), %ymm1\n"
+	"	vmovdqu 64(%rdx), %ymm2\n vmovdqu 96(%rdx), %ymm3\n"
+	"	vmovdqu 128(%rdx), %ymm4\n vmovdqu 160(%rdx), %ymm5\n"
+	"	vmovdqu 192(%rdx), %ymm6\n vmovdqu 224(%rdx), %ymm7\n"
+	"	vmovdqu 256(%rdx), %ymm8\n vmovdqu 288(%rdx), %ymm9\n"
+	"	vmovdqu 320(%rdx), %ymm10\n vmovdqu 352(%rdx), %ymm11\n"
+	"	vmovdqu 384(%rdx), %ymm12\n vmovdqu 416(%rdx), %ymm13\n"
+	"	vmovdqu 448(%rdx), %ymm14\n vmovdqu 480(%rdx), %ymm15\n"
+	"	mov %rsi, %r11\n"
+	"	mov 0(%r11), %rdi\n mov 8(%r11), %rsi\n mov 16(%r11), %rdx\n"
+	"	mov 24(%r11), %rcx\n mov 32(%r11), %r8\n mov 40(%r11), %r9\n"
 	"	movabs $0x4057a0a0a0a0a001, %rax\n movabs $0x4057a0a0a0a0a002, %rbx\n"
-	"	movabs $0x4057a0a0a0a0a003, %rbp\n movabs $0x4057a0a0a0a0a008, %r8\n"
-	"	movabs $0x4057a0a0a0a0a009, %r9\n movabs $0x4057a0a0a0a0a00a, %r10\n"
+	"	movabs $0x4057a0a0a0a0a003, %rbp\n movabs $0x4057a0a0a0a0a00a, %r10\n"
 	"	movabs $0x4057a0a0a0a0a00b, %r11\n movabs $0x4057a0a0a0a0a00c, %r12\n"
 	"	movabs $0x4057a0a0a0a0a00d, %r13\n movabs $0x4057a0a0a0a0a00e, %r14\n"
 	"	movabs $0x4057a0a0a0a0a00f, %r15\n"
 	"	call *(%rsp)\n"
 	"	add $8, %rsp\n"
 	"	pop %r15\n pop %r14\n pop %r13\n pop %r12\n pop %rbp\n pop %rbx\n"
+	"	vzeroupper\n"
 	"	ret\n");
 
 /* What foreign code finds in the registers the gate sets or clears: none of
- * the host's values, and exactly what the gate puts there (mpk.h).  The
- * argument registers a call does not use (here r8, r9) and the vector
- * registers keep the host's values: a known limit (docs/mpk.md). */
+ * the host's values, and exactly what the gate puts there (gate.S).  Under
+ * strict, the argument registers a call does not use (here r8, r9) and
+ * the vector registers keep the host's values: a known limit (docs/mpk.md);
+ * test_gate_clears_unused_arguments checks sealed's clearing. */
 static void test_gate_clears_host_registers(void)
 {
 	static const char *const name[EFMT_NREGS] = {
@@ -293,7 +304,7 @@ static void test_gate_clears_host_registers(void)
 		"rsi", "rdx", "rcx", "PKRU" };
 	const uint64_t b = 0x5eed0001, c = 0x5eed0002, d = 0x5eed0003;
 	const ef_mpk_slot *slot;
-	uint64_t *out, r[EFMT_NREGS];
+	uint64_t *out, r[EFMT_NREGS], y[64];
 	void *gate;
 
 	if (!need_domain())
@@ -303,16 +314,21 @@ static void test_gate_clears_host_registers(void)
 	CHECK(out);
 	if (!out)
 		return;
+	for (unsigned j = 0; j < 64; j++)
+		y[j] = HOST_VALUE | (0x40 + j);
 	gate = EF_MPK_ARM_(&dom, efmt_regs, 8, out, b, c, d);
-	regs_probe(gate, out, b, c, d);
+	regs_all_probe(gate, (const uint64_t[6]){ (uintptr_t)out, b, c, d,
+		HOST_VALUE | 8, HOST_VALUE | 9 }, y);
 	CHECK(ef_mpk_call_status() == EF_OK);
 	memcpy(r, out, sizeof r);
 	ef_heap_free(&dom, out);
 	for (unsigned i = 0; i < EFMT_NREGS; i++)
 		CHECK_MSG((r[i] & HOST_VALUE_MASK) != HOST_VALUE, "foreign code "
 			  "found the host's %#llx in %s", (unsigned long long)r[i], name[i]);
-	CHECK_MSG(r[EFMT_R10] == 0 && r[EFMT_R11] == 0 && r[EFMT_R12] == 0,
-		  "r10 %#llx, r11 %#llx, r12 %#llx: not cleared",
+	CHECK_MSG(r[EFMT_R10] == 0 && r[EFMT_R11] == 0 &&
+		  r[EFMT_R12] == (sealed() ? ef_mpk_tls.tpage : 0),
+		  "r10 %#llx, r11 %#llx, r12 %#llx: not cleared (sealed: r12 "
+		  "the thread page)",
 		  (unsigned long long)r[EFMT_R10], (unsigned long long)r[EFMT_R11],
 		  (unsigned long long)r[EFMT_R12]);
 	CHECK(r[EFMT_RAX] == r[EFMT_PKRU]);                  /* the PKRU written */
@@ -321,6 +337,126 @@ static void test_gate_clears_host_registers(void)
 	CHECK(r[EFMT_R13] == slot->tcb);                     /* its thread block */
 	CHECK(r[EFMT_R14] == d && r[EFMT_R15] == c);         /* copies of rcx, rdx */
 	CHECK(r[EFMT_RSI] == b && r[EFMT_RDX] == c && r[EFMT_RCX] == d);
+}
+
+/* A call with k = 0..6 integer arguments, the other argument registers
+ * and every vector register holding host values: the k arguments arrive;
+ * under sealed, the other argument registers and ymm0-15 arrive cleared
+ * (zmm16-31 and k0-k7 are cleared on AVX-512 machines, which QEMU does
+ * not emulate); under either policy no other general register holds a
+ * host value, but r8, r9, r14 and r15 under strict (copies of unused
+ * argument registers). */
+static void test_gate_clears_unused_arguments(void)
+{
+	static const unsigned argreg[6] = { EFMT_S_RDI, EFMT_S_RSI, EFMT_S_RDX,
+		EFMT_S_RCX, EFMT_S_R8, EFMT_S_R9 };
+	uint64_t v[6], y[64], *seen;
+	void *gate = NULL;
+
+	if (!need_domain())
+		return;
+	seen = ef_mpk_symbol(&dom, "efmt_seen");
+	CHECK(seen);
+	if (!seen)
+		return;
+	for (unsigned j = 0; j < 64; j++)
+		y[j] = HOST_VALUE | (0x40 + j);
+	for (unsigned k = 0; k <= 6; k++) {
+		for (unsigned j = 0; j < 6; j++)
+			v[j] = j < k ? 0x5eed0000u + j : HOST_VALUE | (0x20 + j);
+		switch (k) {
+		case 0: gate = EF_MPK_ARM_(&dom, efmt_regs_all, 8); break;
+		case 1: gate = EF_MPK_ARM_(&dom, efmt_regs_all, 8, v[0]); break;
+		case 2: gate = EF_MPK_ARM_(&dom, efmt_regs_all, 8, v[0], v[1]); break;
+		case 3: gate = EF_MPK_ARM_(&dom, efmt_regs_all, 8, v[0], v[1], v[2]); break;
+		case 4: gate = EF_MPK_ARM_(&dom, efmt_regs_all, 8, v[0], v[1], v[2],
+					   v[3]); break;
+		case 5: gate = EF_MPK_ARM_(&dom, efmt_regs_all, 8, v[0], v[1], v[2],
+					   v[3], v[4]); break;
+		case 6: gate = EF_MPK_ARM_(&dom, efmt_regs_all, 8, v[0], v[1], v[2],
+					   v[3], v[4], v[5]); break;
+		}
+		memset(seen, 0xee, EFMT_S_N * sizeof *seen);
+		regs_all_probe(gate, v, y);
+		CHECK(ef_mpk_call_status() == EF_OK);
+		for (unsigned j = 0; j < 6; j++) {
+			uint64_t got = seen[argreg[j]];
+			if (j < k)
+				CHECK_MSG(got == v[j], "%u arguments: argument %u "
+					  "is %#llx", k, j, (unsigned long long)got);
+			else if (sealed())
+				CHECK_MSG(got == 0, "%u arguments: unused argument "
+					  "register %u holds %#llx", k, j,
+					  (unsigned long long)got);
+		}
+		for (unsigned j = 0; j <= EFMT_S_R15; j++) {
+			int strict_copy = j == EFMT_S_R8 || j == EFMT_S_R9 ||
+				j == EFMT_S_R14 || j == EFMT_S_R15 ||
+				j == EFMT_S_RDI || j == EFMT_S_RSI ||
+				j == EFMT_S_RDX || j == EFMT_S_RCX;
+			if (!sealed() && strict_copy)
+				continue;
+			CHECK_MSG((seen[j] & HOST_VALUE_MASK) != HOST_VALUE,
+				  "%u arguments: register %u holds the host's %#llx",
+				  k, j, (unsigned long long)seen[j]);
+		}
+		if (sealed())
+			for (unsigned j = 0; j < 64; j++)
+				CHECK_MSG(seen[EFMT_S_YMM0 + j] == 0, "%u arguments: "
+					  "ymm%u word %u holds %#llx", k, j / 4, j % 4,
+					  (unsigned long long)seen[EFMT_S_YMM0 + j]);
+	}
+}
+
+/* Sets every bit of zmm16-31 and of k0-k7, calls fn, and stores what
+ * they hold then in out[]: sixteen 64-byte registers, then eight masks. */
+void avx512_probe(uint64_t *out, void (*fn)(void));
+__asm__(".text\n"
+	"avx512_probe:\n"
+	"	.irp z, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31\n"
+	"	vpternlogd $0xff, %zmm\\z, %zmm\\z, %zmm\\z\n"
+	"	.endr\n"
+	"	.irp k, 0, 1, 2, 3, 4, 5, 6, 7\n"
+	"	kxnorw %k0, %k0, %k\\k\n"
+	"	.endr\n"
+	"	push %rdi\n"
+	"	call *%rsi\n"
+	"	pop %rdi\n"
+	"	.irp z, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31\n"
+	"	vmovdqu64 %zmm\\z, (\\z-16)*64(%rdi)\n"
+	"	.endr\n"
+	"	.irp k, 0, 1, 2, 3, 4, 5, 6, 7\n"
+	"	kmovw %k\\k, %eax\n"
+	"	mov %rax, 1024+8*\\k(%rdi)\n"
+	"	.endr\n"
+	"	vzeroupper\n"
+	"	ret\n"
+	"avx512_keep:\n"
+	"	ret\n");
+void avx512_keep(void);
+void ef_mpk_clear_avx512(void);
+
+/* What a sealed gate's X entries and callback returns clear on AVX-512
+ * machines (zmm16-31 and k0-k7, which vzeroall leaves) comes back zero;
+ * without the call it would not.  Runs natively where the CPU has AVX-512
+ * (QEMU does not emulate it), without a domain. */
+static void test_clear_avx512(void)
+{
+	uint64_t out[1024 / 8 + 8];
+	unsigned left;
+
+	__builtin_cpu_init();
+	if (!__builtin_cpu_supports("avx512f")) {
+		ef_check_skip("no AVX-512 on this CPU");
+		return;
+	}
+	avx512_probe(out, avx512_keep);
+	CHECK(out[0] == ~0ull && out[127] == ~0ull && out[128 + 7] == 0xffff);
+	avx512_probe(out, ef_mpk_clear_avx512);
+	left = 0;
+	for (unsigned j = 0; j < sizeof out / sizeof *out; j++)
+		left += out[j] != 0;
+	CHECK_MSG(left == 0, "%u words of zmm16-31 and k0-k7 not cleared", left);
 }
 
 static void test_thread_local_storage(void)
@@ -665,7 +801,7 @@ static uint32_t rdpkru(void)
 static int forged_pkru_jump(unsigned n, char *why, size_t whylen)
 {
 	ef_mpk_slot *slot = dom.runtime_state;
-	const unsigned char *g = slot->entry[0], *wr = NULL;
+	const unsigned char *g = slot->entry[0][0], *wr = NULL;
 	const ef_mpk_fault *f;
 	for (unsigned i = 0, seen = 0; i < 512 && !wr; i++)
 		if (g[i] == 0x0f && g[i + 1] == 0x01 && g[i + 2] == 0xef && seen++ == n)
@@ -1306,6 +1442,8 @@ static const ef_test tests[] = {
 	{ "mpk returns in rax, rdx:rax, xmm0, xmm0:xmm1", test_return_kinds },
 	{ "mpk callee-saved registers and DF survive a clobbering callee", test_callee_saved_registers },
 	{ "mpk foreign code finds no host value in a register the gate clears", test_gate_clears_host_registers },
+	{ "mpk 0-6 integer arguments: unused argument and vector registers cleared (sealed)", test_gate_clears_unused_arguments },
+	{ "mpk AVX-512 registers vzeroall leaves: cleared (sealed, AVX-512 machines)", test_clear_avx512 },
 	{ "mpk domain TLS (dynamic and libc static)", test_thread_local_storage },
 	{ "mpk libsodium crypto_generichash equals direct, key 0 denied", test_libsodium_generichash },
 	{ "mpk brotli round trip equals direct, key 0 denied", test_brotli_round_trip },
