@@ -7,18 +7,77 @@
 #include <elf.h>
 #include <errno.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 uint32_t ef_mpk_host_pkru;
 int mpk_shared_key = -1;
-/* The alternate signal stacks' key: writable under every PKRU, because
- * before Linux 6.12 the kernel writes a signal frame under the interrupted
- * PKRU, and a fault on the foreign stack (its overflow above all) must
- * still get a frame somewhere. */
+/* The alternate signal stacks' key: before Linux 6.12 the kernel writes a
+ * signal frame under the interrupted PKRU, and a fault on the foreign
+ * stack (its overflow above all) must still get a frame somewhere, so
+ * every domain may write it.  Where the kernel writes frames whatever
+ * the PKRU (mpk_altstacks_closed), no domain may. */
 int mpk_altstack_key = -1;
+static int altstacks_closed;
 
 int ef_mpk_shared_key(void) { return mpk_shared_key; }
+int ef_mpk_altstacks_closed(void) { return altstacks_closed; }
+
+/* The probe's signal handler: ends the child without touching its stack,
+ * which the handler's PKRU denies. */
+void mpk_probe_delivered(int sig);
+__asm__(".text\n"
+	".type mpk_probe_delivered, @function\n"
+	"mpk_probe_delivered:\n"
+	"	mov $231, %eax\n"          /* exit_group(0) */
+	"	xor %edi, %edi\n"
+	"	syscall\n"
+	"	ud2\n"
+	".size mpk_probe_delivered, . - mpk_probe_delivered\n");
+
+/* 1 when the kernel delivers a signal on an alternate stack whose key the
+ * interrupted PKRU denies (Linux 6.12 and later open every key while
+ * they write the frame); else it cannot write the frame and kills the
+ * process.  Found out in a child: a raw fork, so that no fork handler
+ * runs there. */
+static int frames_need_no_access(void)
+{
+	int status;
+	pid_t pid = (pid_t)syscall(SYS_fork);
+
+	if (pid < 0)
+		return 0;
+	if (pid == 0) {
+		struct sigaction sa;
+		stack_t ss = { .ss_size = MPK_ALTSTACK };
+		sigset_t usr1;
+		int k = pkey_alloc(0, PKEY_DISABLE_ACCESS);
+
+		ss.ss_sp = mmap(NULL, MPK_ALTSTACK, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = mpk_probe_delivered;
+		sa.sa_flags = SA_ONSTACK;
+		sigfillset(&sa.sa_mask);
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		if (k < 0 || ss.ss_sp == MAP_FAILED ||
+		    pkey_mprotect(ss.ss_sp, MPK_ALTSTACK, PROT_READ | PROT_WRITE, k) ||
+		    sigaltstack(&ss, NULL) || sigaction(SIGUSR1, &sa, NULL) ||
+		    sigprocmask(SIG_UNBLOCK, &usr1, NULL))
+			syscall(SYS_exit_group, 3);
+		syscall(SYS_tgkill, syscall(SYS_getpid), syscall(SYS_gettid), SIGUSR1);
+		syscall(SYS_exit_group, 4);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 0;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
 
 ef_status mpk_keys_init(void)
 {
@@ -58,6 +117,7 @@ ef_status mpk_keys_init(void)
 	mpk_altstack_key = pkey_alloc(0, 0);
 	if (mpk_altstack_key < 0)
 		return mpk_fail(EF_E_UNAVAILABLE, "pkey_alloc: %s", strerror(errno));
+	altstacks_closed = frames_need_no_access();
 	mpk_host_pkru_changed();
 	return EF_OK;
 }
@@ -78,7 +138,8 @@ uint32_t mpk_foreign_pkru(int key, ef_mpk_policy p)
 	uint32_t v = 0xffffffffu;
 	v &= ~(3u << (2 * key));
 	v &= ~(1u << (2 * mpk_shared_key));
-	v &= ~(3u << (2 * mpk_altstack_key));
+	if (!altstacks_closed)
+		v &= ~(3u << (2 * mpk_altstack_key));
 	if (p == EF_MPK_HOST_READ)
 		v &= ~1u;
 	return v;

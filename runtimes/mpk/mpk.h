@@ -138,6 +138,11 @@ int ef_mpk_uses_fsgsbase(void);
 /* The domain's protection key, and the shared read-only key. */
 int ef_mpk_key(const ef_domain *d);
 int ef_mpk_shared_key(void);
+/* 1 when no domain may write the alternate signal stacks: the kernel
+ * writes signal frames whatever the interrupted PKRU (Linux 6.12 and
+ * later), which the runtime finds out when it allocates its keys; 0
+ * before (the frame race of docs/mpk.md). */
+int ef_mpk_altstacks_closed(void);
 /* The foreign address of `name` in the domain's namespace, or NULL. */
 void *ef_mpk_symbol(const ef_domain *d, const char *name);
 

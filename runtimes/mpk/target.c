@@ -64,6 +64,9 @@ static void meta(FILE *m, int end, int selected)
 		return;
 	fprintf(m, "mpk_strict_scan=%s\n", strict_scan ? "on" : "off");
 	fprintf(m, "mpk_foreign_timeout=%g\n", foreign_timeout);
+	if (!ef_mpk_unavailable())
+		fprintf(m, "mpk_altstacks=%s\n", ef_mpk_altstacks_closed()
+			? "closed to domains" : "writable by domains");
 	for (unsigned i = 0; (h = ef_mpk_scan_of(i, &set, &n)); i++) {
 		fprintf(m, "mpk_scan_%s=%u\n", set, n);
 		for (unsigned k = 0; k < n && k < EF_MPK_SCAN_KEPT; k++)

@@ -629,6 +629,32 @@ static int recovered(char *why, size_t whylen, uint64_t ret, int sig,
 	return 0;
 }
 
+/* Foreign code writes its thread's alternate signal stack: where the
+ * kernel writes signal frames whatever the PKRU (Linux 6.12 and later),
+ * no domain may, and the write faults; before, every domain must (the
+ * kernel writes frames under the interrupted PKRU), and it succeeds: the
+ * frame race of docs/mpk.md. */
+static int altstack_write(char *why, size_t whylen)
+{
+	stack_t ss;
+	volatile uint64_t *p;
+
+	REQUIRE(sigaltstack(NULL, &ss) == 0 && ss.ss_sp, "no alternate signal stack");
+	p = (volatile uint64_t *)((char *)ss.ss_sp + 1024);
+	INV_VOID(efmt_write, p, (uint64_t)1);
+	if (!ef_mpk_altstacks_closed()) {
+		REQUIRE(ef_mpk_call_status() == EF_OK && *p == 1,
+			"the kernel needs the alternate stacks writable, yet "
+			"foreign code could not write one");
+		printf("# the kernel writes signal frames under the interrupted "
+		       "PKRU: domains may write the alternate stacks\n");
+		return 0;
+	}
+	printf("# the kernel writes signal frames whatever the PKRU: the "
+	       "alternate stacks are closed to domains\n");
+	return recovered(why, whylen, 0, SIGSEGV, SEGV_PKUERR, (uint64_t)p, -2, EF_WRITE);
+}
+
 static volatile uint64_t *target;
 static int read_target(char *why, size_t whylen)
 {
@@ -948,6 +974,7 @@ static void test_attacks(void)
 	       memory_syscalls, NULL);
 	attack("process_vm_writev and /proc/self/mem", remote_writes, NULL);
 	attack("foreign stack overflow", stack_overflow, NULL);
+	attack("write the thread's alternate signal stack", altstack_write, NULL);
 	attack("jump into the gate's entry with a forged PKRU", forged_pkru_entry, NULL);
 	attack("jump into the gate's exit with a forged PKRU", forged_pkru_exit, NULL);
 	attack("invalid return values", invalid_returns, NULL);
