@@ -10,6 +10,8 @@
 #include <signal.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,12 +22,11 @@ int mpk_shared_key = -1;
  * signal frame under the interrupted PKRU, and a fault on the foreign
  * stack (its overflow above all) must still get a frame somewhere, so
  * every domain may write it.  Where the kernel writes frames whatever
- * the PKRU (mpk_altstacks_closed), no domain may. */
+ * the PKRU (ef_mpk_altstacks_closed), no domain may. */
 int mpk_altstack_key = -1;
-static int altstacks_closed;
+static int altstacks_closed = -1;       /* not probed yet */
 
 int ef_mpk_shared_key(void) { return mpk_shared_key; }
-int ef_mpk_altstacks_closed(void) { return altstacks_closed; }
 
 /* The probe's signal handler: ends the child without touching its stack,
  * which the handler's PKRU denies. */
@@ -56,7 +57,11 @@ static int frames_need_no_access(void)
 		stack_t ss = { .ss_size = MPK_ALTSTACK };
 		sigset_t usr1;
 		int k = pkey_alloc(0, PKEY_DISABLE_ACCESS);
+		struct rlimit no_core = { 0, 0 };
 
+		/* Where the kernel kills it, no core file and no crash report. */
+		setrlimit(RLIMIT_CORE, &no_core);
+		prctl(PR_SET_DUMPABLE, 0);
 		ss.ss_sp = mmap(NULL, MPK_ALTSTACK, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		memset(&sa, 0, sizeof sa);
@@ -77,6 +82,13 @@ static int frames_need_no_access(void)
 		if (errno != EINTR)
 			return 0;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+int ef_mpk_altstacks_closed(void)
+{
+	if (altstacks_closed < 0)
+		altstacks_closed = frames_need_no_access();
+	return altstacks_closed;
 }
 
 ef_status mpk_keys_init(void)
@@ -117,7 +129,7 @@ ef_status mpk_keys_init(void)
 	mpk_altstack_key = pkey_alloc(0, 0);
 	if (mpk_altstack_key < 0)
 		return mpk_fail(EF_E_UNAVAILABLE, "pkey_alloc: %s", strerror(errno));
-	altstacks_closed = frames_need_no_access();
+	ef_mpk_altstacks_closed();      /* probed before any domain opens */
 	mpk_host_pkru_changed();
 	return EF_OK;
 }
@@ -138,7 +150,7 @@ uint32_t mpk_foreign_pkru(int key, ef_mpk_policy p)
 	uint32_t v = 0xffffffffu;
 	v &= ~(3u << (2 * key));
 	v &= ~(1u << (2 * mpk_shared_key));
-	if (!altstacks_closed)
+	if (!ef_mpk_altstacks_closed())
 		v &= ~(3u << (2 * mpk_altstack_key));
 	if (p == EF_MPK_HOST_READ)
 		v &= ~1u;
