@@ -193,6 +193,27 @@ __asm__(".globl efmt_jump\n"
 	"	jmp *%rdi\n"
 	".size efmt_jump, . - efmt_jump\n");
 
+/* Code reuse across domains: with eax = the other domain's PKRU, jumps to
+ * the wrpkru of that domain's gate entry (rdi), on a stack the other
+ * domain can write (r8); the gate then calls efmt_cross_steal (rbx),
+ * which reads *rdx with the other domain's keys and leaves through this
+ * domain's own gate exit (rcx), which returns r12 to the host. */
+__asm__(".globl efmt_cross\n"
+	".type efmt_cross, @function\n"
+	"efmt_cross:\n"
+	"	mov %esi, %eax\n"
+	"	mov %rdx, %rbp\n"
+	"	mov %rcx, %r13\n"
+	"	lea efmt_cross_steal(%rip), %rbx\n"
+	"	mov %r8, %rsp\n"
+	"	xor %ecx, %ecx\n"
+	"	xor %edx, %edx\n"
+	"	jmp *%rdi\n"
+	"efmt_cross_steal:\n"
+	"	mov (%rbp), %r12\n"
+	"	jmp *%r13\n"
+	".size efmt_cross, . - efmt_cross\n");
+
 __asm__(".globl efmt_call_gadget\n"
 	".type efmt_call_gadget, @function\n"
 	"efmt_call_gadget:\n"

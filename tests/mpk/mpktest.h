@@ -40,6 +40,11 @@ enum { EFMT_S_RAX, EFMT_S_RBX, EFMT_S_RCX, EFMT_S_RDX, EFMT_S_RSI, EFMT_S_RDI,
        EFMT_S_R13, EFMT_S_R14, EFMT_S_R15, EFMT_S_YMM0, EFMT_S_N = EFMT_S_YMM0 + 64 };
 uint64_t efmt_regs_all();
 extern uint64_t efmt_seen[EFMT_S_N];
+/* Reads *secret with another domain's keys through that domain's gate
+ * entry wrpkru (entry_wrpkru, its PKRU, a stack it can write) and returns
+ * it through this domain's gate exit (foreign.c). */
+uint64_t efmt_cross(const void *entry_wrpkru, uint32_t pkru,
+		    const volatile uint64_t *secret, const void *exit, void *stack);
 /* Recursion with 4 KiB frames, n deep: overflows any small stack. */
 uint64_t efmt_recurse(uint64_t n);
 /* n rounds of a hash: foreign work long enough to be interrupted. */
