@@ -6,7 +6,10 @@
  * the PKRU values.  Variants (see mpk.h): P = 1 for sealed domains (the
  * selector of syscall user dispatch, below), F = 1 switches the thread block
  * with rd/wrfsbase, F = 0 with arch_prctl (kernels without FSGSBASE);
- * S = 1 copies stacked arguments; R = 1 keeps rdx for a 16-byte return.
+ * S = 1 copies stacked arguments; R = 1 keeps rdx for a 16-byte return;
+ * N = 1 (sealed only) the narrow body for calls with at most two integer
+ * arguments.  Each gate has entry points by the kind of call (below,
+ * "Entry points"), where a sealed gate clears unused registers.
  * The call site leaves the target, the foreign stack pointer and the
  * stacked bytes in the calling thread's ef_mpk_tls (host TLS), which the
  * gate reads before it switches the thread block.
