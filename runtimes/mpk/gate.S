@@ -106,7 +106,7 @@
  * does not pass before it saves anything: the unused integer argument
  * registers, and the vector registers where none carries an argument
  * (vzeroall; on AVX-512 machines also zmm16-31 and k0-k7, through the
- * X entries, loader.c).  Each entry falls through the clearing it needs
+ * X entries, which ef_mpk_gates_x lists).  Each entry falls through the clearing it needs
  * into the gate; labels ef_mpk_e<P><F><R>_<E>_<i> and ef_mpk_x<F><R>_<E>_<i>
  * (the tables at the end). */
 .macro ENTRY_LABEL P, F, R, E, i
@@ -550,11 +550,20 @@ ef_mpk_unwind:
 	.size ef_mpk_unwind, . - ef_mpk_unwind
 
 /* Tables the C files read (internal.h): gate entries [slot][P][F][R][E],
- * the sealed gates' X entries [slot][F][R][E = 0..6, 9], exits
+ * the sealed gates' entries on AVX-512 machines [slot][F][R][E], exits
  * [slot][P][F] (S=0, R=1), traps [slot], trampolines [slot][P][F], resume
  * stubs [slot][P]. */
 .macro QUAD_ENTRY kind, v, E, i
 	.quad ef_mpk_\kind\v\()_\E\()_\i
+.endm
+/* A sealed gate's entry for AVX-512 machines: the X entry where there is
+ * one (the vector registers cleared), else the entry itself. */
+.macro QUAD_XENTRY v, E, i
+.if \E == 7 || \E == 8 || \E == 10
+	QUAD_ENTRY e, 1\v, \E, \i
+.else
+	QUAD_ENTRY x, \v, \E, \i
+.endif
 .endm
 	.section .data.rel.ro, "aw"
 	.balign 8
@@ -576,8 +585,8 @@ ef_mpk_gates_x:
 	.irp i, SLOT_LIST
 	.irp F, 0, 1
 	.irp R, 0, 1
-	.irp E, 0, 1, 2, 3, 4, 5, 6, 9
-	QUAD_ENTRY x, \F\R, \E, \i
+	.irp E, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+	QUAD_XENTRY \F\R, \E, \i
 	.endr
 	.endr
 	.endr

@@ -125,12 +125,12 @@ _Static_assert(EF_MAX_CALLBACKS == MPK_CALLBACKS, "layout.h: MPK_CALLBACKS");
 
 /* gate.S: the gate entries [slot][P][F][R][E] (P: sealed, F: wrfsbase,
  * R: rdx returned, E: ef_mpk_entry), the sealed gates' entries for
- * AVX-512 machines [slot][F][R][E = 0..6, 9], exits [slot][P][F] (S=0,
+ * AVX-512 machines [slot][F][R][E], exits [slot][P][F] (S=0,
  * R=1), traps [slot], callback trampolines [slot][P][F], the resume
  * stubs; the shadow page; the entries. */
 extern unsigned char ef_mpk_shadow[MPK_PAGE];
 extern void *const ef_mpk_gates[EF_MPK_SLOTS][MPK_POLICIES][2][2][EF_MPK_ENTRIES];
-extern void *const ef_mpk_gates_x[EF_MPK_SLOTS][2][2][8];
+extern void *const ef_mpk_gates_x[EF_MPK_SLOTS][2][2][EF_MPK_ENTRIES];
 extern void *const ef_mpk_gate_exits[EF_MPK_SLOTS][MPK_POLICIES][2];
 extern void *const ef_mpk_gate_traps[EF_MPK_SLOTS];
 extern void *const ef_mpk_cbtramps[EF_MPK_SLOTS][MPK_POLICIES][2];

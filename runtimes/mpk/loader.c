@@ -184,9 +184,8 @@ static struct ef_mpk_ns *find_namespace(const char *set, ef_status *s)
 	slot->ns = ns;
 	for (unsigned r = 0; r < 2; r++)
 		for (unsigned e = 0; e < EF_MPK_ENTRIES; e++)
-			slot->entry[r][e] = mpk_sealed(ns) && ef_mpk_avx512 &&
-				(e <= 6 || e == 9)
-				? ef_mpk_gates_x[ns->slot][ef_mpk_fsgsbase][r][e <= 6 ? e : 7]
+			slot->entry[r][e] = mpk_sealed(ns) && ef_mpk_avx512
+				? ef_mpk_gates_x[ns->slot][ef_mpk_fsgsbase][r][e]
 				: ef_mpk_gates[ns->slot][mpk_sealed(ns)]
 					[ef_mpk_fsgsbase][r][e];
 	MPK_SHADOW(ns->slot)->foreign = mpk_foreign_pkru(ns->key, ns->policy);

@@ -7,7 +7,6 @@
 #include "ef_lists.h"
 #include "mpk.h"
 
-
 #define DECLARE(w) extern const ef_workload ef_workload_##w##_unsafe, \
 	ef_workload_##w##_invoke_mpk, ef_workload_##w##_full_mpk;
 #define ENTRIES(w) &ef_workload_##w##_unsafe, &ef_workload_##w##_invoke_mpk, \
