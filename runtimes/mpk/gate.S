@@ -106,8 +106,8 @@
  * does not pass before it saves anything: the unused integer argument
  * registers, and the vector registers where none carries an argument
  * (vzeroall; on AVX-512 machines also zmm16-31 and k0-k7, through the
- * X entries, which ef_mpk_gates_x lists).  Each entry falls through the clearing it needs
- * into the gate; labels ef_mpk_e<P><F><R>_<E>_<i> and ef_mpk_x<F><R>_<E>_<i>
+ * X entries, which ef_mpk_gates_x lists).  Each entry falls through the
+ * clearing it needs into the gate; labels ef_mpk_e<P><F><R>_<E>_<i> and ef_mpk_x<F><R>_<E>_<i>
  * (the tables at the end). */
 .macro ENTRY_LABEL P, F, R, E, i
 	.globl ef_mpk_e\P\F\R\()_\E\()_\i

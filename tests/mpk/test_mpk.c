@@ -655,6 +655,16 @@ static int altstack_write(char *why, size_t whylen)
 	return recovered(why, whylen, 0, SIGSEGV, SEGV_PKUERR, (uint64_t)p, -2, EF_WRITE);
 }
 
+/* The n-th wrpkru (0f 01 ef) of slot's first gate entry, or NULL. */
+static const unsigned char *gate_wrpkru(const ef_mpk_slot *slot, unsigned n)
+{
+	const unsigned char *g = slot->entry[0][0];
+	for (unsigned i = 0, seen = 0; i < 512; i++)
+		if (g[i] == 0x0f && g[i + 1] == 0x01 && g[i + 2] == 0xef && seen++ == n)
+			return g + i;
+	return NULL;
+}
+
 /* A known limit (docs/mpk.md, README's threat model): domains are
  * isolated from the host, not from each other, against code reuse.
  * Foreign code of one domain jumps to the checked wrpkru of a second
@@ -669,7 +679,7 @@ static int cross_domain_read(char *why, size_t whylen)
 {
 	ef_domain d2;
 	const ef_mpk_slot *s1 = dom.runtime_state, *s2;
-	const unsigned char *g, *wr = NULL;
+	const unsigned char *wr;
 	volatile uint64_t *secret;
 	unsigned i1, i2;
 	uint64_t got;
@@ -683,10 +693,7 @@ static int cross_domain_read(char *why, size_t whylen)
 	secret = ef_heap_alloc(&d2, 8, 8);
 	REQUIRE(secret, "no memory in the second domain");
 	*secret = 0x5ec2e7c0ffee;
-	g = s2->entry[0][0];
-	for (unsigned k = 0; k < 512 && !wr; k++)
-		if (g[k] == 0x0f && g[k + 1] == 0x01 && g[k + 2] == 0xef)
-			wr = g + k;
+	wr = gate_wrpkru(s2, 0);
 	REQUIRE(wr, "no wrpkru in the second domain's gate");
 	got = INV(efmt_cross, wr, *(const uint32_t *)(ef_mpk_shadow + i2 * MPK_SHADOW_SIZE),
 		  secret, ef_mpk_gate_exits[i1][sealed()][ef_mpk_uses_fsgsbase()],
@@ -871,12 +878,8 @@ static uint32_t rdpkru(void)
  * check after that wrpkru must trap. */
 static int forged_pkru_jump(unsigned n, char *why, size_t whylen)
 {
-	ef_mpk_slot *slot = dom.runtime_state;
-	const unsigned char *g = slot->entry[0][0], *wr = NULL;
+	const unsigned char *wr = gate_wrpkru(dom.runtime_state, n);
 	const ef_mpk_fault *f;
-	for (unsigned i = 0, seen = 0; i < 512 && !wr; i++)
-		if (g[i] == 0x0f && g[i + 1] == 0x01 && g[i + 2] == 0xef && seen++ == n)
-			wr = g + i;
 	REQUIRE(wr, "no wrpkru %u in the gate", n);
 	REQUIRE(rdpkru() != 0, "the host's PKRU is 0: writing 0 forges nothing");
 	INV_VOID(efmt_jump, wr);
