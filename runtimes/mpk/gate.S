@@ -628,8 +628,15 @@ ef_mpk_shadow:
  * (signals.c).  The kernel starts a handler with its own default PKRU,
  * which opens key 0, on the thread's alternate stack (every handler is
  * SA_ONSTACK), with the interrupted thread pointer.  Foreign code never
- * runs with key 0 writable, so an entry with key 0 closed is a jump from
- * foreign code, and traps.  Then: host PKRU (checked); the thread area from
+ * runs with key 0 open, so an entry with key 0 closed is a jump from
+ * foreign code, and traps.  A jump past that test, to the wrpkru with the
+ * host's PKRU in eax (every domain reads it in the shadow page), would
+ * pass the check after it and go on, on a stack and with arguments of
+ * foreign code's choosing; so the entry first loads ef_mpk_entry_secret,
+ * host memory, which only code with key 0 open can read (a foreign load
+ * faults), and after the wrpkru compares it with the secret again: a jump
+ * to the wrpkru brings no secret in r10, and traps.  Then: host PKRU
+ * (checked); the thread area from
  * the stack pointer, which the kernel chose (the alternate stack lies in
  * it, and foreign code cannot move it: sigaltstack is a system call); its
  * selector saved and set to allow system calls; and a frame of the area's
@@ -644,6 +651,7 @@ ef_mpk_shadow:
 	.globl ef_mpk_signal_entry
 	.type ef_mpk_signal_entry, @function
 ef_mpk_signal_entry:
+	mov ef_mpk_entry_secret(%rip), %r10
 	mov %rdx, %r8
 	xor %ecx, %ecx
 	rdpkru
@@ -653,6 +661,9 @@ ef_mpk_signal_entry:
 	wrpkru
 	cmp ef_mpk_host_pkru(%rip), %eax
 	jne ef_mpk_entry_trap
+	cmp ef_mpk_entry_secret(%rip), %r10
+	jne ef_mpk_entry_trap
+	xor %r10d, %r10d
 	mov %r8, %rdx
 	xor %ecx, %ecx
 	xor %r8d, %r8d

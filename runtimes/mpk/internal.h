@@ -210,6 +210,10 @@ ef_status mpk_build_thread_block(struct ef_mpk_ns *ns, struct link_map *head);
 ef_status mpk_scan_namespace(struct ef_mpk_ns *ns);
 
 /* signals.c */
+/* The signal entry's secret (gate.S): random, never 0, in host memory,
+ * which no foreign PKRU lets code read; set before the entry is
+ * installed. */
+extern uint64_t ef_mpk_entry_secret;
 /* The signal entry for the signals that end a foreign call (faults, traps,
  * aborts, refused system calls). */
 ef_status mpk_install_fault_entry(void);

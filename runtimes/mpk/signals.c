@@ -19,6 +19,7 @@
 #include <asm/prctl.h>
 #include <linux/audit.h>
 #include <linux/prctl.h>
+#include <sys/random.h>
 #include <sys/syscall.h>
 #include <sys/ucontext.h>
 #include <unistd.h>
@@ -56,6 +57,16 @@ static int ending_signal(int sig)
 	return 0;
 }
 
+uint64_t ef_mpk_entry_secret;
+
+static void entry_secret_init(void)
+{
+	while (!ef_mpk_entry_secret)
+		if (getrandom(&ef_mpk_entry_secret, sizeof ef_mpk_entry_secret, 0) !=
+		    (ssize_t)sizeof ef_mpk_entry_secret)
+			ef_mpk_entry_secret = 0;
+}
+
 /* A handler the program had for one of them is kept for signals that are
  * not a domain's. */
 ef_status mpk_install_fault_entry(void)
@@ -63,6 +74,7 @@ ef_status mpk_install_fault_entry(void)
 	struct sigaction sa = { .sa_sigaction = ef_mpk_signal_entry,
 		.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER };
 
+	entry_secret_init();
 	sigfillset(&sa.sa_mask);
 	for (unsigned k = 0; k < sizeof taken / sizeof *taken; k++) {
 		int sig = taken[k];
@@ -91,6 +103,7 @@ int ef_mpk_sigaction(int sig, const struct sigaction *act, struct sigaction *old
 		return sigaction(sig, act, old);
 	if (!ef_mpk_host_pkru)
 		ef_mpk_host_pkru = mpk_rdpkru();
+	entry_secret_init();
 	prev_handler = handlers[sig];
 	if (ending_signal(sig) && mpk_altstack_key >= 0) {
 		/* The runtime's entry stays; it hands signals that are not a
@@ -130,7 +143,8 @@ int ef_mpk_sigaction(int sig, const struct sigaction *act, struct sigaction *old
  * A signal belongs to a domain when the interrupted PKRU (from the signal
  * frame's XSAVE area) is the foreign PKRU of a slot that this thread is
  * inside, or when it stopped at a slot's trap or the signal entry's (a
- * PKRU check failed) with that domain's thread pointer.  "This thread":
+ * check failed) while this thread is inside the slot, whatever the thread
+ * pointer (foreign code sets it at will).  "This thread":
  * for a thread with a thread area, the slot's saved host thread pointer
  * is the one its thread page records (neither is foreign-writable); for
  * others, the thread id in the slot's saved host thread block. */
@@ -179,7 +193,7 @@ static int inside(unsigned i, const struct mpk_tpage *tp)
 }
 
 static int domain_of(const ucontext_t *uc, uint32_t pkru, int known,
-		     const struct mpk_tpage *tp, uintptr_t fs, const char **what)
+		     const struct mpk_tpage *tp, const char **what)
 {
 	uintptr_t rip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
 
@@ -193,9 +207,11 @@ static int domain_of(const ucontext_t *uc, uint32_t pkru, int known,
 	for (unsigned i = 0; i < mpk_nnamespaces; i++)
 		if (known && MPK_SHADOW(i)->foreign == pkru && inside(i, tp))
 			return (int)i;
-	/* A forged PKRU: the thread pointer names the domain. */
+	/* A failed check, after a forged PKRU: the slot this thread is inside
+	 * (only the innermost call's slot holds its stack pointer), whatever
+	 * the thread pointer foreign code left. */
 	for (unsigned i = 0; i < mpk_nnamespaces; i++)
-		if (*what && fs == ef_mpk_slots[i].tcb && inside(i, tp))
+		if (*what && inside(i, tp))
 			return (int)i;
 	return -1;
 }
@@ -398,7 +414,7 @@ void ef_mpk_signal(int sig, siginfo_t *si, void *ucv, struct mpk_tpage *tp,
 	pkru = frame_pkru(uc, &known);
 	if (tp)
 		ef_mpk_set_fs(tp->host_fs);
-	i = domain_of(uc, pkru, known, tp, fs, &what);
+	i = domain_of(uc, pkru, known, tp, &what);
 	if (i >= 0 && sig == SIGSYS && si->si_code == SYS_USER_DISPATCH && tp &&
 	    old_selector && si->si_arch == AUDIT_ARCH_X86_64) {
 		const greg_t *g = uc->uc_mcontext.gregs;

@@ -5,6 +5,7 @@
  * thread pointer before they return. */
 #define _GNU_SOURCE
 #include "hostile.h"
+#include "../../runtimes/mpk/layout.h"
 
 #include <cpuid.h>
 #include <errno.h>
@@ -704,23 +705,90 @@ long efh_ldso_xrstor(struct efh_args *a)
 }
 
 /* A call to the wrpkru of a runtime entry that sets PKRU from eax, with
- * eax = ecx = edx = 0 and the arguments the entry expects (it moves r8
- * back to rdx after its wrpkru), from an rsp aligned as at a handler's
+ * eax = pkru, ecx = edx = 0 and the arguments the entry expects (it moves
+ * r8 back to rdx after its wrpkru), from an rsp aligned as at a handler's
  * start. */
-long entry_call(const void *at, long sig, void *si, void *uc) HIDDEN;
+long entry_call(const void *at, long sig, void *si, void *uc, uint32_t pkru) HIDDEN;
 __asm__(".text\n"
 	".globl entry_call\n .hidden entry_call\n .type entry_call, @function\n"
 	"entry_call:\n"
-	"	mov %rdi, %r11\n mov %rsi, %rdi\n mov %rdx, %rsi\n mov %rcx, %r8\n"
-	"	xor %eax, %eax\n xor %ecx, %ecx\n xor %edx, %edx\n"
+	"	mov %rdi, %r11\n mov %r8d, %eax\n"
+	"	mov %rsi, %rdi\n mov %rdx, %rsi\n mov %rcx, %r8\n"
+	"	xor %ecx, %ecx\n xor %edx, %edx\n"
 	"	sub $8, %rsp\n call *%r11\n add $8, %rsp\n"
 	"	ret\n"
 	".size entry_call, . - entry_call\n");
 
+/* A jump to the wrpkru at `at` as entry_call makes it, on the stack
+ * pointer rsp, after storing into gregs (a ucontext's) a stack pointer and
+ * an instruction pointer that resume it: returns 1 when something resumed
+ * it there, as a signal frame built from that ucontext would. */
+long entry_jump(const void *at, uint32_t pkru, long sig, void *si, void *uc,
+		void *rsp, greg_t *gregs) HIDDEN;
+__asm__(".text\n"
+	".globl entry_jump\n .hidden entry_jump\n .type entry_jump, @function\n"
+	"entry_jump:\n"
+	"	push %rbx\n push %rbp\n push %r12\n push %r13\n push %r14\n push %r15\n"
+	"	mov 56(%rsp), %rax\n"
+	"	mov %rsp, 8 * 15(%rax)\n"          /* REG_RSP */
+	"	lea 1f(%rip), %r10\n"
+	"	mov %r10, 8 * 16(%rax)\n"          /* REG_RIP */
+	"	mov %rdi, %r11\n mov %esi, %eax\n"
+	"	mov %rdx, %rdi\n mov %rcx, %rsi\n"
+	"	mov %r9, %rsp\n"
+	"	xor %ecx, %ecx\n xor %edx, %edx\n"
+	"	jmp *%r11\n"
+	"1:	pop %r15\n pop %r14\n pop %r13\n pop %r12\n pop %rbp\n pop %rbx\n"
+	"	mov $1, %eax\n"
+	"	ret\n"
+	".size entry_jump, . - entry_jump\n");
+
+static uint32_t host_pkru(const struct efh_args *a)
+{
+	return a->host_pkru ? *a->host_pkru : 0;
+}
+
 long efh_signal_entry(struct efh_args *a)
 {
 	if (a->signal_entry)
-		entry_call(a->signal_entry, SIGUSR2, NULL, NULL);
+		entry_call(a->signal_entry, SIGUSR2, NULL, NULL, 0);
+	return write_canary(a);
+}
+
+/* The host's own PKRU, which passes the check after the wrpkru, and a
+ * signal the entry passes on to no handler: it returns to its caller.
+ * With a thread pointer of 0, so that what the runtime makes of the
+ * attempt cannot rest on the thread pointer. */
+long efh_signal_entry_host_pkru(struct efh_args *a)
+{
+	static siginfo_t si;
+	static ucontext_t uc;
+	uint64_t fs = 0;
+	int fsgsbase = (getauxval(AT_HWCAP2) & 2) != 0;
+	if (!a->signal_entry || !a->host_pkru)
+		return EFH_GONE;
+	if (fsgsbase)
+		__asm__ volatile("rdfsbase %0\n wrfsbase %1" : "=&r"(fs) : "r"(0L));
+	entry_call(a->signal_entry, SIGXCPU, &si, &uc, host_pkru(a));
+	if (fsgsbase)
+		__asm__ volatile("wrfsbase %0" : : "r"(fs));
+	return write_canary(a);
+}
+
+/* The stack pointer in the thread's own area, as the kernel's would be
+ * (in its thread page, which needs no write), and a ucontext of the
+ * library's whose XSAVE area is the start of the alternate stack: the
+ * entry resumes "host code" from it through rt_sigreturn, with a PKRU
+ * that XSAVE area does not hold. */
+long efh_signal_entry_thread_area(struct efh_args *a)
+{
+	static siginfo_t si;
+	static ucontext_t uc;
+	if (!a->signal_entry || !a->host_pkru || !a->tpage)
+		return EFH_GONE;
+	uc.uc_mcontext.fpregs = (fpregset_t)((char *)a->tpage + MPK_ALTSTACK_AT);
+	entry_jump(a->signal_entry, host_pkru(a), SIGXCPU, &si, &uc,
+		   (char *)a->tpage + 2048, uc.uc_mcontext.gregs);
 	return write_canary(a);
 }
 
@@ -729,7 +797,7 @@ long efh_fault_entry(struct efh_args *a)
 	static siginfo_t si = { .si_signo = SIGFPE, .si_code = FPE_INTDIV };
 	static ucontext_t uc;
 	if (a->fault_entry)
-		entry_call(a->fault_entry, SIGFPE, &si, &uc);
+		entry_call(a->fault_entry, SIGFPE, &si, &uc, 0);
 	return write_canary(a);
 }
 

@@ -32,6 +32,11 @@ struct efh_args {
 	uint64_t huge_bytes;        /* what the huge allocation commits */
 	char *buf;                  /* domain memory, buf_bytes long, for */
 	uint64_t buf_bytes;         /* data the attacks get hold of */
+	const volatile uint32_t *host_pkru; /* the host's PKRU in the shadow
+				     * page, which every domain reads (NULL:
+				     * none, unconfined) */
+	void *tpage;                /* the calling thread's page, which a
+				     * sealed gate leaves in r12 (NULL: none) */
 };
 
 /* What the suite reads as an escape besides a changed host (test_attacks.c):
@@ -102,6 +107,8 @@ enum { EV_RESULT = 1, EV_HUGE = 2, EV_TOCTOU = 4 };
 	X(gadgets, ldso_xrstor, 0, "a jump to ld.so's xrstor with an XSAVE area whose PKRU is 0, and a write") \
 	X(gadgets, signal_entry, 0, "a call to the wrpkru of the runtime's signal entry with eax = 0 (SIGUSR2), and a write") \
 	X(gadgets, fault_entry, 0, "a call to the wrpkru of the runtime's fault entry with eax = 0 and a forged SIGFPE, and a write") \
+	X(gadgets, signal_entry_host_pkru, 0, "a call to the wrpkru of the runtime's signal entry with eax = the host's PKRU from the shadow page and a forged SIGXCPU, off any thread area, and a write") \
+	X(gadgets, signal_entry_thread_area, 0, "a jump to the wrpkru of the runtime's signal entry with eax = the host's PKRU, the stack pointer in its own thread area and a forged frame that resumes it, and a write") \
 	X(cpu, mxcsr_rounding, 0, "MXCSR rounding toward zero") \
 	X(cpu, mxcsr_ftz_daz, 0, "MXCSR flush-to-zero and denormals-are-zero") \
 	X(cpu, mxcsr_unmasked, 0, "MXCSR with every exception unmasked") \

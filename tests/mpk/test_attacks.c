@@ -70,6 +70,8 @@
 static int policy = -1;              /* an ef_mpk_policy, or -1: unconfined */
 static const char *policy_name = "unconfined";
 static struct efh_args found;        /* what the parent found for attacks */
+/* The runtime's shadow page (gate.S), which every domain may read. */
+extern const unsigned char ef_mpk_shadow[];
 static int fsgsbase;
 
 /* ---- CPU state ----------------------------------------------------- */
@@ -680,6 +682,12 @@ static void child(const struct attack *at)
 		return;
 	}
 	*a = found;
+	if (d) {
+		unsigned slot = (unsigned)((ef_mpk_slot *)d->runtime_state - ef_mpk_slots);
+		a->host_pkru = (const uint32_t *)(ef_mpk_shadow + slot * MPK_SHADOW_SIZE +
+						  MPK_SHADOW_HOST);
+		a->tpage = (void *)ef_mpk_tls.tpage;
+	}
 	a->canary = fx.page;
 	a->canary_value = 0xbadbadbadull;
 	a->pipe_rd = fx.pipe[0];
