@@ -357,6 +357,8 @@ ef_mpk_cbentry_\P\F\()_\i:
 	/* struct mpk_cb_frame (internal.h), top down: */
 .if \P
 	mov SLOT(\i)+MPK_SLOT_HOST_RSP(%rip), %rax
+	test $1, %al                   /* a token: no call of the slot waits */
+	jnz ef_mpk_gate_trap_\i        /* here (a jump past the PKRU test) */
 	lea -8(%rax), %rsp             /* a sealed gate frame holds the flags too */
 	push %rax                      /* gate_sp */
 .else
@@ -477,9 +479,16 @@ ef_mpk_resume_foreign_\P\()_\i:
 	RESUME \i, 1
 .endm
 
+/* Every slot's gates, callback entries, trampolines, traps and resume
+ * stubs lie between these labels: a fault there is foreign code's that
+ * jumped in (signals.c), since the runtime's own gate code does not
+ * fault. */
+	.globl ef_mpk_gates_text, ef_mpk_gates_text_end
+ef_mpk_gates_text:
 	.irp i, SLOT_LIST
 	GATES \i
 	.endr
+ef_mpk_gates_text_end:
 
 /* Resuming host code that ran with system calls blocked (a gate between
  * setting the selector and writing the foreign PKRU, or between writing

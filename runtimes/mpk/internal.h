@@ -133,6 +133,8 @@ extern void *const ef_mpk_gates[EF_MPK_SLOTS][MPK_POLICIES][2][2][EF_MPK_ENTRIES
 extern void *const ef_mpk_gates_x[EF_MPK_SLOTS][2][2][EF_MPK_ENTRIES];
 extern void *const ef_mpk_gate_exits[EF_MPK_SLOTS][MPK_POLICIES][2];
 extern void *const ef_mpk_gate_traps[EF_MPK_SLOTS];
+/* The gates' code, every slot's (gate.S). */
+extern const char ef_mpk_gates_text[], ef_mpk_gates_text_end[];
 extern void *const ef_mpk_cbtramps[EF_MPK_SLOTS][MPK_POLICIES][2];
 extern void *const ef_mpk_resume_foreign[EF_MPK_SLOTS][MPK_POLICIES];
 extern void ef_mpk_resume_host(void);

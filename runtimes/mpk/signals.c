@@ -192,10 +192,19 @@ static int inside(unsigned i, const struct mpk_tpage *tp)
 		: *(const int32_t *)(fs + mpk_tid_offset) == (int32_t)gettid();
 }
 
-static int domain_of(const ucontext_t *uc, uint32_t pkru, int known,
+static int domain_of(int sig, const ucontext_t *uc, uint32_t pkru, int known,
 		     const struct mpk_tpage *tp, const char **what)
 {
 	uintptr_t rip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+
+	/* The gates' code does not fault (ending_signal: a fault, not a
+	 * timer that interrupted a gate), unless foreign code jumped into it
+	 * with host PKRU, e.g. into the exit of a slot no call is inside,
+	 * where the host stack pointer it loads is none. */
+	if (ending_signal(sig) && rip >= (uintptr_t)ef_mpk_gates_text &&
+	    rip < (uintptr_t)ef_mpk_gates_text_end)
+		*what = "a fault in the runtime's gates (a jump into a gate's exit or "
+			"callback entry with host PKRU)";
 
 	for (unsigned j = 0; j < mpk_nnamespaces; j++)
 		if (rip == (uintptr_t)ef_mpk_gate_traps[j])
@@ -414,7 +423,7 @@ void ef_mpk_signal(int sig, siginfo_t *si, void *ucv, struct mpk_tpage *tp,
 	pkru = frame_pkru(uc, &known);
 	if (tp)
 		ef_mpk_set_fs(tp->host_fs);
-	i = domain_of(uc, pkru, known, tp, &what);
+	i = domain_of(sig, uc, pkru, known, tp, &what);
 	if (i >= 0 && sig == SIGSYS && si->si_code == SYS_USER_DISPATCH && tp &&
 	    old_selector && si->si_arch == AUDIT_ARCH_X86_64) {
 		const greg_t *g = uc->uc_mcontext.gregs;

@@ -775,6 +775,25 @@ long efh_signal_entry_host_pkru(struct efh_args *a)
 	return write_canary(a);
 }
 
+/* The host wrpkru of a gate's exit or of a callback entry, where no call
+ * is inside their slot: what follows it takes the slot's host stack
+ * pointer, which is no stack. */
+long efh_idle_gate_exit(struct efh_args *a)
+{
+	if (!a->idle_exit || !a->host_pkru)
+		return EFH_GONE;
+	entry_call(a->idle_exit, 0, NULL, NULL, host_pkru(a));
+	return write_canary(a);
+}
+
+long efh_idle_callback_entry(struct efh_args *a)
+{
+	if (!a->idle_cbentry || !a->host_pkru)
+		return EFH_GONE;
+	entry_call(a->idle_cbentry, 0, NULL, NULL, host_pkru(a));
+	return write_canary(a);
+}
+
 /* The stack pointer in the thread's own area, as the kernel's would be
  * (in its thread page, which needs no write), and a ucontext of the
  * library's whose XSAVE area is the start of the alternate stack: the

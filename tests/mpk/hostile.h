@@ -37,6 +37,8 @@ struct efh_args {
 				     * none, unconfined) */
 	void *tpage;                /* the calling thread's page, which a
 				     * sealed gate leaves in r12 (NULL: none) */
+	const void *idle_exit;      /* the host wrpkru of the exit and of the */
+	const void *idle_cbentry;   /* callback entry of a slot no call is in */
 };
 
 /* What the suite reads as an escape besides a changed host (test_attacks.c):
@@ -108,6 +110,8 @@ enum { EV_RESULT = 1, EV_HUGE = 2, EV_TOCTOU = 4 };
 	X(gadgets, signal_entry, 0, "a call to the wrpkru of the runtime's signal entry with eax = 0 (SIGUSR2), and a write") \
 	X(gadgets, fault_entry, 0, "a call to the wrpkru of the runtime's fault entry with eax = 0 and a forged SIGFPE, and a write") \
 	X(gadgets, signal_entry_host_pkru, 0, "a call to the wrpkru of the runtime's signal entry with eax = the host's PKRU from the shadow page and a forged SIGXCPU, off any thread area, and a write") \
+	X(gadgets, idle_gate_exit, 0, "a jump to the host wrpkru in the exit of a gate no call is inside, with eax = the host's PKRU, and a write") \
+	X(gadgets, idle_callback_entry, 0, "a jump to the host wrpkru in the callback entry of a slot no call is inside, with eax = the host's PKRU, and a write") \
 	X(gadgets, signal_entry_thread_area, 0, "a jump to the wrpkru of the runtime's signal entry with eax = the host's PKRU, the stack pointer in its own thread area and a forged frame that resumes it, and a write") \
 	X(cpu, mxcsr_rounding, 0, "MXCSR rounding toward zero") \
 	X(cpu, mxcsr_ftz_daz, 0, "MXCSR flush-to-zero and denormals-are-zero") \

@@ -70,8 +70,12 @@
 static int policy = -1;              /* an ef_mpk_policy, or -1: unconfined */
 static const char *policy_name = "unconfined";
 static struct efh_args found;        /* what the parent found for attacks */
-/* The runtime's shadow page (gate.S), which every domain may read. */
+/* The runtime's shadow page, which every domain may read, and its gates'
+ * exits and callback trampolines (gate.S, by slot, policy variant and
+ * FSGSBASE), which every domain may jump to. */
 extern const unsigned char ef_mpk_shadow[];
+extern void *const ef_mpk_gate_exits[EF_MPK_SLOTS][2][2];
+extern void *const ef_mpk_cbtramps[EF_MPK_SLOTS][2][2];
 static int fsgsbase;
 
 /* ---- CPU state ----------------------------------------------------- */
@@ -981,6 +985,16 @@ static const char *prepare(void)
 		/* What the runtime does for a thread that calls into domains. */
 		ef_mpk_thread_init();
 		sigaction(SIGUSR2, &sa, NULL);
+	}
+	if (policy >= 0) {
+		/* The last slot, which no domain of the suite takes; a
+		 * trampoline is `mov $k, %r11d` (6 bytes) and a jmp rel32. */
+		unsigned sealed = policy == EF_MPK_SEALED;
+		const unsigned char *t = ef_mpk_cbtramps[EF_MPK_SLOTS - 1][sealed][fsgsbase];
+		int32_t rel;
+		memcpy(&rel, t + 7, sizeof rel);
+		found.idle_exit = wrpkru_in(ef_mpk_gate_exits[EF_MPK_SLOTS - 1][sealed][fsgsbase]);
+		found.idle_cbentry = t[6] == 0xe9 ? wrpkru_in(t + 11 + rel) : NULL;
 	}
 	sigaction(SIGUSR2, NULL, &old);
 	found.signal_entry = wrpkru_in((void *)old.sa_sigaction);
