@@ -27,6 +27,9 @@
 #define _GNU_SOURCE
 #include "../unit/check.h"
 #include "../../runtimes/mpk/mpk.h"
+/* The shadow page, which every domain may read, and the gates' exits
+ * and callback trampolines, which every domain may jump to. */
+#include "../../runtimes/mpk/internal.h"
 #include "hostile.h"
 
 #include <dirent.h>
@@ -70,12 +73,6 @@
 static int policy = -1;              /* an ef_mpk_policy, or -1: unconfined */
 static const char *policy_name = "unconfined";
 static struct efh_args found;        /* what the parent found for attacks */
-/* The runtime's shadow page, which every domain may read, and its gates'
- * exits and callback trampolines (gate.S, by slot, policy variant and
- * FSGSBASE), which every domain may jump to. */
-extern const unsigned char ef_mpk_shadow[];
-extern void *const ef_mpk_gate_exits[EF_MPK_SLOTS][2][2];
-extern void *const ef_mpk_cbtramps[EF_MPK_SLOTS][2][2];
 static int fsgsbase;
 
 /* ---- CPU state ----------------------------------------------------- */
@@ -688,8 +685,7 @@ static void child(const struct attack *at)
 	*a = found;
 	if (d) {
 		unsigned slot = (unsigned)((ef_mpk_slot *)d->runtime_state - ef_mpk_slots);
-		a->host_pkru = (const uint32_t *)(ef_mpk_shadow + slot * MPK_SHADOW_SIZE +
-						  MPK_SHADOW_HOST);
+		a->host_pkru = &MPK_SHADOW(slot)->host;
 		a->tpage = (void *)ef_mpk_tls.tpage;
 	}
 	a->canary = fx.page;

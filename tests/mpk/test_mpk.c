@@ -10,6 +10,8 @@
 #define _GNU_SOURCE
 #include "../unit/check.h"
 #include "../../runtimes/mpk/mpk.h"
+/* The shadow page and the gates' exits, for the cross-domain attack. */
+#include "../../runtimes/mpk/internal.h"
 #include "../../workloads/ubench/ubench.h"
 #include "mpktest.h"
 
@@ -673,8 +675,6 @@ static const unsigned char *gate_wrpkru(const ef_mpk_slot *slot, unsigned n)
  * to the host through its own gate exit.  The host is untouched and the
  * call ends normally; the test checks that this is still so, so that a
  * change closing it is noticed and the documentation changes with it. */
-extern unsigned char ef_mpk_shadow[];
-extern void *const ef_mpk_gate_exits[EF_MPK_SLOTS][MPK_POLICIES][2];
 static int cross_domain_read(char *why, size_t whylen)
 {
 	ef_domain d2;
@@ -695,7 +695,7 @@ static int cross_domain_read(char *why, size_t whylen)
 	*secret = 0x5ec2e7c0ffee;
 	wr = gate_wrpkru(s2, 0);
 	REQUIRE(wr, "no wrpkru in the second domain's gate");
-	got = INV(efmt_cross, wr, *(const uint32_t *)(ef_mpk_shadow + i2 * MPK_SHADOW_SIZE),
+	got = INV(efmt_cross, wr, MPK_SHADOW(i2)->foreign,
 		  secret, ef_mpk_gate_exits[i1][sealed()][ef_mpk_uses_fsgsbase()],
 		  (char *)d2.stack_sp - 256);
 	REQUIRE(ef_mpk_call_status() == EF_OK && got == *secret,
