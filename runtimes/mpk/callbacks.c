@@ -3,13 +3,18 @@
  * and thread block and calls ef_mpk_callback_dispatch with the frame it
  * pushed (struct mpk_cb_frame).  The domain is the open one whose stack
  * holds the foreign stack pointer; anything else poisons the namespace.
- * While the host function runs, the slot holds this thread's token, so
- * that this thread alone may call into the domain again: nested calls run
- * below the foreign frames of the call that is waiting.  f->k := 1 tells
- * the entry to unwind that call instead of returning to foreign code. */
+ * While the host function runs, a strict slot holds this thread's token,
+ * so that this thread alone may call into the domain again; a sealed
+ * call gives ef_mpk_owner back to the thread's idle value and counts the
+ * callback in its thread page, so that this thread alone may call into
+ * sealed domains (gate.S, ownership), and takes it again before foreign
+ * code resumes.  Nested calls run below the foreign frames of the call
+ * that is waiting.  f->k := 1 tells the entry to unwind that call instead
+ * of returning to foreign code. */
 #define _GNU_SOURCE
 #include "internal.h"
 
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,10 +26,12 @@ static ef_domain *callback_domain(struct ef_mpk_ns *ns, uint64_t frsp)
 	return NULL;
 }
 
-uint64_t ef_mpk_callback_dispatch(unsigned i, struct mpk_cb_frame *f)
+static inline __attribute__((always_inline)) uint64_t
+dispatch(unsigned i, struct mpk_cb_frame *f, int sealed)
 {
 	struct ef_mpk_ns *ns = &mpk_namespaces[i];
 	uint64_t k = f->k, frsp = f->foreign_sp, r, expect = ef_mpk_tls.expect[i];
+	struct mpk_tpage *tp = (struct mpk_tpage *)ef_mpk_tls.tpage;
 	uintptr_t below = (frsp - 128) & ~(uintptr_t)15;
 	unsigned char *sp;
 	ef_domain *d = ns->cb_domain;
@@ -45,15 +52,42 @@ uint64_t ef_mpk_callback_dispatch(unsigned i, struct mpk_cb_frame *f)
 	sp = d->stack_sp;
 	if ((uintptr_t)sp > below)
 		d->stack_sp = (unsigned char *)below;
-	ef_mpk_tls.expect[i] = ef_mpk_tls.token;
-	ef_mpk_slots[i].host_rsp = ef_mpk_tls.token;
+	if (sealed) {
+		tp->callbacks++;
+		__atomic_store_n(&ef_mpk_owner, ef_mpk_tls.tpage, __ATOMIC_SEQ_CST);
+	} else {
+		ef_mpk_tls.expect[i] = ef_mpk_tls.token;
+		ef_mpk_slots[i].host_rsp = ef_mpk_tls.token;
+	}
 	ef_epoch_advance(d);
 	r = d->callbacks[k](f->args[0], f->args[1], f->args[2], f->args[3],
 			    f->args[4], f->args[5]);
-	ef_mpk_tls.expect[i] = expect;
+	if (sealed) {
+		/* A thread that took it meanwhile sees the count and gives it
+		 * back at once. */
+		uint64_t idle = ef_mpk_tls.tpage;
+		while (!__atomic_compare_exchange_n(&ef_mpk_owner, &idle, ef_mpk_tls.owner,
+						    0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+			idle = ef_mpk_tls.tpage;
+			sched_yield();
+		}
+		tp->callbacks--;
+	} else {
+		ef_mpk_tls.expect[i] = expect;
+	}
 	d->stack_sp = sp;
 	f->k = (uint64_t)ns->poisoned;
 	return r;
+}
+
+uint64_t ef_mpk_callback_dispatch(unsigned i, struct mpk_cb_frame *f)
+{
+	return dispatch(i, f, 0);
+}
+
+uint64_t ef_mpk_callback_dispatch_sealed(unsigned i, struct mpk_cb_frame *f)
+{
+	return dispatch(i, f, 1);
 }
 
 void *ef_mpk_callback_address(const ef_domain *d, unsigned k)

@@ -14,13 +14,27 @@
  * stacked bytes in the calling thread's ef_mpk_tls (host TLS), which the
  * gate reads before it switches the thread block.
  *
- * Ownership: a slot's host_rsp is the stack pointer of the one thread
- * inside the domain, or the value that thread expects when none is (0, or
- * its callback token while it runs a callback of the domain, see callbacks.c).
- * The gate takes the slot with one compare-and-exchange against the
- * calling thread's expected value and gives it back on the way out, so a
- * second thread is refused (ef_mpk_gate_busy) and a jump into the exit of
- * a gate no call is inside loads a stack pointer of 0.
+ * Ownership, strict gates (P = 0): a slot's host_rsp is the stack pointer
+ * of the one thread inside the domain, or the value that thread expects
+ * when none is (0, or its callback token while it runs a callback of the
+ * domain, see callbacks.c).  The gate takes the slot with one
+ * compare-and-exchange against the calling thread's expected value and
+ * gives it back on the way out, so a second thread is refused
+ * (ef_mpk_gate_busy).
+ *
+ * Sealed gates (P = 1): one thread at a time runs foreign code of sealed
+ * domains, whichever.  ef_mpk_owner holds the thread page of the thread
+ * that ran it last (even: it runs none now), or that page | 1 while it
+ * runs some (ef_mpk_tls.owner); the gate takes it from the thread's own
+ * idle value with one compare-and-exchange (ef_mpk_claim takes it over
+ * from a thread that has left, or refuses), keeps the host stack pointer
+ * in ef_mpk_sealed_rsp and the host's MXCSR and x87 control word below
+ * it, and the exit gives it back with a decrement.  So the exit's state is
+ * the one running call's, whichever slot's exit foreign code jumps to, and
+ * no thread can take over another's host stack.  The foreign PKRU of the
+ * domain whose code runs now lies in the shadow page (MPK_SHADOW_CURRENT):
+ * each entry writes it before its wrpkru and checks against it after, so
+ * that a jump to another slot's wrpkru with that slot's PKRU traps.
  *
  * Order matters for signals: the stack in use is always writable under the
  * PKRU in force (host stack with host PKRU; the switch to the foreign stack
@@ -59,6 +73,8 @@
 #define SLOT(i) ef_mpk_slots+(i)*MPK_SLOT_SIZE
 #define SHADOW(i) ef_mpk_shadow+(i)*MPK_SHADOW_SIZE
 #define TLS(off) %fs:ef_mpk_tls@tpoff+(off)
+/* A field of the thread page, through ef_mpk_owner's value (page | 1). */
+#define TP_HOST_FS_ODD (MPK_TP_HOST_FS - 1)
 
 	.text
 
@@ -79,6 +95,25 @@
 	jne ef_mpk_gate_trap_\i
 .endm
 
+/* Sealed: PKRU := slot i's foreign value, which becomes the current
+ * domain's (MPK_SHADOW_CURRENT), checked against it.  Needs ecx = edx = 0. */
+.macro ENTRY_WRPKRU i
+	mov SHADOW(\i)+MPK_SHADOW_FOREIGN(%rip), %eax
+	mov %eax, ef_mpk_shadow+MPK_SHADOW_CURRENT(%rip)
+	wrpkru
+	cmp ef_mpk_shadow+MPK_SHADOW_CURRENT(%rip), %eax
+	jne ef_mpk_gate_trap_\i
+.endm
+
+/* Sealed: PKRU := slot i's foreign value, which must be the current
+ * domain's already (resuming its code after a signal). */
+.macro CURRENT_WRPKRU i
+	mov SHADOW(\i)+MPK_SHADOW_FOREIGN(%rip), %eax
+	wrpkru
+	cmp ef_mpk_shadow+MPK_SHADOW_CURRENT(%rip), %eax
+	jne ef_mpk_gate_trap_\i
+.endm
+
 .macro POP_CALLEE_SAVED_RET
 	pop %r15
 	pop %r14
@@ -90,11 +125,11 @@
 .endm
 
 /* Selector := v in a sealed gate (P = 1), through reg: the thread page
- * the gate left in the slot. */
-.macro SELECTOR i, P, v, reg
+ * of the thread running foreign code (ef_mpk_owner, | 1). */
+.macro SELECTOR P, v, reg
 .if \P
-	mov SLOT(\i)+MPK_SLOT_TPAGE(%rip), \reg
-	movb $\v, MPK_TP_SELECTOR(\reg)
+	mov ef_mpk_owner(%rip), \reg
+	movb $\v, MPK_TP_SELECTOR-1(\reg)
 .endif
 .endm
 
@@ -155,12 +190,13 @@ ef_mpk_x\F\R\()_\E\()_\i:
  * thread page (and the selector cleared there), else from the slot. */
 .macro HOST_FS_BACK i, P, F, reg
 .if \P
-	SELECTOR \i, 1, 0, \reg
+	SELECTOR 1, 0, \reg
 .if \F
-	mov MPK_TP_HOST_FS(\reg), \reg
+	mov TP_HOST_FS_ODD(\reg), \reg
 	wrfsbase \reg
 .else
-	SET_FS_SYSCALL SLOT(\i)+MPK_SLOT_HOST_FS(%rip)
+	mov TP_HOST_FS_ODD(\reg), %rsi /* before the system call's number */
+	SET_FS_SYSCALL %rsi            /* takes eax (reg may be rax) */
 .endif
 .elseif \F
 	mov SLOT(\i)+MPK_SLOT_HOST_FS(%rip), \reg
@@ -208,14 +244,14 @@ ef_mpk_gate_\P\F\S\R\N\()_\i:
 	push %r15
 .if \P
 	pushfq                         /* the host's flags (AC, DF), for the exit */
-.endif
+	mov TLS(MPK_TLS_OWNER), %r12
+3:	lea -1(%r12), %rax
+	lock cmpxchg %r12, ef_mpk_owner(%rip)
+	jne 4f
+	mov %rsp, ef_mpk_sealed_rsp(%rip)
+.else
 	mov TLS(MPK_TLS_EXPECT+8*\i), %rax
 	lock cmpxchg %rsp, SLOT(\i)+MPK_SLOT_HOST_RSP(%rip)
-.if \P
-	jne ef_mpk_gate_busy_sealed
-	stmxcsr SLOT(\i)+MPK_SLOT_MXCSR(%rip)
-	fnstcw SLOT(\i)+MPK_SLOT_FCW(%rip)
-.else
 	jne ef_mpk_gate_busy
 .endif
 	mov TLS(MPK_TLS_FOREIGN_SP), %rbp
@@ -232,9 +268,8 @@ ef_mpk_gate_\P\F\S\R\N\()_\i:
 	jnz 1b
 .endif
 	mov TLS(MPK_TLS_FN), %rbx
-.if \P
-	mov TLS(MPK_TLS_TPAGE), %r12
-	mov %r12, SLOT(\i)+MPK_SLOT_TPAGE(%rip)
+.if \P && \S
+	mov TLS(MPK_TLS_OWNER), %r12   /* the copy took r12 */
 .endif
 .if \F
 .if !\P
@@ -264,7 +299,11 @@ ef_mpk_gate_\P\F\S\R\N\()_\i:
 	mov SLOT(\i)+MPK_SLOT_TCB(%rip), %r13
 .endif
 .if \P
-	movb $1, MPK_TP_SELECTOR(%r12)
+	/* Below the host stack pointer kept: the host's MXCSR and x87
+	 * control word, for the exit (a callback's frame leaves them). */
+	stmxcsr -8(%rsp)
+	fnstcw -4(%rsp)
+	movb $1, MPK_TP_SELECTOR-1(%r12)
 .endif
 .if !\N
 	mov %rcx, %r14
@@ -273,9 +312,13 @@ ef_mpk_gate_\P\F\S\R\N\()_\i:
 	xor %ecx, %ecx
 	xor %edx, %edx
 	mov %rbp, %rsp
+.if \P
+	ENTRY_WRPKRU \i
+.else
 	WRPKRU_CHECKED \i, MPK_SHADOW_FOREIGN
+.endif
 	/* rbx: target, rbp: foreign stack, r13: domain thread pointer,
-	 * r12: sealed, the thread page; r14, r15: copies of rcx, rdx,
+	 * r12: sealed, the thread page | 1; r14, r15: copies of rcx, rdx,
 	 * or cleared (N = 1): nothing of the host's.  Clear the rest. */
 .if \N
 	xor %r8d, %r8d
@@ -312,16 +355,17 @@ ef_mpk_gate_\P\F\S\R\N\()_\i\()_exit:
 	wrgsbase %rcx
 .endif
 	emms
-	fldcw SLOT(\i)+MPK_SLOT_FCW(%rip)
-	ldmxcsr SLOT(\i)+MPK_SLOT_MXCSR(%rip)
-.endif
-	mov SLOT(\i)+MPK_SLOT_HOST_RSP(%rip), %rsp
-	HOST_FS_BACK \i, \P, \F, %rcx
-	mov TLS(MPK_TLS_EXPECT+8*\i), %rcx
-	mov %rcx, SLOT(\i)+MPK_SLOT_HOST_RSP(%rip)
-.if \P
+	mov ef_mpk_sealed_rsp(%rip), %rsp
+	fldcw -4(%rsp)
+	ldmxcsr -8(%rsp)
+	HOST_FS_BACK \i, 1, \F, %rcx
+	decq ef_mpk_owner(%rip)        /* given back: this thread runs none */
 	popfq
 .else
+	mov SLOT(\i)+MPK_SLOT_HOST_RSP(%rip), %rsp
+	HOST_FS_BACK \i, 0, \F, %rcx
+	mov TLS(MPK_TLS_EXPECT+8*\i), %rcx
+	mov %rcx, SLOT(\i)+MPK_SLOT_HOST_RSP(%rip)
 	cld
 .endif
 	mov %r12, %rax
@@ -329,6 +373,11 @@ ef_mpk_gate_\P\F\S\R\N\()_\i\()_exit:
 	mov %r13, %rdx
 .endif
 	POP_CALLEE_SAVED_RET
+.if \P
+4:	call ef_mpk_claim              /* rax: what ef_mpk_owner held */
+	jz 3b
+	jmp ef_mpk_gate_busy_sealed
+.endif
 	.size ef_mpk_gate_\P\F\S\R\N\()_\i, . - ef_mpk_gate_\P\F\S\R\N\()_\i
 .endm
 
@@ -351,15 +400,22 @@ ef_mpk_cbentry_\P\F\()_\i:
 	cmp SHADOW(\i)+MPK_SHADOW_FOREIGN(%rip), %eax
 	jne ef_mpk_gate_trap_\i        /* only this domain's code may call */
 	WRPKRU_CHECKED \i, MPK_SHADOW_HOST
+.if \P
+	/* Sealed: the domain whose code runs now, after a jump past the test
+	 * above too. */
+	mov SHADOW(\i)+MPK_SHADOW_FOREIGN(%rip), %eax
+	cmp ef_mpk_shadow+MPK_SHADOW_CURRENT(%rip), %eax
+	jne ef_mpk_gate_trap_\i
+.endif
 	pop %rdx
 	pop %rcx
 	mov %rsp, %r10
 	/* struct mpk_cb_frame (internal.h), top down: */
 .if \P
-	mov SLOT(\i)+MPK_SLOT_HOST_RSP(%rip), %rax
-	test $1, %al                   /* a token: no call of the slot waits */
-	jnz ef_mpk_gate_trap_\i        /* here (a jump past the PKRU test) */
-	lea -8(%rax), %rsp             /* a sealed gate frame holds the flags too */
+	/* The running call's gate frame; below it the host's MXCSR and x87
+	 * control word (8 bytes), which stay. */
+	mov ef_mpk_sealed_rsp(%rip), %rax
+	lea -8(%rax), %rsp
 	push %rax                      /* gate_sp */
 .else
 	mov SLOT(\i)+MPK_SLOT_HOST_RSP(%rip), %rsp
@@ -376,9 +432,17 @@ ef_mpk_cbentry_\P\F\()_\i:
 	HOST_FS_BACK \i, \P, \F, %rax
 	mov $\i, %edi
 	mov %rsp, %rsi
+.if \P
+	call ef_mpk_callback_dispatch_sealed
+.else
 	call ef_mpk_callback_dispatch
+.endif
 	mov MPK_CB_GATE_SP(%rsp), %r11
+.if \P
+	mov %r11, ef_mpk_sealed_rsp(%rip)
+.else
 	mov %r11, SLOT(\i)+MPK_SLOT_HOST_RSP(%rip)
+.endif
 	cmpq $0, MPK_CB_K(%rsp)
 	jne 5f
 	mov %rax, %r8
@@ -391,17 +455,21 @@ ef_mpk_cbentry_\P\F\()_\i:
 6:
 .endif
 .if \F
-	SELECTOR \i, \P, 1, %rax
+	SELECTOR \P, 1, %rax
 	mov SLOT(\i)+MPK_SLOT_TCB(%rip), %rax
 	wrfsbase %rax
 .else
 	SET_FS_SYSCALL SLOT(\i)+MPK_SLOT_TCB(%rip)
-	SELECTOR \i, \P, 1, %rax
+	SELECTOR \P, 1, %rax
 .endif
 	mov MPK_CB_FOREIGN_SP(%rsp), %rsp
 	xor %ecx, %ecx
 	xor %edx, %edx
+.if \P
+	ENTRY_WRPKRU \i
+.else
 	WRPKRU_CHECKED \i, MPK_SHADOW_FOREIGN
+.endif
 	mov %r8, %rax
 	xor %esi, %esi
 	xor %edi, %edi
@@ -456,7 +524,11 @@ ef_mpk_resume_foreign_\P\()_\i:
 .endif
 	xor %ecx, %ecx
 	xor %edx, %edx
+.if \P
+	CURRENT_WRPKRU \i
+.else
 	WRPKRU_CHECKED \i, MPK_SHADOW_FOREIGN
+.endif
 	jmp resume_pop
 	.size ef_mpk_resume_foreign_\P\()_\i, . - ef_mpk_resume_foreign_\P\()_\i
 .endm
@@ -515,6 +587,40 @@ ef_mpk_gate_busy:
 	xor %edx, %edx
 	POP_CALLEE_SAVED_RET
 	.size ef_mpk_gate_busy, . - ef_mpk_gate_busy
+
+/* ef_mpk_claim: a sealed gate found ef_mpk_owner (rax) other than its
+ * thread's idle value (r12 - 1).  Takes it where no thread runs foreign
+ * code (the value is even) and the thread it names does not wait in a
+ * callback of a call it runs (its page's callbacks count; checked again
+ * once taken, since that thread may have gone into one meanwhile, and
+ * then given back): returns ZF = 1, and the gate tries again.  Else
+ * ZF = 0: busy.  Keeps every argument register; uses rax, r13, r14. */
+	.type ef_mpk_claim, @function
+ef_mpk_claim:
+	test %r12, %r12
+	jz 9f                          /* a thread without a thread area */
+	test $1, %al
+	jnz 9f
+	test %rax, %rax
+	jz 1f
+	cmpl $0, MPK_TP_CALLBACKS(%rax)
+	jne 9f
+1:	mov %rax, %r13
+	lea -1(%r12), %r14
+	lock cmpxchg %r14, ef_mpk_owner(%rip)
+	jne 9f
+	test %r13, %r13
+	jz 8f
+	cmpl $0, MPK_TP_CALLBACKS(%r13)
+	je 8f
+	mov %r14, %rax
+	lock cmpxchg %r13, ef_mpk_owner(%rip)
+	jmp 9f
+8:	xor %eax, %eax
+	ret
+9:	test %rsp, %rsp
+	ret
+	.size ef_mpk_claim, . - ef_mpk_claim
 
 /* The same for a sealed gate, which pushed the flags as well. */
 	.type ef_mpk_gate_busy_sealed, @function
@@ -623,15 +729,25 @@ ef_mpk_resume_foreign:
 	.quad ef_mpk_resume_foreign_0_\i, ef_mpk_resume_foreign_1_\i
 	.endr
 
-/* The shadow page: per slot the foreign and the host PKRU.  A page of its
- * own, tagged with the shared key: written by the runtime under host PKRU;
- * foreign code can read it but not change it. */
+/* The shadow page: per slot the foreign and the host PKRU, and the
+ * current sealed domain's foreign PKRU.  A page of its own, tagged with
+ * the shared key: written by the runtime under host PKRU; foreign code can
+ * read it but not change it. */
 	.section .bss
 	.balign MPK_PAGE
 	.globl ef_mpk_shadow
 ef_mpk_shadow:
 	.zero MPK_PAGE
 	.size ef_mpk_shadow, MPK_PAGE
+
+/* The sealed gates' owner and the host stack pointer of the call running
+ * foreign code (above: ownership); host memory. */
+	.balign 64
+	.globl ef_mpk_owner, ef_mpk_sealed_rsp
+ef_mpk_owner:
+	.zero 8
+ef_mpk_sealed_rsp:
+	.zero 8
 
 /* The signal entry, for every signal the runtime or the program handles
  * (signals.c).  The kernel starts a handler with its own default PKRU,

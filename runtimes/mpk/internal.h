@@ -83,6 +83,9 @@ struct mpk_tpage {
 	uint64_t host_fs;           /* the thread's own thread pointer */
 	uint64_t priv_sp;           /* the top of the private stack free for
 				     * the next signal entry */
+	uint32_t callbacks;         /* sealed callbacks it waits in: while
+				     * any, no other thread takes
+				     * ef_mpk_owner from it */
 };
 
 /* What a callback entry (gate.S) pushes on the host stack. */
@@ -98,24 +101,23 @@ struct mpk_cb_frame {
 _Static_assert(sizeof(ef_mpk_slot) == MPK_SLOT_SIZE, "layout.h: MPK_SLOT_SIZE");
 _Static_assert(offsetof(ef_mpk_slot, host_rsp) == MPK_SLOT_HOST_RSP &&
 	       offsetof(ef_mpk_slot, host_fs) == MPK_SLOT_HOST_FS &&
-	       offsetof(ef_mpk_slot, tcb) == MPK_SLOT_TCB &&
-	       offsetof(ef_mpk_slot, tpage) == MPK_SLOT_TPAGE &&
-	       offsetof(ef_mpk_slot, mxcsr) == MPK_SLOT_MXCSR &&
-	       offsetof(ef_mpk_slot, fcw) == MPK_SLOT_FCW, "layout.h: MPK_SLOT_*");
+	       offsetof(ef_mpk_slot, tcb) == MPK_SLOT_TCB, "layout.h: MPK_SLOT_*");
 _Static_assert(offsetof(struct mpk_tpage, selector) == MPK_TP_SELECTOR &&
 	       offsetof(struct mpk_tpage, host_fs) == MPK_TP_HOST_FS &&
-	       offsetof(struct mpk_tpage, priv_sp) == MPK_TP_PRIV_SP, "layout.h: MPK_TP_*");
+	       offsetof(struct mpk_tpage, priv_sp) == MPK_TP_PRIV_SP &&
+	       offsetof(struct mpk_tpage, callbacks) == MPK_TP_CALLBACKS, "layout.h: MPK_TP_*");
 _Static_assert(MPK_PRIV_AT + 3 * MPK_PRIV_FRAME < MPK_TAREA, "layout.h: MPK_TAREA");
 _Static_assert(offsetof(ef_mpk_thread, fn) == MPK_TLS_FN &&
 	       offsetof(ef_mpk_thread, stack_bytes) == MPK_TLS_STACK_BYTES &&
 	       offsetof(ef_mpk_thread, foreign_sp) == MPK_TLS_FOREIGN_SP &&
 	       offsetof(ef_mpk_thread, status) == MPK_TLS_STATUS &&
 	       offsetof(ef_mpk_thread, expect) == MPK_TLS_EXPECT &&
-	       offsetof(ef_mpk_thread, tpage) == MPK_TLS_TPAGE, "layout.h: MPK_TLS_*");
+	       offsetof(ef_mpk_thread, tpage) == MPK_TLS_TPAGE &&
+	       offsetof(ef_mpk_thread, owner) == MPK_TLS_OWNER, "layout.h: MPK_TLS_*");
 _Static_assert(sizeof(struct mpk_shadow) <= MPK_SHADOW_SIZE &&
 	       offsetof(struct mpk_shadow, foreign) == MPK_SHADOW_FOREIGN &&
 	       offsetof(struct mpk_shadow, host) == MPK_SHADOW_HOST, "layout.h: MPK_SHADOW_*");
-_Static_assert(EF_MPK_SLOTS * MPK_SHADOW_SIZE <= MPK_PAGE, "one shadow page");
+_Static_assert(EF_MPK_SLOTS * MPK_SHADOW_SIZE <= MPK_SHADOW_CURRENT, "one shadow page");
 _Static_assert(offsetof(struct mpk_cb_frame, k) == MPK_CB_K &&
 	       offsetof(struct mpk_cb_frame, args) == MPK_CB_ARGS &&
 	       offsetof(struct mpk_cb_frame, foreign_sp) == MPK_CB_FOREIGN_SP &&
@@ -129,6 +131,14 @@ _Static_assert(EF_MAX_CALLBACKS == MPK_CALLBACKS, "layout.h: MPK_CALLBACKS");
  * R=1), traps [slot], callback trampolines [slot][P][F], the resume
  * stubs; the shadow page; the entries. */
 extern unsigned char ef_mpk_shadow[MPK_PAGE];
+/* Sealed gates (gate.S, ownership): the thread page of the thread that
+ * runs foreign code of sealed domains (| 1), or ran it last; the host
+ * stack pointer of its running call; the running domain's foreign PKRU. */
+extern uint64_t ef_mpk_owner, ef_mpk_sealed_rsp;
+static inline volatile uint32_t *mpk_current_pkru(void)
+{
+	return (volatile uint32_t *)(ef_mpk_shadow + MPK_SHADOW_CURRENT);
+}
 extern void *const ef_mpk_gates[EF_MPK_SLOTS][MPK_POLICIES][2][2][EF_MPK_ENTRIES];
 extern void *const ef_mpk_gates_x[EF_MPK_SLOTS][2][2][EF_MPK_ENTRIES];
 extern void *const ef_mpk_gate_exits[EF_MPK_SLOTS][MPK_POLICIES][2];
@@ -238,8 +248,9 @@ int mpk_serve_syscall(const struct ef_mpk_ns *ns, long nr, const uint64_t a[6],
 /* watchdog.c: the limit ef_mpk_set_foreign_timeout set (0: none). */
 double mpk_foreign_timeout(void);
 
-/* callbacks.c: entered from gate.S's callback entry. */
+/* callbacks.c: entered from gate.S's callback entries, strict and sealed. */
 uint64_t ef_mpk_callback_dispatch(unsigned i, struct mpk_cb_frame *f);
+uint64_t ef_mpk_callback_dispatch_sealed(unsigned i, struct mpk_cb_frame *f);
 
 #pragma GCC visibility pop
 
@@ -269,12 +280,24 @@ static inline unsigned mpk_sealed(const struct ef_mpk_ns *ns)
 	return ns->policy == EF_MPK_SEALED;
 }
 
-/* The host thread pointer of the thread inside slot i, or of the last
- * one: a sealed gate leaves it in the thread page it records. */
-static inline uint64_t mpk_slot_host_fs(const ef_mpk_slot *slot)
+/* The host thread pointer of the thread whose call runs in slot i, or 0
+ * when none does (a thread waiting in a callback of the slot runs none).
+ * Sealed slots: the thread running foreign code of sealed domains, when
+ * that is slot i's (gate.S, ownership). */
+static inline uint64_t mpk_slot_inside(unsigned i)
 {
-	return slot->ns && mpk_sealed(slot->ns) && slot->tpage
-		? ((const struct mpk_tpage *)slot->tpage)->host_fs : slot->host_fs;
+	const ef_mpk_slot *slot = &ef_mpk_slots[i];
+	uint64_t v;
+
+	if (!slot->ns)
+		return 0;
+	if (mpk_sealed(slot->ns)) {
+		v = __atomic_load_n(&ef_mpk_owner, __ATOMIC_ACQUIRE);
+		return (v & 1) && *mpk_current_pkru() == MPK_SHADOW(i)->foreign
+			? ((const struct mpk_tpage *)(v - 1))->host_fs : 0;
+	}
+	v = __atomic_load_n(&slot->host_rsp, __ATOMIC_ACQUIRE);
+	return v && !(v & 1) ? slot->host_fs : 0;
 }
 
 /* The namespace is poisoned, and the calling thread's call failed. */

@@ -22,9 +22,6 @@
 #define MPK_SLOT_HOST_RSP 0
 #define MPK_SLOT_HOST_FS 8
 #define MPK_SLOT_TCB 16
-#define MPK_SLOT_TPAGE 24
-#define MPK_SLOT_MXCSR 40
-#define MPK_SLOT_FCW 44
 
 /* Policy variants of the gates: 0 strict (and foreign-read-host), 1
  * sealed (system calls blocked while foreign code runs). */
@@ -37,6 +34,7 @@
 #define MPK_TLS_STATUS 24
 #define MPK_TLS_EXPECT 40
 #define MPK_TLS_TPAGE (MPK_TLS_EXPECT + 8 * EF_MPK_SLOTS)
+#define MPK_TLS_OWNER (MPK_TLS_TPAGE + 8)
 
 /* The thread areas (thread.c): one aligned block of MPK_TAREA bytes per
  * host thread that calls into domains, MPK_TAREAS of them in one reserved
@@ -58,6 +56,7 @@
 #define MPK_TP_SELECTOR 0
 #define MPK_TP_HOST_FS 8
 #define MPK_TP_PRIV_SP 16
+#define MPK_TP_CALLBACKS 24
 /* The resume frame a signal entry leaves below the interrupted stack
  * pointer (beyond the 128-byte red zone) for gate.S's resume stubs: the
  * thread page, rcx, rdx, rax, rflags, rip. */
@@ -67,6 +66,9 @@
 #define MPK_SHADOW_SIZE 64
 #define MPK_SHADOW_FOREIGN 0
 #define MPK_SHADOW_HOST 4
+/* After the slots' records: the foreign PKRU of the sealed domain whose
+ * code runs now, or last ran (gate.S, ENTRY_WRPKRU). */
+#define MPK_SHADOW_CURRENT (MPK_PAGE - 64)
 
 /* struct mpk_cb_frame (internal.h): what a callback entry pushes for
  * ef_mpk_callback_dispatch. */

@@ -60,18 +60,14 @@ enum { EF_MPK_ENTRIES = 11 };
 /* One domain's state as the gate sees it (host memory); gate.S uses the
  * offsets of layout.h. */
 typedef struct ef_mpk_slot {
-	uint64_t host_rsp;      /*  0: the stack pointer of the thread inside,
-				 *     else the value that thread expects */
-	uint64_t host_fs;       /*  8: its thread pointer, saved by the gate
-				 *     (not by a sealed wrfsbase gate: the
-				 *     thread page has it) */
+	uint64_t host_rsp;      /*  0: strict: the stack pointer of the thread
+				 *     inside, else the value that thread
+				 *     expects (sealed: ef_mpk_sealed_rsp) */
+	uint64_t host_fs;       /*  8: strict: its thread pointer, saved by
+				 *     the gate (sealed: the thread page's) */
 	uint64_t tcb;           /* 16: the domain's thread pointer */
-	uint64_t tpage;         /* 24: sealed: the thread page of the thread
-				 *     inside */
-	struct ef_mpk_ns *ns;   /* 32: the loaded namespace */
-	uint32_t mxcsr;         /* 40: sealed: the host's MXCSR and x87 */
-	uint16_t fcw;           /* 44: control word, restored at the exit */
-	void *entry[2][EF_MPK_ENTRIES]; /* 48: [rdx needed][ef_mpk_entry] */
+	struct ef_mpk_ns *ns;   /* 24: the loaded namespace */
+	void *entry[2][EF_MPK_ENTRIES]; /* 32: [rdx needed][ef_mpk_entry] */
 } __attribute__((aligned(MPK_SLOT_SIZE))) ef_mpk_slot;
 
 /* Per host thread: what the call site leaves for the gate, and how the
@@ -86,6 +82,8 @@ typedef struct ef_mpk_thread {
 	uint64_t token;         /* 32: this thread's callback token */
 	uint64_t expect[EF_MPK_SLOTS]; /* 40: host_rsp of a slot it may take */
 	uint64_t tpage;         /* its thread page (thread.c), or 0 */
+	uint64_t owner;         /* tpage | 1: what sealed gates keep in
+				 * ef_mpk_owner while it runs foreign code */
 	uint32_t open_keys;     /* a signal it sends itself is to give it
 				 * host PKRU (signals.c) */
 } ef_mpk_thread;
@@ -134,6 +132,11 @@ const char *ef_mpk_error(void);
  * arch_prctl (no FSGSBASE, or EFBENCH_MPK_FSGSBASE=0); valid once a domain
  * has been opened. */
 int ef_mpk_uses_fsgsbase(void);
+
+/* 1 while a thread's call runs in the domain's slot (foreign code, or the
+ * gate around it; the domains of one library set and policy share a
+ * slot), 0 otherwise, also while a call waits in a callback. */
+int ef_mpk_inside(const ef_domain *d);
 
 /* The domain's protection key, and the shared read-only key. */
 int ef_mpk_key(const ef_domain *d);

@@ -184,9 +184,8 @@ static uintptr_t current_fs(void)
 /* Slot i has a call inside, and it is this thread's. */
 static int inside(unsigned i, const struct mpk_tpage *tp)
 {
-	const ef_mpk_slot *slot = &ef_mpk_slots[i];
-	uint64_t fs = mpk_slot_host_fs(slot);
-	if (!slot->ns || !slot->host_rsp || (slot->host_rsp & 1) || !fs)
+	uint64_t fs = mpk_slot_inside(i);
+	if (!fs)
 		return 0;
 	return tp ? fs == tp->host_fs
 		: *(const int32_t *)(fs + mpk_tid_offset) == (int32_t)gettid();
@@ -438,7 +437,7 @@ void ef_mpk_signal(int sig, siginfo_t *si, void *ucv, struct mpk_tpage *tp,
 		       (sig == SIGXCPU && mpk_namespaces[i].timed_out))) {
 		char limit[96];
 		if (!tp)
-			ef_mpk_set_fs(mpk_slot_host_fs(&ef_mpk_slots[i]));
+			ef_mpk_set_fs(mpk_slot_inside((unsigned)i));
 		if (sig == SIGXCPU) {
 			snprintf(limit, sizeof limit, "the call ran past the time "
 				 "limit on foreign calls (%g s)", mpk_foreign_timeout());

@@ -28,6 +28,12 @@ void mpk_clear_error(void)
 	last_error[0] = 0;
 }
 
+int ef_mpk_inside(const ef_domain *d)
+{
+	const ef_mpk_slot *slot = d->runtime_state;
+	return slot && mpk_slot_inside((unsigned)(slot - ef_mpk_slots)) != 0;
+}
+
 const char *ef_mpk_error(void)
 {
 	return last_error[0] ? last_error : "no error";

@@ -223,6 +223,7 @@ static void thread_area(void)
 	if (sigaltstack(&ss, NULL))
 		fprintf(stderr, "efbench mpk runtime: sigaltstack: %s\n", strerror(errno));
 	ef_mpk_tls.tpage = (uintptr_t)tp;
+	ef_mpk_tls.owner = (uintptr_t)tp | 1;
 }
 
 /* Syscall user dispatch is per thread and a child of fork starts without

@@ -52,19 +52,17 @@ static void *watch(void *arg)
 		nanosleep(&p, NULL);
 		t = now();
 		for (unsigned i = 0; i < mpk_nnamespaces && i < EF_MPK_SLOTS; i++) {
-			const ef_mpk_slot *slot = &ef_mpk_slots[i];
-			struct ef_mpk_ns *ns = slot->ns;
-			uint64_t rsp = __atomic_load_n(&slot->host_rsp, __ATOMIC_ACQUIRE), tok;
+			struct ef_mpk_ns *ns = ef_mpk_slots[i].ns;
+			uint64_t fs = mpk_slot_inside(i), tok;
 			if (!ns || ns->poisoned)
 				continue;
 			tok = progress(ns);
-			if (!rsp || (rsp & 1) || tok != seen[i] || !l) {
+			if (!fs || tok != seen[i] || !l) {
 				seen[i] = tok, since[i] = t;
 				ns->timed_out = 0;
 				continue;
 			}
-			uint64_t fs = mpk_slot_host_fs(slot);
-			if (t - since[i] >= l && !ns->timed_out && fs) {
+			if (t - since[i] >= l && !ns->timed_out) {
 				pid_t tid = *(const int32_t *)(fs + mpk_tid_offset);
 				ns->timed_out = 1;
 				syscall(SYS_tgkill, getpid(), tid, SIGXCPU);

@@ -328,9 +328,9 @@ static void test_gate_clears_host_registers(void)
 		CHECK_MSG((r[i] & HOST_VALUE_MASK) != HOST_VALUE, "foreign code "
 			  "found the host's %#llx in %s", (unsigned long long)r[i], name[i]);
 	CHECK_MSG(r[EFMT_R10] == 0 && r[EFMT_R11] == 0 &&
-		  r[EFMT_R12] == (sealed() ? ef_mpk_tls.tpage : 0),
+		  r[EFMT_R12] == (sealed() ? ef_mpk_tls.owner : 0),
 		  "r10 %#llx, r11 %#llx, r12 %#llx: not cleared (sealed: r12 "
-		  "the thread page)",
+		  "the thread page | 1)",
 		  (unsigned long long)r[EFMT_R10], (unsigned long long)r[EFMT_R11],
 		  (unsigned long long)r[EFMT_R12]);
 	CHECK(r[EFMT_RAX] == r[EFMT_PKRU]);                  /* the PKRU written */
@@ -667,14 +667,16 @@ static const unsigned char *gate_wrpkru(const ef_mpk_slot *slot, unsigned n)
 	return NULL;
 }
 
-/* A known limit (docs/mpk.md, README's threat model): domains are
- * isolated from the host, not from each other, against code reuse.
- * Foreign code of one domain jumps to the checked wrpkru of a second
+/* Foreign code of one domain jumps to the checked wrpkru of a second
  * domain's gate entry with that domain's PKRU (which it can read in the
- * shadow page), reads the second domain's memory, and returns the value
- * to the host through its own gate exit.  The host is untouched and the
- * call ends normally; the test checks that this is still so, so that a
- * change closing it is noticed and the documentation changes with it. */
+ * shadow page), to read the second domain's memory and return the value
+ * to the host through its own gate exit.  Under sealed the check after
+ * that wrpkru is against the running domain's PKRU, and it traps: the
+ * call ends and its domain is poisoned.  Under strict it is a known limit
+ * (docs/mpk.md, README's threat model): domains are isolated from the
+ * host, not from each other, against code reuse; the host is untouched
+ * and the call ends normally, which the test checks so that a change
+ * closing it is noticed and the documentation changes with it. */
 static int cross_domain_read(char *why, size_t whylen)
 {
 	ef_domain d2;
@@ -698,6 +700,19 @@ static int cross_domain_read(char *why, size_t whylen)
 	got = INV(efmt_cross, wr, MPK_SHADOW(i2)->foreign,
 		  secret, ef_mpk_gate_exits[i1][sealed()][ef_mpk_uses_fsgsbase()],
 		  (char *)d2.stack_sp - 256);
+	if (sealed()) {
+		/* The attempt ends the attacker's call; the second domain is
+		 * neither changed nor poisoned, and works. */
+		int r = recovered(why, whylen, got, SIGILL, -1, 0, -2, 0), v;
+		if (r)
+			return r;
+		REQUIRE(*secret == 0x5ec2e7c0ffee, "the second domain changed");
+		v = EF_MPK_INVOKE(&d2, sodium_library_version_major);
+		REQUIRE(v == sodium_library_version_major() && ef_mpk_call_status() == EF_OK &&
+			!ef_mpk_fault_of(&d2), "the second domain does not work after "
+			"the attempt (%d, want %d)", v, sodium_library_version_major());
+		return 0;
+	}
 	REQUIRE(ef_mpk_call_status() == EF_OK && got == *secret,
 		"the cross-domain read failed (status %s, %#llx): if the gates now "
 		"stop it, say so in README's threat model and docs/mpk.md",
@@ -1025,8 +1040,8 @@ static void test_attacks(void)
 	attack("write the thread's alternate signal stack", altstack_write, NULL);
 	attack("jump into the gate's entry with a forged PKRU", forged_pkru_entry, NULL);
 	attack("jump into the gate's exit with a forged PKRU", forged_pkru_exit, NULL);
-	attack("known limit: a domain reads another's memory through its gate entry",
-	       cross_domain_read, NULL);
+	attack("a domain reads another's memory through its gate entry: stopped "
+	       "under sealed, a known limit under strict", cross_domain_read, NULL);
 	attack("invalid return values", invalid_returns, NULL);
 	attack("a call past the time limit on foreign calls", endless_call, NULL);
 	if (sealed())
@@ -1327,20 +1342,104 @@ static void *inside_thread(void *arg)
 	return (void *)(uintptr_t)INV(efmt_read_wait, release);
 }
 
+/* While a second thread's call waits inside the domain, this thread calls
+ * into another domain (another slot: hmac's library set).  Under strict it
+ * runs; foreign code there could jump into the exit of the gate the first
+ * thread is inside and take over that thread's host stack (the strict
+ * gates' known limit).  Under sealed one thread at a time runs foreign code
+ * of sealed domains, so that call is refused before any foreign code runs
+ * (whatever it would do), also while the first thread
+ * waits in a callback of its call (its foreign frames wait below); the
+ * first thread itself may call into the other domain from the callback. */
+#define OTHER_VERSION(d) (uint64_t)EF_MPK_INVOKE(d, sodium_library_version_major)
+#define VERSION (uint64_t)sodium_library_version_major()
+static ef_domain *wait_other;
+static volatile int waiting, go;
+static uint64_t host_wait(uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+			  uint64_t e, uint64_t f)
+{
+	uint64_t nested = OTHER_VERSION(wait_other);
+	(void)b, (void)c, (void)d, (void)e, (void)f;
+	nested = nested == VERSION && ef_mpk_call_status() == EF_OK;
+	waiting = 1;
+	while (!go)
+		sched_yield();
+	return a * 3 + nested;
+}
+
+static void *callback_thread(void *arg)
+{
+	uint64_t r = INV(efub_call_back, (ef_callback_fn)arg, (uint64_t)5);
+	return (void *)(uintptr_t)(ef_mpk_call_status() == EF_OK ? r : 0);
+}
+
+static int other_domain_while_inside(char *why, size_t whylen)
+{
+	ef_domain other;
+	pthread_t t;
+	unsigned k;
+	void *res;
+	uint64_t v;
+
+	(void)why, (void)whylen;
+	ef_mpk_set_policy(policy);
+	REQUIRE(ef_mpk_open(&other, "hmac", NULL) == EF_OK, "open hmac: %s", ef_mpk_error());
+	REQUIRE(other.runtime_state != dom.runtime_state, "one slot for both domains");
+	*release = 0;
+	REQUIRE(pthread_create(&t, NULL, inside_thread, NULL) == 0, "pthread_create");
+	while (!ef_mpk_inside(&dom))
+		sched_yield();
+	v = OTHER_VERSION(&other);
+	if (sealed())
+		REQUIRE(v == 0 && ef_mpk_call_status() == EF_E_BUSY, "a call into "
+			"another sealed domain ran (%llu)", (unsigned long long)v);
+	else
+		REQUIRE(v == VERSION && ef_mpk_call_status() == EF_OK, "a call into another "
+			"strict domain failed (%llu)", (unsigned long long)v);
+	*release = 77;
+	pthread_join(t, &res);
+	REQUIRE((uintptr_t)res == 77, "the first thread's call returned %p", res);
+
+	/* The first thread waits in a callback, after a call of its own into
+	 * the other domain from there. */
+	wait_other = &other;
+	REQUIRE(ef_callback_add(&dom, host_wait, &k) == EF_OK, "callback");
+	REQUIRE(pthread_create(&t, NULL, callback_thread,
+			       ef_mpk_callback_address(&dom, k)) == 0, "pthread_create");
+	while (!waiting)
+		sched_yield();
+	v = OTHER_VERSION(&other);
+	if (sealed())
+		REQUIRE(v == 0 && ef_mpk_call_status() == EF_E_BUSY, "a call into "
+			"another sealed domain ran while a thread waits in a "
+			"callback (%llu)", (unsigned long long)v);
+	else
+		REQUIRE(v == VERSION && ef_mpk_call_status() == EF_OK, "a call into another "
+			"strict domain failed (%llu)", (unsigned long long)v);
+	go = 1;
+	pthread_join(t, &res);
+	REQUIRE((uintptr_t)res == 5 * 3 + 1 + 1, "the callback thread's call "
+		"returned %p (17: its call into the other domain from the "
+		"callback ran)", res);
+	v = OTHER_VERSION(&other);
+	REQUIRE(v == VERSION && ef_mpk_call_status() == EF_OK && !ef_mpk_fault_of(&other) &&
+		!ef_mpk_fault_of(&dom), "the domains failed afterwards (%llu)",
+		(unsigned long long)v);
+	return 0;
+}
+
 static void test_second_thread(void)
 {
-	ef_mpk_slot *slot;
 	pthread_t t;
 	void *res;
 	uint64_t r;
 
 	if (!need_domain())
 		return;
-	slot = dom.runtime_state;
 	release = ef_heap_alloc(&dom, 8, 8);
 	*release = 0;
 	CHECK(pthread_create(&t, NULL, inside_thread, NULL) == 0);
-	while (!slot->host_rsp)
+	while (!ef_mpk_inside(&dom))
 		sched_yield();
 	r = INV(efmt_tls_bump);
 	CHECK_MSG(r == 0 && ef_mpk_call_status() == EF_E_BUSY,
@@ -1348,8 +1447,12 @@ static void test_second_thread(void)
 	*release = 77;
 	pthread_join(t, &res);
 	CHECK((uintptr_t)res == 77);
+	CHECK(!ef_mpk_inside(&dom));
 	CHECK(INV(efmt_empty) == 0 && ef_mpk_call_status() == EF_OK);
 	CHECK(!ef_mpk_fault_of(&dom));
+	attack("another domain while a second thread's call is inside, or waits in "
+	       "a callback: refused under sealed, runs under strict",
+	       other_domain_while_inside, NULL);
 	ef_heap_free(&dom, (void *)release);
 }
 
@@ -1529,7 +1632,7 @@ static const ef_test tests[] = {
 	{ "mpk load-time wrpkru/xrstor scan, --strict-scan, sealed rewrites", test_scan },
 	{ "mpk callbacks, nested three deep", test_callbacks },
 	{ "mpk callback attacks: unregistered slot, another domain's", test_callback_attacks },
-	{ "mpk second thread refused while the first is inside", test_second_thread },
+	{ "mpk second thread refused while the first is inside (sealed: in any sealed domain)", test_second_thread },
 	{ "mpk signals and preemption during 5000 foreign calls", test_signals_and_preemption },
 	{ "mpk gate round trip within its budget of a direct call (strict 60, sealed 70 instructions)", test_gate_instruction_budget },
 	{ "mpk callback round trip within twice an invoke round trip", test_callback_instruction_budget },
