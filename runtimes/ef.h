@@ -79,8 +79,25 @@ typedef struct ef_region {
 	unsigned access;    /* EF_READ | EF_WRITE | EF_EXEC */
 } ef_region;
 
-/* One free block of the domain heap; the list is sorted by address. */
-typedef struct ef_heap_block ef_heap_block;
+/* The host's record of one block of the domain heap, free or live.  The
+ * records live in the ef_domain, host memory: nothing the heap allocator
+ * reads or writes lies in the domain's memory, where foreign code could
+ * forge a size or a link and turn the host's next allocation into a write
+ * anywhere.  Offsets and sizes are from heap_lo, so a heap holds at most
+ * 4 GiB; `next` is an index into heap_rec. */
+#ifndef EF_HEAP_BLOCKS
+#ifdef EF_DEFAULT_SIZES_FROM_LINKER
+#define EF_HEAP_BLOCKS 192       /* the boards' RAM is small */
+#else
+#define EF_HEAP_BLOCKS 1024
+#endif
+#endif
+typedef struct ef_heap_block {
+	uint32_t off, size;
+	uint16_t next;              /* the next block up, or EF_HEAP_NONE */
+	uint16_t live;
+} ef_heap_block;
+#define EF_HEAP_NONE 0xffffu
 
 typedef uint64_t (*ef_callback_fn)(uint64_t, uint64_t, uint64_t,
 				   uint64_t, uint64_t, uint64_t);
@@ -90,10 +107,12 @@ typedef struct ef_domain {
 	unsigned nregions;
 	ef_region regions[EF_MAX_REGIONS];
 
-	/* Heap: first fit over an address-ordered free list, with coalescing. */
+	/* Heap: first fit over the address-ordered blocks, with coalescing. */
 	unsigned char *heap_lo, *heap_hi;
-	ef_heap_block *heap_free;
 	size_t heap_live;           /* live allocations, for tests and leaks */
+	uint16_t heap_first;        /* the lowest block */
+	uint16_t heap_spare;        /* unused records, linked by next */
+	unsigned heap_nspare;
 
 	/* Stack: grows down from stack_top; marks restore it. */
 	unsigned char *stack_lo, *stack_top, *stack_sp;
@@ -104,6 +123,10 @@ typedef struct ef_domain {
 
 	const struct ef_runtime *runtime;
 	void *runtime_state;
+
+	/* Last, so that the fields above stay within the short offsets of
+	 * a load (RISC-V: 2 KiB), which the gates use. */
+	ef_heap_block heap_rec[EF_HEAP_BLOCKS];
 } ef_domain;
 
 typedef struct ef_domain_config {

@@ -7,15 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Heap blocks start with this header; sizes include it and are multiples of
- * EF_HEAP_GRAIN.  A live block holds EF_HEAP_LIVE where a free one holds its
- * successor, so that freeing a pointer the heap never handed out is caught. */
-struct ef_heap_block {
-	size_t size;
-	ef_heap_block *next;
-};
-#define EF_HEAP_GRAIN ((size_t)sizeof(ef_heap_block))
-#define EF_HEAP_LIVE ((ef_heap_block *)(uintptr_t)0xef11ef11ef11ef11ull)
+/* Heap blocks: records in host memory (ef.h, ef_heap_block), sizes in
+ * multiples of EF_HEAP_GRAIN. */
+#define EF_HEAP_GRAIN ((size_t)16)
+_Static_assert(EF_HEAP_BLOCKS >= 2 && EF_HEAP_BLOCKS < EF_HEAP_NONE, "EF_HEAP_BLOCKS");
 
 static const char *const status_text[] = {
 	[EF_OK] = "ok",
@@ -69,6 +64,8 @@ ef_status ef_domain_open(ef_domain *d, const ef_runtime *rt,
 		return EF_E_UNAVAILABLE;
 	heap = align_up(heap, 4096);
 	stack = align_up(stack, 4096);
+	if (heap > UINT32_MAX - 4096)
+		return EF_E_ARG;
 	d->runtime = rt;
 	d->runtime_state = cfg ? cfg->runtime_state : NULL;
 	mem = rt->map(d, heap + stack);
@@ -81,9 +78,12 @@ ef_status ef_domain_open(ef_domain *d, const ef_runtime *rt,
 	d->stack_top = d->stack_sp = mem + stack;
 	d->heap_lo = mem + stack;
 	d->heap_hi = mem + stack + heap;
-	d->heap_free = (ef_heap_block *)d->heap_lo;
-	d->heap_free->size = heap;
-	d->heap_free->next = NULL;
+	d->heap_first = 0;
+	d->heap_rec[0] = (ef_heap_block){ 0, (uint32_t)heap, EF_HEAP_NONE, 0 };
+	for (unsigned i = 1; i < EF_HEAP_BLOCKS; i++)
+		d->heap_rec[i].next = i + 1 < EF_HEAP_BLOCKS ? (uint16_t)(i + 1) : EF_HEAP_NONE;
+	d->heap_spare = 1;
+	d->heap_nspare = EF_HEAP_BLOCKS - 1;
 	return ef_domain_add_region(d, mem, heap + stack, EF_READ | EF_WRITE);
 }
 
@@ -125,46 +125,64 @@ void ef_stack_release(ef_domain *d, ef_mark m)
 	d->stack_sp = m.sp;
 }
 
+/* A record for a new block after block `after` (EF_HEAP_NONE: first). */
+static ef_heap_block *heap_insert(ef_domain *d, uint16_t after, uint32_t off,
+				  uint32_t size)
+{
+	uint16_t k = d->heap_spare;
+	ef_heap_block *n = &d->heap_rec[k];
+	uint16_t *link = after == EF_HEAP_NONE ? &d->heap_first
+		: &d->heap_rec[after].next;
+
+	d->heap_spare = n->next;
+	d->heap_nspare--;
+	*n = (ef_heap_block){ off, size, *link, 0 };
+	*link = k;
+	return n;
+}
+
+/* Block k leaves the list after `prev` (EF_HEAP_NONE: it was first). */
+static void heap_remove(ef_domain *d, uint16_t prev, uint16_t k)
+{
+	uint16_t *link = prev == EF_HEAP_NONE ? &d->heap_first : &d->heap_rec[prev].next;
+
+	*link = d->heap_rec[k].next;
+	d->heap_rec[k].next = d->heap_spare;
+	d->heap_spare = k;
+	d->heap_nspare++;
+}
+
 void *ef_heap_alloc(ef_domain *d, size_t bytes, size_t align)
 {
-	ef_heap_block **link, *b;
+	uintptr_t lo = (uintptr_t)d->heap_lo;
+	uint16_t k, prev = EF_HEAP_NONE;
 
 	if (!is_pow2(align) || bytes > (size_t)(d->heap_hi - d->heap_lo))
 		return NULL;
 	if (align < EF_HEAP_GRAIN)
 		align = EF_HEAP_GRAIN;
 	bytes = align_up(bytes ? bytes : 1, EF_HEAP_GRAIN);
-	for (link = &d->heap_free; (b = *link); link = &b->next) {
-		uintptr_t start = (uintptr_t)b, end = start + b->size;
-		uintptr_t user = align_up(start + EF_HEAP_GRAIN, align);
-		uintptr_t head = user - EF_HEAP_GRAIN;
-		ef_heap_block *blk;
+	for (k = d->heap_first; k != EF_HEAP_NONE; prev = k, k = d->heap_rec[k].next) {
+		ef_heap_block *b = &d->heap_rec[k];
+		uintptr_t start = lo + b->off, end = start + b->size;
+		uintptr_t user = align_up(start, align);
 
-		/* A gap before the block must hold a free block of its own. */
-		if (head != start && head - start < 2 * EF_HEAP_GRAIN)
-			user = align_up(start + 3 * EF_HEAP_GRAIN, align),
-			head = user - EF_HEAP_GRAIN;
-		if (user + bytes > end)
+		if (b->live || user > end || end - user < bytes)
 			continue;
-		if (head != start) {            /* keep the gap on the list */
-			b->size = head - start;
-			link = &b->next;
-			blk = (ef_heap_block *)head;
-			blk->next = b->next;
-		} else {
-			blk = b;
+		/* A gap before it and the rest after it take a record each. */
+		if ((unsigned)(user != start) + (end - user != bytes) > d->heap_nspare)
+			return NULL;
+		if (user != start) {
+			heap_insert(d, prev, b->off, (uint32_t)(user - start));
+			b->off = (uint32_t)(user - lo);
+			b->size = (uint32_t)(end - user);
 		}
-		blk->size = end - head;
-		if (blk->size - EF_HEAP_GRAIN - bytes >= 2 * EF_HEAP_GRAIN) {
-			ef_heap_block *rest = (ef_heap_block *)(user + bytes);
-			rest->size = end - (uintptr_t)rest;
-			rest->next = blk->next;
-			blk->size = (uintptr_t)rest - head;
-			*link = rest;
-		} else {
-			*link = blk->next;
+		if (b->size != bytes) {
+			heap_insert(d, k, (uint32_t)(user + bytes - lo),
+				    (uint32_t)(b->size - bytes));
+			b->size = (uint32_t)bytes;
 		}
-		blk->next = EF_HEAP_LIVE;
+		b->live = 1;
 		d->heap_live++;
 		return (void *)user;
 	}
@@ -173,30 +191,32 @@ void *ef_heap_alloc(ef_domain *d, size_t bytes, size_t align)
 
 void ef_heap_free(ef_domain *d, void *p)
 {
-	ef_heap_block *blk, **link, *prev = NULL;
+	uintptr_t off = (uintptr_t)p - (uintptr_t)d->heap_lo;
+	uint16_t k, prev = EF_HEAP_NONE, next;
+	ef_heap_block *b;
 
 	if (!p)
 		return;
-	blk = (ef_heap_block *)((uintptr_t)p - EF_HEAP_GRAIN);
-	if ((unsigned char *)blk < d->heap_lo || (unsigned char *)p >= d->heap_hi ||
-	    blk->next != EF_HEAP_LIVE) {
+	for (k = d->heap_first; k != EF_HEAP_NONE; prev = k, k = d->heap_rec[k].next)
+		if (d->heap_rec[k].off >= off)
+			break;
+	b = k == EF_HEAP_NONE ? NULL : &d->heap_rec[k];
+	if (!b || b->off != off || !b->live) {
 		fprintf(stderr, "ef_heap_free: %p is not a live block of this "
 			"domain's heap\n", p);
 		abort();
 	}
-	for (link = &d->heap_free; *link && *link < blk; link = &(*link)->next)
-		prev = *link;
-	blk->next = *link;
-	*link = blk;
-	if (blk->next && (uintptr_t)blk + blk->size == (uintptr_t)blk->next) {
-		blk->size += blk->next->size;
-		blk->next = blk->next->next;
-	}
-	if (prev && (uintptr_t)prev + prev->size == (uintptr_t)blk) {
-		prev->size += blk->size;
-		prev->next = blk->next;
-	}
+	b->live = 0;
 	d->heap_live--;
+	next = b->next;
+	if (next != EF_HEAP_NONE && !d->heap_rec[next].live) {
+		b->size += d->heap_rec[next].size;
+		heap_remove(d, k, next);
+	}
+	if (prev != EF_HEAP_NONE && !d->heap_rec[prev].live) {
+		d->heap_rec[prev].size += b->size;
+		heap_remove(d, prev, k);
+	}
 }
 
 ef_status ef_callback_add(ef_domain *d, ef_callback_fn fn, unsigned *slot)

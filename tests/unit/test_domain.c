@@ -154,11 +154,66 @@ static void heap_reuses_and_coalesces(void)
 		ef_heap_free(&d, blocks[i]);
 	CHECK(d.heap_live == 0);
 	/* Everything coalesced back: the whole heap is one block again. */
-	void *all = ef_heap_alloc(&d, (size_t)(d.heap_hi - d.heap_lo) - 16, 16);
-	CHECK(all != NULL);
+	void *all = ef_heap_alloc(&d, (size_t)(d.heap_hi - d.heap_lo), 16);
+	CHECK(all == d.heap_lo);
 	CHECK(ef_heap_alloc(&d, 1, 16) == NULL);
 	ef_heap_free(&d, all);
 	CHECK(ef_heap_alloc(&d, 3, 3) == NULL);   /* alignment not a power of 2 */
+	ef_domain_close(&d);
+}
+
+/* Foreign code may write every byte of the domain's memory, the heap
+ * included, between any two host allocations.  The heap's bookkeeping is
+ * the host's (ef.h, ef_heap_block): overwriting the heap with what would
+ * be a forged block header (a size and a link to a host address) changes
+ * nothing the host allocates or frees. */
+static void heap_bookkeeping_out_of_reach(void)
+{
+	static volatile uint64_t host_target = 0x600d;
+	void *a, *b, *c, *e;
+	uint64_t *w;
+
+	if (!open_domain())
+		return;
+	a = ef_heap_alloc(&d, 100, 16);
+	b = ef_heap_alloc(&d, 200, 64);
+	c = ef_heap_alloc(&d, 300, 16);
+	CHECK(a && b && c);
+	ef_heap_free(&d, b);
+	for (w = (uint64_t *)d.heap_lo; (unsigned char *)(w + 2) <= d.heap_lo + (1u << 16); w += 2) {
+		w[0] = 1u << 20;                              /* a size */
+		w[1] = (uint64_t)(uintptr_t)&host_target;     /* a link */
+	}
+	e = ef_heap_alloc(&d, 150, 16);
+	/* The freed block, found again (with the gap before it), between
+	 * the live ones. */
+	CHECK(e && (char *)e >= (char *)a + 100 && (char *)e + 150 <= (char *)c);
+	ef_heap_free(&d, a);
+	ef_heap_free(&d, c);
+	ef_heap_free(&d, e);
+	CHECK(host_target == 0x600d && d.heap_live == 0);
+	CHECK(ef_heap_alloc(&d, (size_t)(d.heap_hi - d.heap_lo), 16) == d.heap_lo);
+	ef_domain_close(&d);
+}
+
+/* The records run out before the heap does: an allocation that would
+ * need one more fails cleanly, and frees give them back. */
+static void heap_records_run_out(void)
+{
+	void *p[EF_HEAP_BLOCKS];
+	unsigned n = 0;
+
+	if (!open_domain())
+		return;
+	while (n < EF_HEAP_BLOCKS && (p[n] = ef_heap_alloc(&d, 16, 16)))
+		n++;
+	CHECK_MSG(n == EF_HEAP_BLOCKS - 1, "%u blocks (records: %u)", n, EF_HEAP_BLOCKS);
+	/* The last record holds the rest of the heap; it can be taken whole. */
+	void *rest = ef_heap_alloc(&d, (size_t)(d.heap_hi - d.heap_lo) - 16 * n, 16);
+	CHECK(rest != NULL);
+	for (unsigned i = 0; i < n; i += 2)
+		ef_heap_free(&d, p[i]);
+	CHECK(ef_heap_alloc(&d, 16, 16) == p[0]);
 	ef_domain_close(&d);
 }
 
@@ -245,6 +300,8 @@ static const ef_test tests[] = {
 	{ "domain/upgrade_borders", upgrade_borders },
 	{ "domain/typed_upgrades", typed_upgrades },
 	{ "domain/heap_reuses_and_coalesces", heap_reuses_and_coalesces },
+	{ "domain/heap_bookkeeping_out_of_reach", heap_bookkeeping_out_of_reach },
+	{ "domain/heap_records_run_out", heap_records_run_out },
 	{ "domain/stack_marks", stack_marks },
 	{ "domain/epoch_invalidates", epoch_invalidates },
 	{ "domain/callbacks", callbacks },
