@@ -43,6 +43,10 @@ static void *watch(void *arg)
 {
 	uint64_t seen[EF_MPK_SLOTS] = { 0 };
 	double since[EF_MPK_SLOTS] = { 0 };
+	/* The namespace each slot held when last looked at: a new one starts
+	 * its clock at the first look, not at 0 (which ended a fresh
+	 * domain's first call at once when the look came during it). */
+	const struct ef_mpk_ns *held[EF_MPK_SLOTS] = { 0 };
 
 	(void)arg;
 	for (;;) {
@@ -57,7 +61,8 @@ static void *watch(void *arg)
 			if (!ns || ns->poisoned)
 				continue;
 			tok = progress(ns);
-			if (!fs || tok != seen[i] || !l) {
+			if (!fs || tok != seen[i] || !l || ns != held[i]) {
+				held[i] = ns;
 				seen[i] = tok, since[i] = t;
 				ns->timed_out = 0;
 				continue;

@@ -741,8 +741,14 @@ static void child(const struct attack *at)
 		if (ef_mpk_open(&fresh, "hostile", NULL))
 			say('E', "a fresh domain cannot be opened: %s", ef_mpk_error());
 		else if ((v = EF_MPK_INVOKE(&fresh, efh_ok, 13L)) != 40 ||
-			 ef_mpk_call_status() != EF_OK)
-			say('E', "a fresh domain does not work: efh_ok(13) = %ld", v);
+			 (status = ef_mpk_call_status()) != EF_OK)
+		{
+			const ef_mpk_fault *ff = ef_mpk_fault_of(&fresh);
+			char what[400];
+			say('E', "a fresh domain does not work: efh_ok(13) = %ld (%s%s%s)", v,
+			    ef_strerror(status), ff ? ": " : "",
+			    ff ? ef_mpk_fault_describe(ff, what, sizeof what) : "");
+		}
 	}
 	say('D', "done");
 }
