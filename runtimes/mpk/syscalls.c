@@ -64,36 +64,53 @@ ef_status mpk_install_syscall_filter(void)
 	unsigned ndenied = sizeof denied / sizeof *denied;
 #define ST(code, k) (f[n++] = (struct sock_filter)BPF_STMT(code, k))
 #define JMP(code, k, jt, jf) (f[n++] = (struct sock_filter)BPF_JUMP(code, k, jt, jf))
-	if (!dl_iterate_phdr(exec_range_of, &libc) || !dl_iterate_phdr(exec_range_of, &ldso) ||
-	    libc.lo >> 32 != (libc.hi - 1) >> 32 || ldso.lo >> 32 != (ldso.hi - 1) >> 32)
+	if (!dl_iterate_phdr(exec_range_of, &libc) || !dl_iterate_phdr(exec_range_of, &ldso))
 		return mpk_fail(EF_E_UNAVAILABLE, "cannot find the code of the host's "
 				"C library and ld.so for the system-call filter");
+	/* The filter compares the high and the low halves of the address
+	 * apart, so a range that crosses a 4 GiB boundary becomes two. */
+	struct { uint32_t hi, lo, end; } r[4];
+	unsigned m = 0;
+	for (const struct code_range *c = &libc; c; c = c == &libc ? &ldso : NULL)
+		for (uintptr_t a = c->lo; a < c->hi; ) {
+			uintptr_t block_end = (a | 0xffffffffu) + 1;
+			uintptr_t e = c->hi < block_end ? c->hi : block_end;
+			r[m].hi = (uint32_t)(a >> 32), r[m].lo = (uint32_t)a;
+			/* the block's last byte stays out: no end past 32 bits */
+			r[m++].end = e == block_end ? 0xffffffffu : (uint32_t)e;
+			a = e;
+		}
 	ST(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
 	JMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
 	ST(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	ST(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
-	for (unsigned k = 0; k < ndenied; k++)      /* to DENY */
+	/* From here: ndenied + nchecked jumps, ALLOW, then CHECK (5 per
+	 * range), DENY, ALLOW. */
+	unsigned check = n + ndenied + nchecked + 1, deny = check + 5 * m, at;
+	for (unsigned k = 0; k < ndenied; k++) {    /* to DENY */
+		at = n;
 		JMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)denied[k],
-		    (unsigned char)(ndenied - k + nchecked + 11), 0);
-	for (unsigned k = 0; k < nchecked; k++)     /* to CHECK */
+		    (unsigned char)(deny - at - 1), 0);
+	}
+	for (unsigned k = 0; k < nchecked; k++) {   /* to CHECK */
+		at = n;
 		JMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)ip_checked[k],
-		    (unsigned char)(nchecked - k), 0);
+		    (unsigned char)(check - at - 1), 0);
+	}
 	ST(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	/* CHECK: allowed when lo <= ip < hi for libc or ld.so (same high
-	 * half; 9 instructions) */
-	ST(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer) + 4);
-	JMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(libc.lo >> 32), 0, 4);
-	ST(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer));
-	JMP(BPF_JMP | BPF_JGE | BPF_K, (uint32_t)libc.lo, 0, 1);
-	JMP(BPF_JMP | BPF_JGE | BPF_K, (uint32_t)libc.hi, 0, 5);
-	ST(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer) + 4);
-	JMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)(ldso.lo >> 32), 0, 4);
-	ST(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer));
-	JMP(BPF_JMP | BPF_JGE | BPF_K, (uint32_t)ldso.lo, 0, 2);
-	/* (the 10th: its jump lands on DENY or ALLOW) */
-	JMP(BPF_JMP | BPF_JGE | BPF_K, (uint32_t)ldso.hi, 1, 0);
-	ST(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	/* CHECK: allowed when the instruction pointer lies in one of the
+	 * ranges of libc's or ld.so's code; each range falls through to the
+	 * next when it does not. */
+	for (unsigned k = 0; k < m; k++) {
+		ST(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer) + 4);
+		JMP(BPF_JMP | BPF_JEQ | BPF_K, r[k].hi, 0, 3);
+		ST(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, instruction_pointer));
+		JMP(BPF_JMP | BPF_JGE | BPF_K, r[k].lo, 0, 1);
+		at = n;
+		JMP(BPF_JMP | BPF_JGE | BPF_K, r[k].end, 0, (unsigned char)(deny - at));
+	}
 	ST(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);   /* DENY */
+	ST(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 #undef ST
 #undef JMP
 	prog.len = (unsigned short)n;
