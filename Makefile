@@ -14,7 +14,7 @@ MAKEFLAGS += --no-builtin-rules
 WORKLOADS := ubench hmac sodium brotli
 # The runtimes, each runtimes/<rt>/ (runtime.mk; contract.h, the mode
 # layer's side of runtimes/runtime.h; target.c, its targets).
-RUNTIMES := mock mpk pmp
+RUNTIMES := mock mpk pmp proc
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g

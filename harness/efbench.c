@@ -361,7 +361,7 @@ static void on_sample(void *arg, unsigned round, uint64_t iters, double ns, doub
 	 * (ef_paired_ratios), so a target whose calls run outside this
 	 * thread (another process) must leave it out: its CPU time would
 	 * miss their work. */
-	if (strcmp(c->g->target->unit, "ns"))
+	if (strcmp(c->g->target->unit, "ns") || c->g->target->work_elsewhere)
 		cpu = NAN;
 	keep_sample(c->g, c->mode, c->run->process, round,
 		    c->run->opt->interleave == EF_INTERLEAVE_NONE, ns, cpu);

@@ -37,6 +37,14 @@ typedef struct ef_target {
 	/* Why the target cannot run here, or NULL. */
 	const char *(*unavailable)(void);
 	const char *unit;           /* of its samples: "ns" or "instructions" */
+	/* Non-zero: foreign calls do their work outside the calling thread
+	 * (the proc runtime's sandbox process), so its CPU time misses it:
+	 * rows leave CPU time out, and overheads are ratios of wall time. */
+	int work_elsewhere;
+	/* Non-zero: its gate's budget, ubench/invoke_args/0 (an empty
+	 * function) in invoke mode at most this many ns over unsafe mode's
+	 * direct call (docs/design.md), which efbench's summary checks. */
+	double gate_budget_ns;
 	/* The CPU its samples come from, when not this machine's. */
 	const char *cpu_model;
 	/* Non-NULL: the samples come from the PMP benchmark firmware on this

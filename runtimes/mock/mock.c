@@ -1,7 +1,6 @@
 /* mock.c: the mock runtime's memory (plain anonymous mappings) and its pool
  * of callback trampolines, one C function per slot. */
 #include "mock.h"
-#include "../ef_seq.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,21 +67,11 @@ static uint64_t callback_dispatch(unsigned slot, uint64_t a, uint64_t b,
 	return r;
 }
 
-#define TRAMPOLINE(k)                                                    \
-	static uint64_t callback_##k(uint64_t a, uint64_t b, uint64_t c,  \
-				     uint64_t d, uint64_t e, uint64_t f)  \
-	{                                                                \
-		return callback_dispatch(k, a, b, c, d, e, f);           \
-	}
-EF_SEQ_128(TRAMPOLINE)
-
-#define TRAMPOLINE_ADDRESS(k) , (void *)callback_##k
-static void *const trampolines[] = { EF_LIST(EF_SEQ_128, TRAMPOLINE_ADDRESS) };
-
-_Static_assert(sizeof trampolines / sizeof *trampolines == EF_MAX_CALLBACKS,
-	       "one trampoline per callback slot");
+#define EF_TRAMPOLINE_DISPATCH callback_dispatch
+#include "../ef_trampolines.h"
+_Static_assert(EF_TRAMPOLINES == EF_MAX_CALLBACKS, "one trampoline per callback slot");
 
 void *ef_mock_callback_address(unsigned slot)
 {
-	return slot < EF_MAX_CALLBACKS ? trampolines[slot] : NULL;
+	return slot < EF_MAX_CALLBACKS ? ef_trampolines[slot] : NULL;
 }

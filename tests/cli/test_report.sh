@@ -482,11 +482,13 @@ if command -v hyperfine >/dev/null 2>&1; then
 	if "$TOP/scripts/setup-bench" --runs 3 --warmup 1 --out setup.csv >out.txt 2>err.txt; then
 		ok=$(grep -c ',setup,.*,ns,[0-9]*,ok,' setup.csv)
 		modes=$(awk -F, 'NR > 1 && $4 == "host" { print $6 }' setup.csv | sort -u | tr '\n' ' ')
-		if [ "$ok" -ge 18 ] && [ "$modes" = "unsafe validate " ] &&
+		pmodes=$(awk -F, 'NR > 1 && $4 == "proc" && $0 ~ /,ok,/ { print $6 }' setup.csv | sort -u | tr '\n' ' ')
+		if [ "$ok" -ge 45 ] && [ "$modes" = "unsafe validate " ] &&
+		   [ "$pmodes" = "full invoke unsafe " ] &&
 		   grep -q '^runner=hyperfine ' setup.meta && "$EFREPORT" -o sout setup.csv 2>/dev/null; then
 			pass setup_bench
 		else
-			fail setup_bench "$ok ok rows, host modes '$modes'"
+			fail setup_bench "$ok ok rows, host modes '$modes', proc modes '$pmodes'"
 		fi
 	else
 		fail setup_bench "$(tail -n 2 err.txt)"

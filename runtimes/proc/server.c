@@ -1,0 +1,276 @@
+/* server.c: efproc-server, the sandbox process of the proc runtime (proc.h).
+ *
+ *   efproc-server <set> <address> <bytes>
+ *
+ * The host starts it with the shared memory as file descriptor 3, standard
+ * input and output on /dev/null, in a session of its own (terminal signals
+ * are the host's to handle).  It maps the memory at the host's address,
+ * dlopens the set's libraries, closes every file descriptor but standard
+ * error, confines itself with a seccomp filter and then serves calls until
+ * the host kills it or goes away.  Nothing here is trusted by the host: once
+ * foreign code has run, all of this process is the library's.
+ */
+#define _GNU_SOURCE
+#include "chan.h"
+#include "ef_proc_sets.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/futex.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static struct ef_proc_chan *chan;
+static pid_t host;
+
+/* Pauses the sandbox spins for the host's next request before it sleeps
+ * (a fraction of a millisecond): longer than the host's work between two
+ * calls of a loop, short enough to give the CPU back soon when idle.  A
+ * futex wake-up is the slow path (runtimes/proc/proc.c, SPIN). */
+#define SPIN 20000
+
+static void flip(uint32_t state)
+{
+	__atomic_store_n(&chan->state, state, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&chan->sleeping, __ATOMIC_SEQ_CST) & 1)
+		syscall(SYS_futex, &chan->state, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+}
+
+static int ours(uint32_t s)
+{
+	return s == EF_PROC_CALL || s == EF_PROC_LOOKUP || s == EF_PROC_CB_RETURN;
+}
+
+/* Wait for a request of the host's; leave when the host is gone. */
+static uint32_t await_host(void)
+{
+	for (unsigned i = 0;; i++) {
+		uint32_t s = __atomic_load_n(&chan->state, __ATOMIC_ACQUIRE);
+		if (ours(s))
+			return s;
+		if (i < SPIN) {
+			__builtin_ia32_pause();
+			continue;
+		}
+		__atomic_or_fetch(&chan->sleeping, 2, __ATOMIC_SEQ_CST);
+		s = __atomic_load_n(&chan->state, __ATOMIC_SEQ_CST);
+		if (!ours(s)) {
+			struct timespec t = { 0, 200 * 1000 * 1000 };
+			syscall(SYS_futex, &chan->state, FUTEX_WAIT, s, &t, NULL, 0);
+		}
+		__atomic_and_fetch(&chan->sleeping, ~2u, __ATOMIC_SEQ_CST);
+		if (getppid() != host)
+			_exit(0);
+		i = SPIN;
+	}
+}
+
+/* Call fn with n integer arguments (System V: six in registers, the rest
+ * on the stack, which stays 16-byte aligned at the call). */
+uint64_t ef_proc_callv(uint64_t fn, const uint64_t *args, uint64_t n);
+__asm__(".text\n"
+	".globl ef_proc_callv\n"
+	".type ef_proc_callv, @function\n"
+	"ef_proc_callv:\n"
+	"	push %rbp\n"
+	"	mov %rsp, %rbp\n"
+	"	mov %rdi, %r11\n"
+	"	mov %rsi, %r10\n"
+	"	xor %ecx, %ecx\n"
+	"	sub $6, %rdx\n"
+	"	cmovb %rcx, %rdx\n"          /* rdx: stacked arguments */
+	"	lea (,%rdx,8), %rax\n"
+	"	sub %rax, %rsp\n"
+	"	and $-16, %rsp\n"
+	"1:	cmp %rdx, %rcx\n"
+	"	jae 2f\n"
+	"	mov 48(%r10,%rcx,8), %rax\n"
+	"	mov %rax, (%rsp,%rcx,8)\n"
+	"	inc %rcx\n"
+	"	jmp 1b\n"
+	"2:	mov (%r10), %rdi\n"
+	"	mov 8(%r10), %rsi\n"
+	"	mov 16(%r10), %rdx\n"
+	"	mov 24(%r10), %rcx\n"
+	"	mov 32(%r10), %r8\n"
+	"	mov 40(%r10), %r9\n"
+	"	xor %eax, %eax\n"
+	"	call *%r11\n"
+	"	leave\n"
+	"	ret\n"
+	".size ef_proc_callv, .-ef_proc_callv\n");
+
+static void *handles[8];
+static unsigned nhandles;
+
+static uint64_t lookup(const char *name)
+{
+	for (unsigned i = 0; i < nhandles; i++) {
+		void *p = dlsym(handles[i], name);
+		if (p)
+			return (uint64_t)(uintptr_t)p;
+	}
+	return 0;
+}
+
+/* Serve the host's requests; with in_callback, until it answers the
+ * callback this sandbox asked for (calls from that callback nest here). */
+static uint64_t serve(int in_callback)
+{
+	/* Six more than the channel holds: ef_proc_callv loads six. */
+	uint64_t args[EF_PROC_CHAN_ARGS + 6] = { 0 };
+
+	for (;;) {
+		uint32_t s = await_host();
+		if (s == EF_PROC_CB_RETURN) {
+			if (in_callback)
+				return chan->cb_ret;
+			_exit(3);       /* the host broke the protocol */
+		}
+		if (s == EF_PROC_LOOKUP) {
+			char name[EF_PROC_NAME_MAX];
+			memcpy(name, chan->name, sizeof name);
+			name[sizeof name - 1] = 0;
+			chan->ret = lookup(name);
+			flip(EF_PROC_RETURN);
+			continue;
+		}
+		uint32_t n = chan->nargs;
+		if (n > EF_PROC_CHAN_ARGS)
+			_exit(3);
+		memcpy(args, chan->args, n * sizeof *args);
+		chan->ret = ef_proc_callv(chan->fn, args, n);
+		flip(EF_PROC_RETURN);
+	}
+}
+
+/* A callback: ask the host to run slot k, serve it meanwhile. */
+static uint64_t callback(unsigned k, uint64_t a, uint64_t b, uint64_t c,
+			 uint64_t d, uint64_t e, uint64_t f)
+{
+	chan->cb_slot = k;
+	chan->cb_args[0] = a, chan->cb_args[1] = b, chan->cb_args[2] = c;
+	chan->cb_args[3] = d, chan->cb_args[4] = e, chan->cb_args[5] = f;
+	flip(EF_PROC_CALLBACK);
+	return serve(1);
+}
+
+#define EF_TRAMPOLINE_DISPATCH callback
+#include "../ef_trampolines.h"
+_Static_assert(EF_TRAMPOLINES == EF_PROC_CALLBACKS, "one trampoline per callback slot");
+
+/* The system calls foreign code keeps: memory for its allocator (never
+ * executable), futexes and the clock, entropy (libsodium's randombytes),
+ * writes to standard error, and leaving.  Everything else fails with
+ * EPERM; another architecture's calling convention (i386, x32) kills. */
+#define ALLOW(nr) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), \
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
+#define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
+static int confine(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		/* mmap and mprotect: never PROT_EXEC. */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mmap, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mprotect, 0, 4),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(2)),
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, PROT_EXEC, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		/* write: standard error only. */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_write, 0, 6),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(0) + 4),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 2),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(0)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 2, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		ALLOW(SYS_futex), ALLOW(SYS_munmap), ALLOW(SYS_mremap), ALLOW(SYS_brk),
+		ALLOW(SYS_madvise), ALLOW(SYS_getrandom), ALLOW(SYS_clock_gettime),
+		ALLOW(SYS_clock_nanosleep), ALLOW(SYS_nanosleep), ALLOW(SYS_sched_yield),
+		ALLOW(SYS_getpid), ALLOW(SYS_gettid), ALLOW(SYS_getppid),
+		ALLOW(SYS_rt_sigreturn), ALLOW(SYS_rt_sigprocmask), ALLOW(SYS_newfstatat),
+		ALLOW(SYS_fstat), ALLOW(SYS_exit), ALLOW(SYS_exit_group),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+	};
+	struct sock_fprog prog = { .len = sizeof f / sizeof *f, .filter = f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return -1;
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+}
+
+static void fail(const char *what, const char *why)
+{
+	snprintf(chan->name, sizeof chan->name, "%s: %s", what, why);
+	flip(EF_PROC_FAILED);
+	_exit(2);
+}
+
+/* The set's libraries, as the Makefile lists them (ef_proc_sets.h). */
+#define SET(name, libs) { name, libs },
+static const struct { const char *name, *libs; } sets[] = { EF_PROC_SETS(SET) };
+
+int main(int argc, char **argv)
+{
+	const char *libs = NULL;
+	unsigned long addr, bytes;
+	char list[256], *save, *lib;
+	void *p;
+
+	if (argc != 4) {
+		fprintf(stderr, "efproc-server: started by efbench's proc runtime, "
+			"not by hand (usage: efproc-server <set> <address> <bytes>)\n");
+		return 2;
+	}
+	host = getppid();
+	addr = strtoul(argv[2], NULL, 0);
+	bytes = strtoul(argv[3], NULL, 0);
+	p = mmap((void *)addr, bytes, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED_NOREPLACE, EF_PROC_MEMFD, 0);
+	if (p == MAP_FAILED || (unsigned long)p != addr) {
+		fprintf(stderr, "efproc-server: cannot map the shared memory at %#lx: %s\n",
+			addr, strerror(errno));
+		return 2;
+	}
+	chan = p;
+	for (size_t i = 0; i < sizeof sets / sizeof *sets; i++)
+		if (!strcmp(sets[i].name, argv[1]))
+			libs = sets[i].libs;
+	if (!libs)
+		fail(argv[1], "no such library set");
+	snprintf(list, sizeof list, "%s", libs);
+	for (lib = strtok_r(list, " ", &save); lib && nhandles < 8;
+	     lib = strtok_r(NULL, " ", &save)) {
+		handles[nhandles] = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+		if (!handles[nhandles++])
+			fail(lib, dlerror());
+	}
+	for (unsigned k = 0; k < EF_PROC_CALLBACKS; k++)
+		chan->cb_addrs[k] = (uint64_t)(uintptr_t)ef_trampolines[k];
+	close(EF_PROC_MEMFD);
+	if (syscall(SYS_close_range, 3, ~0u, 0))
+		for (int fd = 3; fd < 1024; fd++)
+			close(fd);
+	if (confine())
+		fail("seccomp", strerror(errno));
+	flip(EF_PROC_READY);
+	serve(0);
+	return 0;
+}
