@@ -22,8 +22,6 @@
 #include <time.h>
 #include <unistd.h>
 
-extern char **environ;
-
 typedef struct proc_state {
 	struct ef_proc_chan *chan;
 	unsigned char *base;            /* chan, then the domain's memory */
@@ -330,7 +328,13 @@ static ef_status spawn(ef_domain *d, proc_state *st)
 	/* Its own session: Ctrl-C and the terminal's other signals are the
 	 * host's to handle; the sandbox leaves when the host is gone. */
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID);
-	err = posix_spawn(&st->pid, path, &fa, &at, argv, environ);
+	/* The host's environment stays the host's (it may hold secrets);
+	 * the loader's search path is all the sandbox needs of it. */
+	char ldpath[PATH_MAX + 16] = "";
+	char *envp[] = { ldpath, NULL };
+	if (getenv("LD_LIBRARY_PATH"))
+		snprintf(ldpath, sizeof ldpath, "LD_LIBRARY_PATH=%s", getenv("LD_LIBRARY_PATH"));
+	err = posix_spawn(&st->pid, path, &fa, &at, argv, *ldpath ? envp : envp + 1);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	if (fd != st->memfd)

@@ -10,10 +10,11 @@ RUNTIME_SRCS += runtimes/proc/proc runtimes/proc/target
 # their names for the linker (-lsodium: libsodium.so), the workloads' sets
 # and the test suite's own (tests/proc/foreign.c).
 PROC_SERVER := $(BUILD)/efproc-server
-PROC_SETS := $(WORKLOADS) proctest
+PROC_SETS := $(WORKLOADS) proctest procctor
 $(foreach w,$(WORKLOADS),$(eval PROC_LIBS_$w := $(patsubst -l%,lib%.so,$($w_LDLIBS))))
 PROC_LIBS_proctest := libefproctest.so
-FOREIGN_LIBS += $(BUILD)/lib/libefproctest.so
+PROC_LIBS_procctor := libefprocctor.so
+FOREIGN_LIBS += $(BUILD)/lib/libefproctest.so $(BUILD)/lib/libefprocctor.so
 ALL_EXTRA += $(PROC_SERVER)
 UNIT_TESTS += $(BUILD)/tests/test_proc
 
@@ -29,6 +30,10 @@ $(PROC_SERVER): runtimes/proc/server.c $(GEN)/ef_proc_sets.h
 		$< -o $@ -ldl -Wl,-rpath,'$$ORIGIN/lib'
 
 $(BUILD)/lib/libefproctest.so: tests/proc/foreign.c
+	@mkdir -p $(@D)
+	$(CC) $(EF_CFLAGS) -fPIC -shared -MMD -MP $< -o $@
+
+$(BUILD)/lib/libefprocctor.so: tests/proc/ctor.c
 	@mkdir -p $(@D)
 	$(CC) $(EF_CFLAGS) -fPIC -shared -MMD -MP $< -o $@
 

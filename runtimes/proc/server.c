@@ -16,6 +16,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -27,6 +28,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -170,48 +172,90 @@ static uint64_t callback(unsigned k, uint64_t a, uint64_t b, uint64_t c,
 #include "../ef_trampolines.h"
 _Static_assert(EF_TRAMPOLINES == EF_PROC_CALLBACKS, "one trampoline per callback slot");
 
+/* The seccomp filter, built one instruction at a time; every block that
+ * loads an argument ends in returns, so the system call number is what
+ * the next block compares. */
+static struct sock_filter filter[96];
+static unsigned nfilter;
+
+static void op(struct sock_filter f)
+{
+	if (nfilter < sizeof filter / sizeof *filter)
+		filter[nfilter] = f;
+	nfilter++;
+}
+
+#define RET(v) op((struct sock_filter)BPF_STMT(BPF_RET | BPF_K, (v)))
+#define LOAD(off) op((struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (off)))
+#define JUMP(how, k, jt, jf) op((struct sock_filter)BPF_JUMP(BPF_JMP | (how) | BPF_K, (k), (jt), (jf)))
+#define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
+#define DENY (SECCOMP_RET_ERRNO | EPERM)
+
+static void allow(unsigned nr)
+{
+	JUMP(BPF_JEQ, nr, 0, 1);
+	RET(SECCOMP_RET_ALLOW);
+}
+
 /* The system calls foreign code keeps: memory for its allocator (never
  * executable), futexes and the clock, entropy (libsodium's randombytes),
- * writes to standard error, and leaving.  Everything else fails with
- * EPERM; another architecture's calling convention (i386, x32) kills. */
-#define ALLOW(nr) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), \
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
-#define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
-static int confine(void)
+ * writes to standard error, and leaving.  While the libraries load (their
+ * constructors run then), also what the dynamic loader needs: opening
+ * files to read, reading them, mapping code.  Everything else fails with
+ * EPERM; another architecture's calling convention (i386, x32) kills.
+ * Filters stack: the second, without the loader's calls, is installed
+ * after loading and the stricter answer wins. */
+static int confine(int loading)
 {
-	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+	nfilter = 0;
+	LOAD(offsetof(struct seccomp_data, arch));
+	JUMP(BPF_JEQ, AUDIT_ARCH_X86_64, 1, 0);
+	RET(SECCOMP_RET_KILL_PROCESS);
+	LOAD(offsetof(struct seccomp_data, nr));
+	JUMP(BPF_JGE, 0x40000000, 0, 1);
+	RET(SECCOMP_RET_KILL_PROCESS);
+	if (loading) {
+		allow(SYS_mmap), allow(SYS_mprotect), allow(SYS_read), allow(SYS_pread64);
+		allow(SYS_close), allow(SYS_lseek);
+		/* Only more filters: the second stage's. */
+		allow(SYS_seccomp);
+		/* openat: to read only. */
+		JUMP(BPF_JEQ, SYS_openat, 0, 4);
+		LOAD(ARG_LO(2));
+		JUMP(BPF_JSET, O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND, 0, 1);
+		RET(DENY);
+		RET(SECCOMP_RET_ALLOW);
+	} else {
 		/* mmap and mprotect: never PROT_EXEC. */
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mmap, 1, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mprotect, 0, 4),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(2)),
-		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, PROT_EXEC, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		/* write: standard error only. */
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_write, 0, 6),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(0) + 4),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 2),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(0)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 2, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		ALLOW(SYS_futex), ALLOW(SYS_munmap), ALLOW(SYS_mremap), ALLOW(SYS_brk),
-		ALLOW(SYS_madvise), ALLOW(SYS_getrandom), ALLOW(SYS_clock_gettime),
-		ALLOW(SYS_clock_nanosleep), ALLOW(SYS_nanosleep), ALLOW(SYS_sched_yield),
-		ALLOW(SYS_getpid), ALLOW(SYS_gettid), ALLOW(SYS_getppid),
-		ALLOW(SYS_rt_sigreturn), ALLOW(SYS_rt_sigprocmask), ALLOW(SYS_newfstatat),
-		ALLOW(SYS_fstat), ALLOW(SYS_exit), ALLOW(SYS_exit_group),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-	};
-	struct sock_fprog prog = { .len = sizeof f / sizeof *f, .filter = f };
+		JUMP(BPF_JEQ, SYS_mmap, 1, 0);
+		JUMP(BPF_JEQ, SYS_mprotect, 0, 4);
+		LOAD(ARG_LO(2));
+		JUMP(BPF_JSET, PROT_EXEC, 0, 1);
+		RET(DENY);
+		RET(SECCOMP_RET_ALLOW);
+	}
+	/* write: standard error only. */
+	JUMP(BPF_JEQ, SYS_write, 0, 6);
+	LOAD(ARG_LO(0) + 4);
+	JUMP(BPF_JEQ, 0, 0, 2);
+	LOAD(ARG_LO(0));
+	JUMP(BPF_JEQ, 2, 1, 0);
+	RET(DENY);
+	RET(SECCOMP_RET_ALLOW);
+	allow(SYS_futex), allow(SYS_munmap), allow(SYS_mremap), allow(SYS_brk);
+	allow(SYS_madvise), allow(SYS_getrandom), allow(SYS_clock_gettime);
+	allow(SYS_clock_nanosleep), allow(SYS_nanosleep), allow(SYS_sched_yield);
+	allow(SYS_getpid), allow(SYS_gettid), allow(SYS_getppid);
+	allow(SYS_rt_sigreturn), allow(SYS_rt_sigprocmask), allow(SYS_newfstatat);
+	allow(SYS_fstat), allow(SYS_exit), allow(SYS_exit_group);
+	RET(DENY);
+	if (nfilter > sizeof filter / sizeof *filter) {
+		errno = E2BIG;
+		return -1;
+	}
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+	struct sock_fprog prog = { .len = (unsigned short)nfilter, .filter = filter };
+	if (loading && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -1;
 	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
@@ -255,6 +299,13 @@ int main(int argc, char **argv)
 			libs = sets[i].libs;
 	if (!libs)
 		fail(argv[1], "no such library set");
+	/* At most the shared memory and 4 GiB more: a library that allocates
+	 * without end fails its allocations, not the machine's. */
+	struct rlimit as = { bytes + (4ul << 30), bytes + (4ul << 30) };
+	if (setrlimit(RLIMIT_AS, &as))
+		fail("the address-space limit", strerror(errno));
+	if (confine(1))
+		fail("seccomp", strerror(errno));
 	snprintf(list, sizeof list, "%s", libs);
 	for (lib = strtok_r(list, " ", &save); lib && nhandles < 8;
 	     lib = strtok_r(NULL, " ", &save)) {
@@ -268,7 +319,7 @@ int main(int argc, char **argv)
 	if (syscall(SYS_close_range, 3, ~0u, 0))
 		for (int fd = 3; fd < 1024; fd++)
 			close(fd);
-	if (confine())
+	if (confine(0))
 		fail("seccomp", strerror(errno));
 	flip(EF_PROC_READY);
 	serve(0);

@@ -84,3 +84,15 @@ void efpt_poke32(uint32_t *p, uint32_t v)
 }
 
 uint64_t efpt_getpid(void) { return (uint64_t)getpid(); }
+
+int efpt_alloc(uint64_t bytes)
+{
+	void *p = malloc(bytes);
+	free(p);
+	return p != NULL;
+}
+
+int efpt_getenv(const char *name)
+{
+	return getenv(name) != NULL;
+}

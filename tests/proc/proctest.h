@@ -29,5 +29,15 @@ int64_t efpt_int80(void);       /* getpid through the i386 entry */
  * until someone changes it back. */
 void efpt_poke32(uint32_t *p, uint32_t v);
 uint64_t efpt_getpid(void);
+/* malloc(bytes) != NULL. */
+int efpt_alloc(uint64_t bytes);
+/* How many variables the sandbox's environment holds, and whether one
+ * named `name` is among them. */
+int efpt_getenv(const char *name);
+
+/* libefprocctor.so (set procctor): its constructor tries, while the
+ * library loads, what foreign code must not do; -errno of each. */
+int64_t efpc_ctor_open_write(void);
+int64_t efpc_ctor_socket(void);
 
 #endif

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -21,9 +22,9 @@
 
 static ef_domain d;
 
-static int open_domain(void)
+static int open_set(const char *set)
 {
-	ef_status s = ef_proc_open(&d, "proctest");
+	ef_status s = ef_proc_open(&d, set);
 	const char *why = ef_proc_unavailable();
 
 	if (s == EF_E_UNAVAILABLE && why) {
@@ -32,6 +33,11 @@ static int open_domain(void)
 	}
 	CHECK_MSG(s == EF_OK, "open: %s: %s", ef_strerror(s), ef_proc_error());
 	return s ? -1 : 0;
+}
+
+static int open_domain(void)
+{
+	return open_set("proctest");
 }
 
 static int alive(pid_t pid)
@@ -244,6 +250,45 @@ out:
 	ef_proc_close(&d);
 }
 
+/* A library's constructor runs before the sandbox serves: already
+ * confined, without writes to files or sockets. */
+static void constructors_confined(void)
+{
+	int64_t r;
+
+	unlink("/tmp/efbench-procctor");
+	if (open_set("procctor"))
+		return;
+	r = INV(efpc_ctor_open_write);
+	CHECK_MSG(r == -EPERM, "the constructor opened a file to write: %lld", (long long)r);
+	CHECK_MSG(access("/tmp/efbench-procctor", F_OK) != 0, "the constructor created a file");
+	r = INV(efpc_ctor_socket);
+	CHECK_MSG(r == -EPERM, "the constructor opened a socket: %lld", (long long)r);
+	ef_proc_close(&d);
+}
+
+/* The sandbox's memory is bounded, and the host's environment stays home. */
+static void limits_and_environment(void)
+{
+	char *name;
+
+	setenv("EFBENCH_PROC_SECRET", "hunter2", 1);
+	if (open_domain())
+		goto out;
+	CHECK_MSG(INV(efpt_alloc, (uint64_t)1 << 20) == 1, "1 MiB cannot be allocated");
+	CHECK_MSG(INV(efpt_alloc, (uint64_t)16 << 30) == 0, "16 GiB could be allocated");
+	name = ef_heap_alloc(&d, 64, 1);
+	CHECK(name);
+	if (name) {
+		strcpy(name, "EFBENCH_PROC_SECRET");
+		CHECK_MSG(INV(efpt_getenv, name) == 0, "the sandbox sees the host's environment");
+	}
+	CHECK(ef_proc_call_status() == EF_OK);
+	ef_proc_close(&d);
+out:
+	unsetenv("EFBENCH_PROC_SECRET");
+}
+
 /* Foreign code writes nonsense into the channel's state word. */
 static void broken_channel(void)
 {
@@ -348,6 +393,8 @@ static const ef_test tests[] = {
 	{ "proc/exit_ends_call", exit_ends_call },
 	{ "proc/hang_times_out", hang_times_out },
 	{ "proc/forbidden_system_calls", forbidden_system_calls },
+	{ "proc/constructors_confined", constructors_confined },
+	{ "proc/limits_and_environment", limits_and_environment },
 	{ "proc/broken_channel", broken_channel },
 	{ "proc/one_thread_at_a_time", one_thread_at_a_time },
 	{ "proc/sandbox_does_not_outlive", sandbox_does_not_outlive },
