@@ -106,12 +106,24 @@ static void print_gate_budgets(FILE *out, const ef_group *g, unsigned n, int hea
 		if (!limit || strcmp(x->id, "ubench/invoke_args/0") ||
 		    !have(x, EF_MODE_UNSAFE) || !have(x, EF_MODE_INVOKE))
 			continue;
-		v = x->stats[EF_MODE_INVOKE].median - x->stats[EF_MODE_UNSAFE].median;
+		const ef_stats *inv = &x->stats[EF_MODE_INVOKE];
+		double base = x->stats[EF_MODE_UNSAFE].median;
+		v = inv->median - base;
 		budget_heading(out, &header);
 		snprintf(what, sizeof what, "%s %s over a direct call", x->target->name,
 			 x->target->board ? "warm gate" : "empty call");
-		fprintf(out, "  %-40s %8.1f %-5s  budget <= %g %s  %s\n", what, v, unit,
-			limit, unit, v <= limit ? "ok" : "OVER BUDGET");
+		/* A verdict only where the median's interval is on one side of
+		 * the limit: a loaded machine's wide interval decides nothing. */
+		const char *verdict = v <= limit ? "ok" : "OVER BUDGET";
+		char why[96] = "";
+		if (!isnan(inv->ci_lo) && !isnan(inv->ci_hi) &&
+		    (inv->ci_lo - base <= limit) != (inv->ci_hi - base <= limit)) {
+			verdict = "undecided";
+			snprintf(why, sizeof why, " (noisy: interval [%.1f, %.1f])",
+				 inv->ci_lo - base, inv->ci_hi - base);
+		}
+		fprintf(out, "  %-40s %8.1f %-5s  budget <= %g %s  %s%s\n", what, v, unit,
+			limit, unit, verdict, why);
 	}
 }
 

@@ -342,6 +342,29 @@ else
 	fail native_runner "$(tail -n 1 err.txt)"
 fi
 
+# The proc target: every workload in all four modes, its rows without CPU
+# time (the calls' work runs in the sandbox process), and its budget line.
+if "$EFBENCH" --list | grep -q '^proc '; then
+	"$EFBENCH" --target proc --filter ubench/invoke_args/0,hmac/hmac_sha256/4096,sodium/generichash/64,brotli/round_trip/8 \
+		--repetitions 2 --min-time 0.001 --out proc.csv >out.txt 2>err.txt
+	rc=$?
+	got=$(python3 - proc.csv <<'PY'
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r['status'] == 'ok']
+cells = sorted({(r['workload'], r['mode']) for r in rows})
+print(len(cells), sum(1 for r in rows if r['cpu_ns']), sum(1 for r in csv.DictReader(open(sys.argv[1])) if r['status'] != 'ok'))
+PY
+)
+	if [ $rc -eq 0 ] && [ "$got" = "16 0 0" ] &&
+	   grep -Eq '^  proc empty call over a direct call +[0-9.]+ ns +budget <= 5000 ns +(ok|OVER BUDGET|undecided)' out.txt; then
+		pass proc_target
+	else
+		fail proc_target "exit $rc; (workload, mode) cells, rows with CPU time, error rows: $got; $(grep 'proc empty' out.txt) $(tail -n 1 err.txt)"
+	fi
+else
+	echo "SKIP $SUITE/proc_target: this build has no proc target"
+fi
+
 # Every benchmark in every mode this machine has: no error row, and the
 # summary reports each budget.
 "$EFBENCH" --repetitions 2 --min-time 0.001 --out all.csv >out.txt 2>err.txt
