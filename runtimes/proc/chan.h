@@ -32,6 +32,9 @@ enum ef_proc_state {
 struct ef_proc_chan {
 	uint32_t state;                 /* enum ef_proc_state, futex word */
 	uint32_t sleeping;              /* bit 0: host asleep, bit 1: sandbox */
+	/* The CPU each side last ran on (host, sandbox): a side that waits
+	 * on the other's CPU yields it rather than spin. */
+	uint32_t cpu[2];
 	uint32_t nargs;
 	uint32_t cb_slot;
 	uint64_t fn;

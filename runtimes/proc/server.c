@@ -23,6 +23,7 @@
 #include <linux/futex.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,22 @@ static int ours(uint32_t s)
 	return s == EF_PROC_CALL || s == EF_PROC_LOOKUP || s == EF_PROC_CB_RETURN;
 }
 
+/* The CPUs the sandbox was started with. */
+static cpu_set_t cpus;
+
+/* The sandbox shares the host's CPU: leave it to the host for the others
+ * it was started with, if any, so that both can spin side by side.  The
+ * host may move later, so every move starts from the CPUs started with. */
+static void move_off(unsigned cpu)
+{
+	cpu_set_t set = cpus;
+
+	if (!CPU_ISSET(cpu, &set) || CPU_COUNT(&set) < 2)
+		return;
+	CPU_CLR(cpu, &set);
+	sched_setaffinity(0, sizeof set, &set);
+}
+
 /* Wait for a request of the host's; leave when the host is gone. */
 static uint32_t await_host(void)
 {
@@ -62,6 +79,15 @@ static uint32_t await_host(void)
 		if (ours(s))
 			return s;
 		if (i < SPIN) {
+			if (!(i & 31)) {
+				unsigned me = (unsigned)sched_getcpu();
+				__atomic_store_n(&chan->cpu[1], me, __ATOMIC_RELAXED);
+				if (__atomic_load_n(&chan->cpu[0], __ATOMIC_RELAXED) == me) {
+					move_off(me);
+					sched_yield();
+					continue;
+				}
+			}
 			__builtin_ia32_pause();
 			continue;
 		}
@@ -247,7 +273,15 @@ static int confine(int loading)
 	allow(SYS_clock_nanosleep), allow(SYS_nanosleep), allow(SYS_sched_yield);
 	allow(SYS_getpid), allow(SYS_gettid), allow(SYS_getppid);
 	allow(SYS_rt_sigreturn), allow(SYS_rt_sigprocmask), allow(SYS_newfstatat);
-	allow(SYS_fstat), allow(SYS_exit), allow(SYS_exit_group);
+	allow(SYS_fstat), allow(SYS_exit), allow(SYS_exit_group), allow(SYS_getcpu);
+	/* Its own CPU affinity only (pid 0). */
+	JUMP(BPF_JEQ, SYS_sched_setaffinity, 0, 6);
+	LOAD(ARG_LO(0) + 4);
+	JUMP(BPF_JEQ, 0, 0, 2);
+	LOAD(ARG_LO(0));
+	JUMP(BPF_JEQ, 0, 1, 0);
+	RET(DENY);
+	RET(SECCOMP_RET_ALLOW);
 	RET(DENY);
 	if (nfilter > sizeof filter / sizeof *filter) {
 		errno = E2BIG;
@@ -284,6 +318,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	host = getppid();
+	if (sched_getaffinity(0, sizeof cpus, &cpus))
+		CPU_ZERO(&cpus);
 	addr = strtoul(argv[2], NULL, 0);
 	bytes = strtoul(argv[3], NULL, 0);
 	p = mmap((void *)addr, bytes, PROT_READ | PROT_WRITE,

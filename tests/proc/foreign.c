@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -96,3 +97,13 @@ int efpt_getenv(const char *name)
 {
 	return getenv(name) != NULL;
 }
+
+int64_t efpt_setaffinity_parent(void)
+{
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	return sched_setaffinity(getppid(), sizeof set, &set) ? -errno : 0;
+}
+
+uint64_t efpt_getcpu(void) { return (uint64_t)sched_getcpu(); }

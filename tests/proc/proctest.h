@@ -24,7 +24,9 @@ int64_t efpt_open(const char *path);
 int64_t efpt_write_stdout(void);
 int64_t efpt_kill_parent(void);
 int64_t efpt_map_exec(void);
-int64_t efpt_int80(void);       /* getpid through the i386 entry */
+int64_t efpt_int80(void);
+int64_t efpt_setaffinity_parent(void);
+uint64_t efpt_getcpu(void);       /* getpid through the i386 entry */
 /* Writes v over the 32-bit word at p (the channel's state, say) and waits
  * until someone changes it back. */
 void efpt_poke32(uint32_t *p, uint32_t v);

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,6 +242,8 @@ static void forbidden_system_calls(void)
 	CHECK_MSG(r == -EPERM, "kill the host: %lld", (long long)r);
 	r = INV(efpt_map_exec);
 	CHECK_MSG(r == -EPERM, "map executable memory: %lld", (long long)r);
+	r = INV(efpt_setaffinity_parent);
+	CHECK_MSG(r == -EPERM, "set the host's CPU affinity: %lld", (long long)r);
 	CHECK(ef_proc_call_status() == EF_OK);
 	/* The i386 entry kills the sandbox, not the host. */
 	pid_t pid = ef_proc_pid(&d);
@@ -348,6 +351,35 @@ static void one_thread_at_a_time(void)
 	ef_proc_close(&d);
 }
 
+/* Host and sandbox spin on different CPUs: with the host held on CPU 0,
+ * the sandbox leaves it (sharing one CPU, each spin waits out the other's
+ * time slice: hundreds of µs a call). */
+static void sandbox_leaves_host_cpu(void)
+{
+	cpu_set_t all, one;
+
+	if (sched_getaffinity(0, sizeof all, &all) || CPU_COUNT(&all) < 2 ||
+	    !CPU_ISSET(0, &all)) {
+		ef_check_skip("fewer than two CPUs to spread over");
+		return;
+	}
+	if (open_domain())
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	CHECK(sched_setaffinity(0, sizeof one, &one) == 0);
+	for (int i = 0; i < 2000; i++)
+		INV(efpt_empty);
+	/* The scheduler may still put it there now and then. */
+	unsigned shared = 0;
+	for (int i = 0; i < 100; i++)
+		shared += INV(efpt_getcpu) == 0;
+	CHECK_MSG(shared <= 10, "%u of 100 calls ran on the host's CPU 0", shared);
+	CHECK(ef_proc_call_status() == EF_OK);
+	sched_setaffinity(0, sizeof all, &all);
+	ef_proc_close(&d);
+}
+
 /* Closing a domain ends its sandbox; a host that dies takes its sandboxes
  * with it. */
 static void sandbox_does_not_outlive(void)
@@ -397,6 +429,7 @@ static const ef_test tests[] = {
 	{ "proc/limits_and_environment", limits_and_environment },
 	{ "proc/broken_channel", broken_channel },
 	{ "proc/one_thread_at_a_time", one_thread_at_a_time },
+	{ "proc/sandbox_leaves_host_cpu", sandbox_leaves_host_cpu },
 	{ "proc/sandbox_does_not_outlive", sandbox_does_not_outlive },
 };
 EF_TEST_MAIN(tests)
