@@ -223,6 +223,18 @@ static void allow(unsigned nr)
 	RET(SECCOMP_RET_ALLOW);
 }
 
+/* System call nr when its first argument is v, denied otherwise. */
+static void allow_arg0(unsigned nr, uint32_t v)
+{
+	JUMP(BPF_JEQ, nr, 0, 6);
+	LOAD(ARG_LO(0) + 4);
+	JUMP(BPF_JEQ, 0, 0, 2);
+	LOAD(ARG_LO(0));
+	JUMP(BPF_JEQ, v, 1, 0);
+	RET(DENY);
+	RET(SECCOMP_RET_ALLOW);
+}
+
 /* The system calls foreign code keeps: memory for its allocator (never
  * executable), futexes and the clock, entropy (libsodium's randombytes),
  * writes to standard error, and leaving.  While the libraries load (their
@@ -260,28 +272,14 @@ static int confine(int loading)
 		RET(DENY);
 		RET(SECCOMP_RET_ALLOW);
 	}
-	/* write: standard error only. */
-	JUMP(BPF_JEQ, SYS_write, 0, 6);
-	LOAD(ARG_LO(0) + 4);
-	JUMP(BPF_JEQ, 0, 0, 2);
-	LOAD(ARG_LO(0));
-	JUMP(BPF_JEQ, 2, 1, 0);
-	RET(DENY);
-	RET(SECCOMP_RET_ALLOW);
+	allow_arg0(SYS_write, 2);       /* standard error only */
 	allow(SYS_futex), allow(SYS_munmap), allow(SYS_mremap), allow(SYS_brk);
 	allow(SYS_madvise), allow(SYS_getrandom), allow(SYS_clock_gettime);
 	allow(SYS_clock_nanosleep), allow(SYS_nanosleep), allow(SYS_sched_yield);
 	allow(SYS_getpid), allow(SYS_gettid), allow(SYS_getppid);
 	allow(SYS_rt_sigreturn), allow(SYS_rt_sigprocmask), allow(SYS_newfstatat);
 	allow(SYS_fstat), allow(SYS_exit), allow(SYS_exit_group), allow(SYS_getcpu);
-	/* Its own CPU affinity only (pid 0). */
-	JUMP(BPF_JEQ, SYS_sched_setaffinity, 0, 6);
-	LOAD(ARG_LO(0) + 4);
-	JUMP(BPF_JEQ, 0, 0, 2);
-	LOAD(ARG_LO(0));
-	JUMP(BPF_JEQ, 0, 1, 0);
-	RET(DENY);
-	RET(SECCOMP_RET_ALLOW);
+	allow_arg0(SYS_sched_setaffinity, 0);   /* its own only */
 	RET(DENY);
 	if (nfilter > sizeof filter / sizeof *filter) {
 		errno = E2BIG;
