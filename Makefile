@@ -14,7 +14,7 @@ MAKEFLAGS += --no-builtin-rules
 WORKLOADS := ubench hmac sodium brotli
 # The runtimes, each runtimes/<rt>/ (runtime.mk; contract.h, the mode
 # layer's side of runtimes/runtime.h; target.c, its targets).
-RUNTIMES := mock mpk pmp proc
+RUNTIMES := mock mpk pmp proc sfi
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
