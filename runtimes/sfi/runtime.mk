@@ -78,6 +78,7 @@ $(BUILD)/sfi/$(1).wasm: $(call sfi_objs,$(1))
 		$$(foreach f,$$(SFI_$(1)_EXPORTS) malloc free,-Wl,--export=$$f)
 endef
 $(foreach m,$(SFI_MODULES),$(eval $(call sfi_module,$m)))
+-include $(shell find $(SFI_OBJ) -name '*.d' 2>/dev/null)
 
 $(SFI_GEN)/sfi_%.c $(SFI_GEN)/sfi_%.h: $(BUILD)/sfi/%.wasm
 	@mkdir -p $(@D)
@@ -99,8 +100,7 @@ SFI_SUITE_OBJS := $(RUNTIME_SRCS:%=$(OBJ)/%.o)
 # built first.
 $(BUILD)/tests/test_mpk $(BUILD)/tests/test_attacks: $(SFI_SUITE_OBJS)
 
-# The runtime's own suite: efbench runs it before writing sfi rows.
-ALL_EXTRA += $(BUILD)/tests/test_sfi
+# The runtime's own suite (make test).
 UNIT_TESTS += $(BUILD)/tests/test_sfi
 $(BUILD)/tests/test_sfi: $(OBJ)/tests/sfi/test_sfi.o $(SFI_SUITE_OBJS) \
 		$(OBJ)/tests/unit/check.o $(FOREIGN_LIBS)

@@ -161,7 +161,7 @@ ef_status ef_sfi_open(ef_domain *d, const char *set)
 	ef_sfi_saved sv = { t->jb, t->cur, 0 };
 	volatile int stage = 0;
 	ef_sfi_state *s;
-	jmp_buf jb;
+	ef_sfi_jmp jb;
 	ef_status st;
 
 	memset(d, 0, sizeof *d);
@@ -188,8 +188,8 @@ ef_status ef_sfi_open(ef_domain *d, const char *set)
 	s->wasi.s = s;
 	/* Instantiation traps when memory cannot be had, _initialize when
 	 * the library's constructors fault. */
-	t->jb = &jb;
-	if (_setjmp(jb)) {
+	t->jb = jb;
+	if (__builtin_setjmp(jb)) {
 		t->jb = sv.jb;
 		t->cur = sv.cur;
 		snprintf(open_error, sizeof open_error, "module %s: %s %s", m->name,
@@ -253,14 +253,26 @@ void ef_sfi_busy(ef_sfi_state *s)
 	ef_sfi_self.status = refused = EF_E_BUSY;
 }
 
-void ef_sfi_trapped(ef_sfi_state *s)
+static void describe_trap(ef_sfi_state *s);
+
+void ef_sfi_trapped(const ef_sfi_saved *sv)
 {
 	ef_sfi_thread *t = &ef_sfi_self;
-	int n;
+	ef_sfi_state *s = t->cur;
 
 	s->live = NULL;
 	s->trap = t->trap;
 	t->status = EF_E_FAULT;
+	describe_trap(s);
+	ef_sfi_leave(s, sv);
+	ef_epoch_advance(s->d);
+}
+
+static void describe_trap(ef_sfi_state *s)
+{
+	ef_sfi_thread *t = &ef_sfi_self;
+	int n;
+
 	if (s->why[0])
 		return;         /* a callback or import said why first */
 	n = snprintf(s->why, sizeof s->why, "wasm trap in module %s: %s",

@@ -26,15 +26,22 @@
  *   threads    one at a time per instance; another gets EF_E_BUSY.
  *
  * The gate costs a few nanoseconds: a check of the instance, one
- * compare-and-swap for its owner, and a setjmp that does not save the
- * signal mask (the trap path restores the mask itself, wasm_rt.c). */
+ * compare-and-swap for its owner, and the compiler's own setjmp
+ * (__builtin_setjmp: frame, stack and resume addresses, the function's
+ * registers saved in its frame), which neither saves the signal mask
+ * (sigsetjmp does, with a system call, about 120 ns) nor calls the C
+ * library (_setjmp, about 3 ns); the trap path restores the mask itself
+ * (wasm_rt.c). */
 #ifndef EF_SFI_H
 #define EF_SFI_H
 
 #include "../ef.h"
 
-#include <setjmp.h>
 #include <stdint.h>
+
+/* A jump buffer of __builtin_setjmp; __builtin_longjmp (wasm_rt.c) goes
+ * back to it. */
+typedef void *ef_sfi_jmp[5];
 
 /* A module compiled into the host (sfi.c, its table). */
 typedef struct ef_sfi_module ef_sfi_module;
@@ -72,7 +79,7 @@ typedef struct ef_sfi_state {
  * instance whose code it runs (NULL while it runs host code, callbacks
  * included), which the signal handler reads. */
 typedef struct ef_sfi_thread {
-	jmp_buf *jb;
+	void **jb;
 	ef_sfi_state *cur;
 	int trap;                       /* the last trap's reason */
 	int ready;                      /* the thread's set-up is done */
@@ -110,20 +117,22 @@ static inline ef_status ef_sfi_call_status(void)
 /* The gate's slow paths (sfi.c): the first call on a thread, a poisoned
  * instance, a wrong module; 1 when the call may go on. */
 int ef_sfi_enter_slow(ef_sfi_state *s, const ef_sfi_module *m);
-/* A trap ended the call: poison the instance. */
-void ef_sfi_trapped(ef_sfi_state *s);
+/* A trap ended the call into the thread's current instance: poison it,
+ * leave it (sv: what the call saved) and advance its domain's epoch. */
+struct ef_sfi_saved;
+void ef_sfi_trapped(const struct ef_sfi_saved *sv);
 /* Another thread is inside. */
 void ef_sfi_busy(ef_sfi_state *s);
 
 /* What a call saved of the thread's state, put back when it leaves. */
 typedef struct ef_sfi_saved {
-	jmp_buf *jb;
+	void **jb;
 	ef_sfi_state *cur;
 	int owned;
 } ef_sfi_saved;
 
 static inline __attribute__((always_inline)) int
-ef_sfi_enter(ef_sfi_state *s, const ef_sfi_module *m, jmp_buf *jb, ef_sfi_saved *sv)
+ef_sfi_enter(ef_sfi_state *s, const ef_sfi_module *m, void **jb, ef_sfi_saved *sv)
 {
 	ef_sfi_thread *t = &ef_sfi_self;
 	void *none = 0;
@@ -155,23 +164,28 @@ ef_sfi_leave(ef_sfi_state *s, const ef_sfi_saved *sv)
 }
 
 /* One call of `call` (an expression over ef_s_, the instance's state) of
- * type T into domain d's module `mod`; 0 when it failed. */
+ * type T into domain d's module `mod`; 0 when it failed.  After a trap
+ * nothing the compiler may keep in a register is used: ef_sfi_trapped
+ * takes the instance from the thread and the rest from ef_sv_, in memory. */
 #define EF_SFI_GATE(d, mod, T, call) __extension__({                       \
 	ef_domain *ef_d_ = (d);                                             \
 	ef_sfi_state *ef_s_ = ef_d_->runtime_state;                         \
-	T ef_r_ = (T)0;                                                     \
+	T ef_r_;                                                            \
 	ef_sfi_saved ef_sv_;                                                \
-	jmp_buf ef_jb_;                                                     \
-	if (ef_sfi_enter(ef_s_, &(mod), &ef_jb_, &ef_sv_)) {                \
-		if (__builtin_expect(!_setjmp(ef_jb_), 1)) {                \
+	ef_sfi_jmp ef_jb_;                                                  \
+	if (ef_sfi_enter(ef_s_, &(mod), ef_jb_, &ef_sv_)) {                \
+		if (__builtin_expect(!__builtin_setjmp(ef_jb_), 1)) {       \
 			ef_r_ = (call);                                     \
+			ef_sfi_leave(ef_s_, &ef_sv_);                       \
+			ef_epoch_advance(ef_d_);                            \
 		} else {                                                    \
 			ef_r_ = (T)0;                                       \
-			ef_sfi_trapped(ef_s_);                              \
+			ef_sfi_trapped(&ef_sv_);                            \
 		}                                                           \
-		ef_sfi_leave(ef_s_, &ef_sv_);                               \
+	} else {                                                            \
+		ef_r_ = (T)0;                                               \
+		ef_epoch_advance(ef_d_);                                    \
 	}                                                                   \
-	ef_epoch_advance(ef_d_);                                            \
 	ef_r_;                                                              \
 })
 
@@ -179,15 +193,18 @@ ef_sfi_leave(ef_sfi_state *s, const ef_sfi_saved *sv)
 	ef_domain *ef_d_ = (d);                                             \
 	ef_sfi_state *ef_s_ = ef_d_->runtime_state;                         \
 	ef_sfi_saved ef_sv_;                                                \
-	jmp_buf ef_jb_;                                                     \
-	if (ef_sfi_enter(ef_s_, &(mod), &ef_jb_, &ef_sv_)) {                \
-		if (__builtin_expect(!_setjmp(ef_jb_), 1))                  \
+	ef_sfi_jmp ef_jb_;                                                  \
+	if (ef_sfi_enter(ef_s_, &(mod), ef_jb_, &ef_sv_)) {                \
+		if (__builtin_expect(!__builtin_setjmp(ef_jb_), 1)) {       \
 			(call);                                             \
-		else                                                        \
-			ef_sfi_trapped(ef_s_);                              \
-		ef_sfi_leave(ef_s_, &ef_sv_);                               \
+			ef_sfi_leave(ef_s_, &ef_sv_);                       \
+			ef_epoch_advance(ef_d_);                            \
+		} else {                                                    \
+			ef_sfi_trapped(&ef_sv_);                            \
+		}                                                           \
+	} else {                                                            \
+		ef_epoch_advance(ef_d_);                                    \
 	}                                                                   \
-	ef_epoch_advance(ef_d_);                                            \
 } while (0)
 
 /* Arguments and results across the boundary. */

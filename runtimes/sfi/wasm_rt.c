@@ -2,9 +2,9 @@
  * place of wabt's wasm-rt-impl.c, for three reasons:
  *
  *   - a trap jumps to the calling thread's innermost gate (sfi.h) through
- *     a per-thread jump buffer set by _setjmp, which does not save the
- *     signal mask (sigsetjmp does, with a system call, about 120 ns per
- *     call); the signal handler restores the interrupted mask itself
+ *     a per-thread jump buffer set by __builtin_setjmp, which does not save
+ *     the signal mask (sigsetjmp does, with a system call, about 120 ns
+ *     per call); the signal handler restores the interrupted mask itself
  *     before it jumps;
  *   - the SIGSEGV/SIGBUS handler takes only the faults of wasm code of the
  *     calling thread, inside a call, at an address in that instance's
@@ -54,7 +54,7 @@ void wasm_rt_trap(wasm_rt_trap_t code)
 			wasm_rt_strerror(code));
 		abort();
 	}
-	longjmp(*t->jb, 1);
+	__builtin_longjmp(t->jb, 1);
 }
 
 const char *wasm_rt_strerror(wasm_rt_trap_t trap)
@@ -175,7 +175,7 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
 	/* The handler runs with the signal blocked; the call's caller must
 	 * not. */
 	pthread_sigmask(SIG_SETMASK, &uc->uc_sigmask, NULL);
-	longjmp(*t->jb, 1);
+	__builtin_longjmp(t->jb, 1);
 }
 
 /* The process's handler, once; each thread's alternate stack, once per

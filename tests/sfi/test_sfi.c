@@ -69,7 +69,7 @@ static void host_handler(int sig, siginfo_t *si, void *ctx)
 static void host_fault_goes_to_its_handler(void)
 {
 	struct sigaction sa = { .sa_sigaction = host_handler, .sa_flags = SA_SIGINFO }, old;
-	void *page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *volatile page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ef_domain d;
 
 	CHECK(page != MAP_FAILED);
