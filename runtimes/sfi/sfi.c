@@ -14,9 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/membarrier.h>
 #include <sys/random.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 void ef_sfi_thread_setup(void);              /* wasm_rt.c */
+static void barrier_register(void);
 
 /* A module: wasm2c's functions for it, with the instance as void *. */
 struct ef_sfi_module {
@@ -149,6 +153,7 @@ static void free_state(ef_sfi_state *s, int instantiated)
 {
 	if (instantiated)
 		s->module->free(s->inst);
+	pthread_mutex_destroy(&s->lock);
 	free(s->inst);
 	free(s);
 }
@@ -174,6 +179,7 @@ ef_status ef_sfi_open(ef_domain *d, const char *set)
 	if (!t->ready)
 		ef_sfi_thread_setup();
 	pthread_mutex_lock(&open_lock);
+	barrier_register();
 	if (!*m->initialized) {
 		m->init_module();
 		*m->initialized = 1;
@@ -186,6 +192,7 @@ ef_status ef_sfi_open(ef_domain *d, const char *set)
 	}
 	s->module = m;
 	s->wasi.s = s;
+	pthread_mutex_init(&s->lock, NULL);
 	/* Instantiation traps when memory cannot be had, _initialize when
 	 * the library's constructors fault. */
 	t->jb = jb;
@@ -247,10 +254,48 @@ int ef_sfi_enter_slow(ef_sfi_state *s, const ef_sfi_module *m)
 	return 0;
 }
 
-void ef_sfi_busy(ef_sfi_state *s)
+/* membarrier: a full memory barrier on every running thread of the
+ * process, for the taking over of an instance (sfi.h, ef_sfi_claim).
+ * Without it (Linux before 4.14) an instance stays with the first thread
+ * that called it. */
+static int barrier_ready;       /* 1 registered, -1 unavailable */
+
+static void barrier_register(void)
 {
-	(void)s;
-	ef_sfi_self.status = refused = EF_E_BUSY;
+	if (!barrier_ready)
+		barrier_ready = syscall(SYS_membarrier,
+					MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) ? -1 : 1;
+}
+
+/* An owner no thread is. */
+static char taking_over;
+
+int ef_sfi_take(ef_sfi_state *s)
+{
+	ef_sfi_thread *t = &ef_sfi_self;
+	void *holder;
+	int ok = 1;
+
+	pthread_mutex_lock(&s->lock);
+	holder = __atomic_load_n(&s->owner, __ATOMIC_SEQ_CST);
+	if (holder && holder != (void *)t) {
+		if (barrier_ready < 0) {
+			ok = 0;
+		} else {
+			__atomic_store_n(&s->owner, (void *)&taking_over, __ATOMIC_SEQ_CST);
+			if (syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0)) {
+				fprintf(stderr, "efbench sfi runtime: membarrier: %s\n",
+					strerror(errno));
+				abort();
+			}
+			ok = !__atomic_load_n(&s->inside, __ATOMIC_SEQ_CST);
+		}
+	}
+	__atomic_store_n(&s->owner, ok ? (void *)t : holder, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&s->lock);
+	if (!ok)
+		t->status = refused = EF_E_BUSY;
+	return ok;
 }
 
 static void describe_trap(ef_sfi_state *s);

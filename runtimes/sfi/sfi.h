@@ -25,8 +25,8 @@
  *              thread's status (ef_sfi_call_status) says EF_E_FAULT.
  *   threads    one at a time per instance; another gets EF_E_BUSY.
  *
- * The gate costs a few nanoseconds: a check of the instance, one
- * compare-and-swap for its owner, and the compiler's own setjmp
+ * The gate costs a few nanoseconds: a check of the instance, a check that
+ * the calling thread holds it (ef_sfi_claim), and the compiler's own setjmp
  * (__builtin_setjmp: frame, stack and resume addresses, the function's
  * registers saved in its frame), which neither saves the signal mask
  * (sigsetjmp does, with a system call, about 120 ns) nor calls the C
@@ -37,6 +37,7 @@
 
 #include "../ef.h"
 
+#include <pthread.h>
 #include <stdint.h>
 
 /* A jump buffer of __builtin_setjmp; __builtin_longjmp (wasm_rt.c) goes
@@ -64,9 +65,11 @@ typedef struct ef_sfi_state {
 	void *inst;                     /* its wasm2c instance */
 	unsigned char *base;            /* of the linear memory */
 	const uint32_t *size;           /* its current size in bytes */
-	void *owner;                    /* the thread inside, or NULL */
+	void *owner;                    /* the thread it is held for, or NULL */
+	unsigned inside;                /* the owner's calls in progress */
 
 	const ef_sfi_module *module;
+	pthread_mutex_t lock;           /* taking it over from another thread */
 	ef_domain *d;
 	struct Z_wasi_snapshot_preview1_instance_t wasi;
 	int trap;                       /* wasm_rt_trap_t that poisoned it */
@@ -121,30 +124,53 @@ int ef_sfi_enter_slow(ef_sfi_state *s, const ef_sfi_module *m);
  * leave it (sv: what the call saved) and advance its domain's epoch. */
 struct ef_sfi_saved;
 void ef_sfi_trapped(const struct ef_sfi_saved *sv);
-/* Another thread is inside. */
-void ef_sfi_busy(ef_sfi_state *s);
+/* The calling thread does not hold the instance: take it over unless its
+ * holder is inside; 0 (status EF_E_BUSY) when it is. */
+int ef_sfi_take(ef_sfi_state *s);
 
 /* What a call saved of the thread's state, put back when it leaves. */
 typedef struct ef_sfi_saved {
 	void **jb;
 	ef_sfi_state *cur;
-	int owned;
+	unsigned inside;
 } ef_sfi_saved;
+
+/* One thread at a time, without an atomic instruction on the way in: an
+ * instance is held for the thread that called it last (owner), which
+ * marks itself inside (a plain store) and checks that it still holds it.
+ * Another thread takes it over (ef_sfi_take) by marking it held for no
+ * one, forcing a memory barrier on every thread of the process
+ * (membarrier), and then reading `inside`: either the holder's mark is
+ * visible then, and the newcomer is refused (EF_E_BUSY), or the holder's
+ * check sees it lost the instance and takes the slow way itself. */
+static inline __attribute__((always_inline)) int
+ef_sfi_claim(ef_sfi_state *s, ef_sfi_thread *t, ef_sfi_saved *sv)
+{
+	for (;;) {
+		if (__builtin_expect(__atomic_load_n(&s->owner, __ATOMIC_RELAXED) == t, 1)) {
+			unsigned n = s->inside;
+			__atomic_store_n(&s->inside, n + 1, __ATOMIC_RELAXED);
+			__atomic_signal_fence(__ATOMIC_SEQ_CST);
+			if (__builtin_expect(__atomic_load_n(&s->owner, __ATOMIC_RELAXED) == t, 1)) {
+				sv->inside = n;
+				return 1;
+			}
+			__atomic_store_n(&s->inside, n, __ATOMIC_RELAXED);
+		}
+		if (!ef_sfi_take(s))
+			return 0;
+	}
+}
 
 static inline __attribute__((always_inline)) int
 ef_sfi_enter(ef_sfi_state *s, const ef_sfi_module *m, void **jb, ef_sfi_saved *sv)
 {
 	ef_sfi_thread *t = &ef_sfi_self;
-	void *none = 0;
 
 	if (__builtin_expect(s->live != m || !t->ready, 0) && !ef_sfi_enter_slow(s, m))
 		return 0;
-	sv->owned = __atomic_compare_exchange_n(&s->owner, &none, (void *)t, 0,
-						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
-	if (__builtin_expect(!sv->owned && none != (void *)t, 0)) {
-		ef_sfi_busy(s);
+	if (!ef_sfi_claim(s, t, sv))
 		return 0;
-	}
 	sv->jb = t->jb;
 	sv->cur = t->cur;
 	t->jb = jb;
@@ -159,8 +185,7 @@ ef_sfi_leave(ef_sfi_state *s, const ef_sfi_saved *sv)
 
 	t->jb = sv->jb;
 	t->cur = sv->cur;
-	if (sv->owned)
-		__atomic_store_n(&s->owner, (void *)0, __ATOMIC_RELEASE);
+	__atomic_store_n(&s->inside, sv->inside, __ATOMIC_RELEASE);
 }
 
 /* One call of `call` (an expression over ef_s_, the instance's state) of

@@ -339,7 +339,7 @@ static void second_thread_is_busy(void)
 	w.flag = ef_heap_alloc(&d, 4, 4);
 	*w.flag = 0;
 	CHECK(pthread_create(&th, NULL, wait_inside, &w) == 0);
-	while (!__atomic_load_n(&s->owner, __ATOMIC_ACQUIRE))
+	while (!__atomic_load_n(&s->inside, __ATOMIC_ACQUIRE))
 		;
 	CHECK(ST(&d, uint32_t, efst_pass, 8) == 0);
 	CHECK(ef_sfi_call_status() == EF_E_BUSY);
