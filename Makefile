@@ -64,6 +64,10 @@ endif
 HARNESS   := child clock csv digest efbench firmware meta modes options plan registry runner runners selfbench stats summary
 HARNESS_OBJS  := $(HARNESS:%=$(OBJ)/harness/%.o) $(if $(GBENCH),$(OBJ)/harness/gbench.o)
 RUNTIME_OBJS  := $(RUNTIME_SRCS:%=$(OBJ)/%.o)
+# Every test program links the runtimes' objects, each runtime's own suite
+# included (whose rule its runtime.mk wrote before later runtimes added to
+# the list).
+$(UNIT_TESTS): $(RUNTIME_OBJS)
 # unsafe and validate everywhere; invoke and full once per isolating runtime.
 HOST_BUILDS   := unsafe validate $(foreach r,$(ISOLATING),invoke-$r full-$r)
 WORKLOAD_OBJS := $(foreach w,$(WORKLOADS),$(HOST_BUILDS:%=$(OBJ)/workloads/$w/host.%.o) $($w_OBJS))
