@@ -20,7 +20,7 @@ TARGETS += sfi
 # sodium sets share libsodium's; sfitest is the test suite's library.
 SFI_MODULES := ubench sodium brotli sfitest
 SFI_GEN := $(GEN)/sfi
-RUNTIME_SRCS += runtimes/sfi/sfi runtimes/sfi/wasm_rt runtimes/sfi/target \
+RUNTIME_SRCS += runtimes/sfi/sfi runtimes/sfi/wasm_rt runtimes/sfi/watchdog runtimes/sfi/target \
 	$(SFI_MODULES:%=$(SFI_GEN)/sfi_%)
 # The modules' headers (wasm2c's prototypes of their exports), which the
 # runtime, the workloads' sfi builds and the suite include.
@@ -53,7 +53,7 @@ SFI_brotli_SRCS := $(addprefix $(brotli_PMP_LIB_DIR)/,$(brotli_PMP_LIB_SRCS))
 SFI_brotli_EXPORTS := BrotliEncoderCompress BrotliDecoderDecompress
 SFI_sfitest_SRCS := tests/sfi/foreign.c
 SFI_sfitest_EXPORTS := efst_pass efst_outside efst_read efst_abort efst_deep \
-	efst_call_back efst_call_wrong efst_wait efst_grow
+	efst_call_back efst_call_wrong efst_wait efst_grow efst_spin
 
 SFI_WASM_CFLAGS := --target=wasm32-wasi -O2 -g0 -Wall -Wno-unused-function
 SFI_OBJ := $(BUILD)/sfi/obj
@@ -96,9 +96,6 @@ $(OBJ)/runtimes/sfi/target.o: EXTRA_CFLAGS = -DEF_SFI_CLANG='"$(call sfi_version
 	-DEF_SFI_WABT='"$(call sfi_version,wabt)"'
 
 SFI_SUITE_OBJS := $(RUNTIME_SRCS:%=$(OBJ)/%.o)
-# Every suite that links the runtimes' objects (the mpk ones) needs these
-# built first.
-$(BUILD)/tests/test_mpk $(BUILD)/tests/test_attacks: $(SFI_SUITE_OBJS)
 
 # The runtime's own suite (make test).
 UNIT_TESTS += $(BUILD)/tests/test_sfi

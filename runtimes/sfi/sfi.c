@@ -307,7 +307,9 @@ void ef_sfi_trapped(const ef_sfi_saved *sv)
 
 	s->live = NULL;
 	s->trap = t->trap;
-	t->status = EF_E_FAULT;
+	t->status = t->trap == EF_SFI_TRAP_TIMEOUT ? EF_E_TIMEOUT : EF_E_FAULT;
+	t->host = 0;
+	t->expired = 0;
 	describe_trap(s);
 	ef_sfi_leave(s, sv);
 	ef_epoch_advance(s->d);
@@ -320,6 +322,11 @@ static void describe_trap(ef_sfi_state *s)
 
 	if (s->why[0])
 		return;         /* a callback or import said why first */
+	if (t->trap == EF_SFI_TRAP_TIMEOUT) {
+		snprintf(s->why, sizeof s->why, "a call into module %s ran past its "
+			 "time limit (%g s)", s->module->name, ef_sfi_timeout());
+		return;
+	}
 	n = snprintf(s->why, sizeof s->why, "wasm trap in module %s: %s",
 		     s->module->name, wasm_rt_strerror(t->trap));
 	if (t->fault_addr && n > 0 && (size_t)n < sizeof s->why) {
@@ -368,9 +375,11 @@ static u64 callback_entry(void *closure, u64 a, u64 b, u64 c, u64 d4, u64 e, u64
 		wasm_rt_trap(WASM_RT_TRAP_CALL_INDIRECT);
 	}
 	ef_epoch_advance(d);
-	t->cur = NULL;
+	__atomic_store_n(&t->cur, NULL, __ATOMIC_RELAXED);
 	r = d->callbacks[cb->slot](a, b, c, d4, e, f);
-	t->cur = s;
+	/* The time limit starts again: the host's time is not the call's. */
+	__atomic_store_n(&t->seq, t->seq + 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->cur, s, __ATOMIC_RELAXED);
 	return r;
 }
 
@@ -416,6 +425,7 @@ u32 Z_wasi_snapshot_preview1Z_random_get(struct Z_wasi_snapshot_preview1_instanc
 
 	if ((uint64_t)buf + len > *s->size)
 		wasm_rt_trap(WASM_RT_TRAP_OOB);
+	ef_sfi_host_enter();
 	while (len) {
 		ssize_t n = getrandom(p, len, 0);
 		if (n < 0 && errno == EINTR)
@@ -423,11 +433,13 @@ u32 Z_wasi_snapshot_preview1Z_random_get(struct Z_wasi_snapshot_preview1_instanc
 		if (n <= 0) {
 			snprintf(s->why, sizeof s->why, "random_get: getrandom: %s",
 				 strerror(errno));
+			ef_sfi_self.host--;
 			wasm_rt_trap(WASM_RT_TRAP_UNREACHABLE);
 		}
 		p += n;
 		len -= (u32)n;
 	}
+	ef_sfi_host_leave();
 	return 0;
 }
 

@@ -38,6 +38,7 @@
 #include "../ef.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 
 /* A jump buffer of __builtin_setjmp; __builtin_longjmp (wasm_rt.c) goes
@@ -89,6 +90,12 @@ typedef struct ef_sfi_thread {
 	int status;                     /* ef_sfi_call_status */
 	uintptr_t stack_lo, stack_hi;   /* its stack, for exhaustion */
 	uintptr_t fault_addr;           /* the last trap's address, if a signal */
+	/* For the watchdog (watchdog.c): calls and callback returns so far,
+	 * the one it found running past the limit, the runtime's host code
+	 * that wasm code called (memory growth, WASI) in progress, and a
+	 * limit passed meanwhile. */
+	uint64_t seq, expire_seq;
+	int host, expired;
 } ef_sfi_thread;
 extern __thread ef_sfi_thread ef_sfi_self;
 
@@ -106,8 +113,37 @@ const char *ef_sfi_unavailable(void);
 /* The module of set `set`, or NULL. */
 const ef_sfi_module *ef_sfi_module_of(const char *set);
 
+/* The limit on one foreign call, in seconds (0: none; default 10): a
+ * watchdog thread interrupts a call that runs longer, which then ends as
+ * a trap with EF_E_TIMEOUT. */
+void ef_sfi_set_timeout(double seconds);
+double ef_sfi_timeout(void);
+/* The trap of a call the watchdog ended (beyond wasm2c's own), and the
+ * signal it sends the thread (SIGXCPU is the mpk runtime's). */
+#define EF_SFI_TRAP_TIMEOUT 1000
+#define EF_SFI_TIMEOUT_SIGNAL (SIGRTMIN + 4)
+/* The calling thread goes on the watchdog's list (its first call). */
+void ef_sfi_watch_thread(void);
+/* Runtime code that wasm code calls runs with host set: the watchdog
+ * does not jump out of it but leaves the trap to its end. */
+void ef_sfi_trap_timeout(void) __attribute__((noreturn));
+static inline void ef_sfi_host_enter(void)
+{
+	ef_sfi_self.host++;
+}
+static inline void ef_sfi_host_leave(void)
+{
+	ef_sfi_thread *t = &ef_sfi_self;
+
+	if (--t->host == 0 && __atomic_load_n(&t->expired, __ATOMIC_RELAXED)) {
+		t->expired = 0;
+		ef_sfi_trap_timeout();
+	}
+}
+
 /* How the calling thread's last foreign call failed, and clear it: EF_OK,
- * EF_E_FAULT (a trap, or the instance was poisoned already), EF_E_BUSY
+ * EF_E_FAULT (a trap, or the instance was poisoned already), EF_E_TIMEOUT
+ * (it ran past the time limit), EF_E_BUSY
  * (another thread was inside) or EF_E_ARG (the function is not in the
  * domain's module).  A failed call returns 0; the gate never clears it. */
 static inline ef_status ef_sfi_call_status(void)
@@ -174,7 +210,8 @@ ef_sfi_enter(ef_sfi_state *s, const ef_sfi_module *m, void **jb, ef_sfi_saved *s
 	sv->jb = t->jb;
 	sv->cur = t->cur;
 	t->jb = jb;
-	t->cur = s;
+	__atomic_store_n(&t->seq, t->seq + 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->cur, s, __ATOMIC_RELAXED);
 	return 1;
 }
 

@@ -1,6 +1,6 @@
 /* target.c: the sfi target, invoke and full through WebAssembly modules
  * (wasm2c) on this machine, with unsafe alongside so that its overheads
- * come from one run.  It needs no hardware of its own, so its suite
+ * come from one run (and validate, as every timed target beside unsafe).  It needs no hardware of its own, so its suite
  * (build/tests/test_sfi) runs with make test rather than before each run,
  * as mpk's must where protection keys are real. */
 #include "../../harness/clock.h"
@@ -9,10 +9,11 @@
 #include "ef_lists.h"
 #include "sfi.h"
 
-#define DECLARE(w) extern const ef_workload ef_workload_##w##_unsafe, \
-	ef_workload_##w##_invoke_sfi, ef_workload_##w##_full_sfi;
-#define ENTRIES(w) &ef_workload_##w##_unsafe, &ef_workload_##w##_invoke_sfi, \
-	&ef_workload_##w##_full_sfi,
+#define DECLARE(w) extern const ef_workload ef_workload_##w##_unsafe,          \
+	ef_workload_##w##_validate, ef_workload_##w##_invoke_sfi,              \
+	ef_workload_##w##_full_sfi;
+#define ENTRIES(w) &ef_workload_##w##_unsafe, &ef_workload_##w##_validate,    \
+	&ef_workload_##w##_invoke_sfi, &ef_workload_##w##_full_sfi,
 EF_WORKLOADS(DECLARE)
 static const ef_workload *const workloads[] = { EF_WORKLOADS(ENTRIES) };
 
@@ -32,6 +33,14 @@ static const char *policy(unsigned k)
 #define EF_SFI_WABT "unknown"
 #endif
 
+static double timeout_s;
+
+static void configure(const ef_options *o)
+{
+	timeout_s = o->foreign_timeout_s;
+	ef_sfi_set_timeout(timeout_s);
+}
+
 /* The toolchain the modules were built with (Debian package versions at
  * build time). */
 static void meta(FILE *m, int end, int selected)
@@ -43,13 +52,17 @@ static void meta(FILE *m, int end, int selected)
 	fprintf(m, "sfi_wasi_libc=%s\n", EF_SFI_WASI_LIBC);
 	fprintf(m, "sfi_wabt=%s\n", EF_SFI_WABT);
 	fprintf(m, "sfi_memory=guard pages (8 GiB reservation per instance)\n");
+	fprintf(m, "sfi_foreign_timeout=%g\n", timeout_s);
 }
 
 const ef_target ef_target_sfi = {
 	.name = "sfi",
-	.modes = 1u << EF_MODE_UNSAFE | 1u << EF_MODE_INVOKE | 1u << EF_MODE_FULL,
+	.modes = 1u << EF_MODE_UNSAFE | 1u << EF_MODE_VALIDATE | 1u << EF_MODE_INVOKE |
+		 1u << EF_MODE_FULL,
 	.policy = policy,
 	.workloads = workloads, .nworkloads = EF_COUNT(workloads),
 	.unavailable = ef_sfi_unavailable, .unit = ef_clock_unit,
-	.meta = meta,
+	.configure = configure, .meta = meta,
+	/* An empty call at most 10 ns over a direct one (docs/design.md). */
+	.gate_budget_ns = 10,
 };

@@ -57,6 +57,11 @@ void wasm_rt_trap(wasm_rt_trap_t code)
 	__builtin_longjmp(t->jb, 1);
 }
 
+void ef_sfi_trap_timeout(void)
+{
+	wasm_rt_trap((wasm_rt_trap_t)EF_SFI_TRAP_TIMEOUT);
+}
+
 const char *wasm_rt_strerror(wasm_rt_trap_t trap)
 {
 	switch (trap) {
@@ -178,6 +183,28 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
 	__builtin_longjmp(t->jb, 1);
 }
 
+/* The watchdog's signal (watchdog.c): the call it found running past the
+ * limit ends as a trap, unless the thread has left it since, or runs the
+ * runtime's own code (then that code traps when it is done). */
+static void on_timeout(int sig, siginfo_t *si, void *ctx)
+{
+	ef_sfi_thread *t = &ef_sfi_self;
+	ucontext_t *uc = ctx;
+
+	(void)sig, (void)si;
+	if (!t->cur || !t->jb ||
+	    __atomic_load_n(&t->expire_seq, __ATOMIC_RELAXED) != t->seq)
+		return;
+	if (t->host) {
+		__atomic_store_n(&t->expired, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	t->trap = EF_SFI_TRAP_TIMEOUT;
+	t->fault_addr = 0;
+	pthread_sigmask(SIG_SETMASK, &uc->uc_sigmask, NULL);
+	__builtin_longjmp(t->jb, 1);
+}
+
 /* The process's handler, once; each thread's alternate stack, once per
  * thread (stack exhaustion leaves no stack to run the handler on). */
 static pthread_mutex_t signal_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -192,8 +219,12 @@ void wasm_rt_init(void)
 		sa.sa_sigaction = on_fault;
 		sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
 		sigemptyset(&sa.sa_mask);
+		struct sigaction st = sa;
+		st.sa_sigaction = on_timeout;
+		st.sa_flags |= SA_RESTART;
 		if (sigaction(SIGSEGV, &sa, &previous[SIGSEGV]) ||
-		    sigaction(SIGBUS, &sa, &previous[SIGBUS])) {
+		    sigaction(SIGBUS, &sa, &previous[SIGBUS]) ||
+		    sigaction(EF_SFI_TIMEOUT_SIGNAL, &st, NULL)) {
 			perror("efbench sfi runtime: sigaction");
 			abort();
 		}
@@ -242,6 +273,7 @@ void ef_sfi_thread_setup(void)
 				munmap(p, bytes);
 		}
 	}
+	ef_sfi_watch_thread();
 	t->ready = 1;
 }
 
@@ -280,12 +312,16 @@ uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *m, uint32_t delta)
 		return old;
 	if (delta > m->max_pages - old)
 		return UINT32_MAX;
+	ef_sfi_host_enter();
 	if (mprotect(m->data + (size_t)old * WASM_PAGE, (size_t)delta * WASM_PAGE,
-		     PROT_READ | PROT_WRITE))
+		     PROT_READ | PROT_WRITE)) {
+		ef_sfi_host_leave();
 		return UINT32_MAX;
+	}
 	m->pages = old + delta;
 	m->size = m->pages * WASM_PAGE;
 	ef_sfi_memory_grew(m);
+	ef_sfi_host_leave();
 	return old;
 }
 
@@ -323,7 +359,9 @@ uint32_t wasm_rt_grow_##type##_table(wasm_rt_##type##_table_t *t,              \
 		return old;                                                    \
 	if (n > t->max_size || n > (1u << 24))                                 \
 		return UINT32_MAX;                                             \
+	ef_sfi_host_enter();                                                   \
 	grown = realloc(t->data, n * sizeof *t->data);                         \
+	ef_sfi_host_leave();                                                   \
 	if (!grown)                                                            \
 		return UINT32_MAX;                                             \
 	t->data = grown;                                                       \

@@ -75,3 +75,11 @@ void *efst_grow(uint32_t n)
 		p[n - 1] = 0x5a;
 	return p;
 }
+
+/* Never returns: only the time limit ends it. */
+void efst_spin(void)
+{
+	volatile uint32_t n = 0;
+	for (;;)
+		n++;
+}

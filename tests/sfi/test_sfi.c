@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mman.h>
 
 #define OPEN(d, set) CHECK_MSG(ef_sfi_open(d, set) == EF_OK, "open %s: %s", set, ef_sfi_error())
@@ -107,6 +108,29 @@ static void trap_unreachable(void)
 	check_poisoned(&d, "abort", "unreachable");
 	ef_sfi_close(&d);
 	check_fresh("abort");
+}
+
+/* A call that never returns: the watchdog ends it at the time limit. */
+static void hang_times_out(void)
+{
+	ef_domain d;
+	struct timespec t0, t1;
+
+	OPEN(&d, "sfitest");
+	ef_sfi_set_timeout(0.3);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	EF_SFI_CALL_VOID(&d, sfitest, efst_spin);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+	ef_status s = ef_sfi_call_status();
+	char buf[256];
+	const char *why = ef_sfi_fault_message(&d, buf, sizeof buf);
+	CHECK_MSG(s == EF_E_TIMEOUT, "a hang: %s, not %s", ef_strerror(s), ef_strerror(EF_E_TIMEOUT));
+	CHECK_MSG(why && strstr(why, "time limit"), "the fault says \"%s\"", why ? why : "nothing");
+	CHECK_MSG(took >= 0.3 && took < 5, "the hang ended after %.2f s (limit 0.3 s)", took);
+	ef_sfi_set_timeout(10);
+	ef_sfi_close(&d);
+	check_fresh("a hang");
 }
 
 static void trap_stack_exhaustion(void)
@@ -380,6 +404,7 @@ static const ef_test tests[] = {
 	{ "sfi/host_fault_goes_to_its_handler", host_fault_goes_to_its_handler },
 	{ "sfi/trap_out_of_bounds", trap_out_of_bounds },
 	{ "sfi/trap_unreachable", trap_unreachable },
+	{ "sfi/hang_times_out", hang_times_out },
 	{ "sfi/trap_stack_exhaustion", trap_stack_exhaustion },
 	{ "sfi/trap_call_indirect", trap_call_indirect },
 	{ "sfi/callbacks_run_host_code", callbacks_run_host_code },
