@@ -457,6 +457,12 @@ if command -v gnuplot >/dev/null 2>&1; then
 			head -c 4 "fig/$n.png" 2>/dev/null | grep -q 'PNG' || bad="$bad $n.png"
 		done
 		hosts=$(grep -c '^## ' fig/summary.md)
+		# The isolation figure has a bar for every kind of isolation.
+		kinds=$(cd "$TOP" && awk -f plots/query.awk -v q=panels -v bypolicy=1 -v r=full/unsafe \
+			-v ids=ubench/invoke_args/0 "$tmp/fig/overheads.csv")
+		for k in "|mpk|sealed" "|pmp-virt|warm" "|proc|seccomp" "|sfi|wasm2c"; do
+			case "$kinds" in *"$k"*) ;; *) bad="$bad isolation:$k" ;; esac
+		done
 		if [ -z "$bad" ] && [ "$hosts" -ge 4 ]; then
 			pass figures_from_examples
 		else
