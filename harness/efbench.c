@@ -1100,7 +1100,7 @@ static int check_modes(unsigned targets, unsigned asked, char *err, size_t errle
 	for (unsigned m = 0; m < EF_MODE_COUNT; m++)
 		if (asked >> m & 1 && !(have >> m & 1)) {
 			snprintf(err, errlen, "--mode: no selected target runs %s mode "
-				 "(it needs an isolating runtime: mpk or pmp)",
+				 "(it needs an isolating runtime: mpk, pmp, proc or sfi)",
 				 ef_mode_name(m));
 			return -1;
 		}
