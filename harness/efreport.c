@@ -1,11 +1,13 @@
 /* efreport.c: efreport, the summary of one or more efbench result CSVs.
  *
- *   efreport [-o DIR] RESULTS.csv...
+ *   efreport [-o DIR] [--tables] RESULTS.csv...
  *
  * Reads every sample of every file given (results.h: rows from several
  * runs and machines may be mixed, each keeps its host; what must not be
  * pooled is refused, a run that did not finish is a warning) and writes
- * into DIR the tables of report.h: summary.csv, overheads.csv, summary.md.
+ * into DIR the tables of report.h: summary.csv, overheads.csv, summary.md;
+ * with --tables the paper tables of tables.h instead: tables.md,
+ * tables.tex and tables-standalone.tex.
  *
  * DIR is created when missing.  A file of one of those names already in
  * DIR is replaced only when it is efreport's own (its first line is the
@@ -16,6 +18,7 @@
 #include "bench.h"
 #include "report.h"
 #include "results.h"
+#include "tables.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -27,11 +30,15 @@
 
 static const struct output {
 	const char *name, *head;
-	enum { SUMMARY, OVERHEADS, MARKDOWN } what;
+	enum { SUMMARY, OVERHEADS, MARKDOWN, TABLES_MD, TABLES_TEX, TABLES_STANDALONE } what;
+	int paper;                 /* written with --tables, the others without */
 } outputs[] = {
-	{ "summary.csv", EF_REPORT_SUMMARY_HEAD, SUMMARY },
-	{ "overheads.csv", EF_REPORT_OVERHEADS_HEAD, OVERHEADS },
-	{ "summary.md", EF_REPORT_MARKDOWN_HEAD, MARKDOWN },
+	{ "summary.csv", EF_REPORT_SUMMARY_HEAD, SUMMARY, 0 },
+	{ "overheads.csv", EF_REPORT_OVERHEADS_HEAD, OVERHEADS, 0 },
+	{ "summary.md", EF_REPORT_MARKDOWN_HEAD, MARKDOWN, 0 },
+	{ "tables.md", EF_TABLES_MD_HEAD, TABLES_MD, 1 },
+	{ "tables.tex", EF_TABLES_TEX_HEAD, TABLES_TEX, 1 },
+	{ "tables-standalone.tex", EF_TABLES_STANDALONE_HEAD, TABLES_STANDALONE, 1 },
 };
 
 /* The temporary files written so far, removed when efreport fails. */
@@ -111,6 +118,9 @@ static void write_temporary(const char *dir, unsigned k, const ef_results *R,
 	case SUMMARY: ef_report_summary_csv(f, R); break;
 	case OVERHEADS: ef_report_overheads_csv(f, R); break;
 	case MARKDOWN: ef_report_markdown(f, R, inputs, ninputs); break;
+	case TABLES_MD: ef_tables_markdown(f, R, inputs, ninputs); break;
+	case TABLES_TEX: ef_tables_latex(f, R); break;
+	case TABLES_STANDALONE: ef_tables_standalone(f); break;
 	}
 	errno = 0;
 	if (fflush(f) || ferror(f) || fsync(fileno(f))) {
@@ -124,7 +134,7 @@ static void write_temporary(const char *dir, unsigned k, const ef_results *R,
 
 static void usage(void)
 {
-	printf("usage: efreport [-o DIR] RESULTS.csv...\n"
+	printf("usage: efreport [-o DIR] [--tables] RESULTS.csv...\n"
 	       "Summarize efbench result files (several runs and machines may be mixed;\n"
 	       "each row keeps its host) into DIR (default: summary):\n"
 	       "  summary.csv    median, 95%% CI of the median, 5th/95th percentiles per\n"
@@ -133,6 +143,11 @@ static void usage(void)
 	       "                 series of one unit: ratio of medians, 95%% bootstrap CI,\n"
 	       "                 difference of medians\n"
 	       "  summary.md     both as Markdown tables\n"
+	       "or with --tables, instead, the paper's tables (make tables):\n"
+	       "microbenchmarks and library overheads per host, target and unit:\n"
+	       "  tables.md      in Markdown\n"
+	       "  tables.tex     in LaTeX (booktabs), to \\input into a paper\n"
+	       "  tables-standalone.tex  a document around tables.tex (pdflatex)\n"
 	       "Each file's sidecar (NAME.meta) is read: a run that did not finish, or a\n"
 	       "last row cut short, is a warning on stderr.  Refused (exit 2): rows that\n"
 	       "are not an efbench CSV's; one host name with two CPU models or machine\n"
@@ -147,6 +162,7 @@ int main(int argc, char **argv)
 {
 	static ef_results R;
 	const char *dir = NULL;
+	int paper = 0;
 	const char **inputs = ef_xrealloc(NULL, (size_t)argc * sizeof *inputs);
 	int ninputs = 0;
 
@@ -161,6 +177,8 @@ int main(int argc, char **argv)
 			if (++i == argc || !argv[i][0])
 				ef_results_die("-o: missing folder name");
 			dir = argv[i];
+		} else if (!strcmp(argv[i], "--tables")) {
+			paper = 1;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			ef_results_die("unknown option '%s' (see --help)", argv[i]);
 		} else {
@@ -183,13 +201,19 @@ int main(int argc, char **argv)
 		cannot_write("%s: cannot create: %s", dir, strerror(errno));
 	for (unsigned k = 0; k < EF_COUNT(outputs); k++) {
 		char *path = path_in(dir, outputs[k].name);
-		check_replaceable(path, outputs[k].head);
+		if (outputs[k].paper == paper)
+			check_replaceable(path, outputs[k].head);
 		free(path);
 	}
 	for (unsigned k = 0; k < EF_COUNT(outputs); k++)
-		write_temporary(dir, k, &R, inputs, ninputs);
+		if (outputs[k].paper == paper)
+			write_temporary(dir, k, &R, inputs, ninputs);
 	for (unsigned k = 0; k < EF_COUNT(outputs); k++) {
 		char *path = path_in(dir, outputs[k].name);
+		if (!pending[k]) {
+			free(path);
+			continue;
+		}
 		if (rename(pending[k], path))
 			cannot_write("%s: %s", path, strerror(errno));
 		free(pending[k]);
@@ -197,7 +221,9 @@ int main(int argc, char **argv)
 		free(path);
 	}
 	fprintf(stderr, "efreport: %zu samples (%zu error rows skipped), %zu series: "
-		"%s/summary.csv, overheads.csv, summary.md\n", R.rows, R.errors, R.n, dir);
+		"%s/%s\n", R.rows, R.errors, R.n, dir,
+		paper ? "tables.md, tables.tex, tables-standalone.tex"
+		      : "summary.csv, overheads.csv, summary.md");
 	ef_results_free(&R);
 	free(inputs);
 	return 0;

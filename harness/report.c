@@ -2,6 +2,7 @@
  * straight to the stream, never through a fixed buffer. */
 #include "report.h"
 #include "bench.h"
+#include "format.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -94,21 +95,21 @@ void ef_report_overheads_csv(FILE *f, const ef_results *R)
 		}
 }
 
-/* A value with its interval, where it has one, then `extra` (NULL: none)
- * and its mark (ef_cell_mark_of) where it has one. */
-static void cell(FILE *f, double v, double lo, double hi, const char *fmt, const char *extra)
+/* A value of quantity q with its interval, where it has one, in the
+ * value's scale (format.h), then `extra` (NULL: none) and its mark
+ * (ef_cell_mark_of) where it has one. */
+static void cell(FILE *f, double v, double lo, double hi, enum ef_quantity q, const char *extra)
 {
 	enum ef_cell_mark mark = ef_cell_mark_of(v, lo, hi);
+	ef_scale sc = ef_scale_for(q, v);
+	char a[64], b[64];
 
-	fputc(' ', f);
-	fprintf(f, fmt, v);
-	if (!isnan(lo)) {
-		fputs(" [", f);
-		fprintf(f, fmt, lo);
-		fputs(", ", f);
-		fprintf(f, fmt, hi);
-		fputc(']', f);
-	}
+	fprintf(f, " %s", ef_format_in(a, sizeof a, v, &sc));
+	if (sc.unit[0])
+		fprintf(f, " %s", sc.unit);
+	if (!isnan(lo))
+		fprintf(f, " [%s, %s]", ef_format_in(a, sizeof a, lo, &sc),
+			ef_format_in(b, sizeof b, hi, &sc));
 	if (extra)
 		fprintf(f, " %s", extra);
 	if (mark != EF_CELL_NONE)
@@ -127,7 +128,8 @@ static void median_cell(FILE *f, const ef_series *x)
 		k = snprintf(extra, sizeof extra, "cv %.1f%%", 100 * x->st.cv);
 	if (!isnan(share))
 		snprintf(extra + k, sizeof extra - (size_t)k, "%sbp %.0f%%", k ? " " : "", 100 * share);
-	cell(f, x->st.median, x->st.ci_lo, x->st.ci_hi, "%.4g", extra[0] ? extra : NULL);
+	cell(f, x->st.median, x->st.ci_lo, x->st.ci_hi, ef_quantity_of_unit(x->key[EF_COL_UNIT]),
+	     extra[0] ? extra : NULL);
 }
 
 /* ---- summary.md: sections of one host, target and unit, in the order
@@ -154,19 +156,45 @@ static int same_section(const ef_series *a, const ef_series *b)
 	       !strcmp(a->key[EF_COL_UNIT], b->key[EF_COL_UNIT]);
 }
 
-struct section {
-	const size_t *member;     /* its series, in the order read */
-	size_t n;
-};
+const char *ef_unit_description(const char *unit)
+{
+	if (!strcmp(unit, "ns"))
+		return "Wall-clock time per iteration";
+	if (!strcmp(unit, "instructions"))
+		return "Instructions per iteration";
+	if (!strcmp(unit, "cycles"))
+		return "Cycles per iteration";
+	return unit;
+}
 
 static int by_first_series(const void *x, const void *y)
 {
-	size_t a = ((const struct section *)x)->member[0], b = ((const struct section *)y)->member[0];
+	size_t a = ((const ef_section *)x)->member[0], b = ((const ef_section *)y)->member[0];
 	return (a > b) - (a < b);
 }
 
+ef_section *ef_report_sections(const ef_results *R, size_t **order, size_t *nsec)
+{
+	size_t *o = ef_xrealloc(NULL, (R->n ? R->n : 1) * sizeof *o), n = 0;
+	ef_section *sec = ef_xrealloc(NULL, (R->n ? R->n : 1) * sizeof *sec);
+
+	for (size_t i = 0; i < R->n; i++)
+		o[i] = i;
+	sorting = R;
+	qsort(o, R->n, sizeof *o, by_section);
+	for (size_t i = 0; i < R->n; i++) {
+		if (!i || !same_section(&R->s[o[i - 1]], &R->s[o[i]]))
+			sec[n++] = (ef_section){ &o[i], 0 };
+		sec[n - 1].n++;
+	}
+	qsort(sec, n, sizeof *sec, by_first_series);
+	*order = o;
+	*nsec = n;
+	return sec;
+}
+
 /* The medians: a row per benchmark, a column per mode and policy. */
-static void medians_table(FILE *f, const ef_results *R, const struct section *sec,
+static void medians_table(FILE *f, const ef_results *R, const ef_section *sec,
 			  size_t *row_of_bench)
 {
 	size_t *col = ef_xrealloc(NULL, sec->n * sizeof *col), *cells, ncols = 0, nrows = 0;
@@ -231,7 +259,7 @@ static void medians_table(FILE *f, const ef_results *R, const struct section *se
 }
 
 /* The overheads: a line per benchmark and isolating policy (or none). */
-static void overheads_table(FILE *f, const ef_results *R, const struct section *sec)
+static void overheads_table(FILE *f, const ef_results *R, const ef_section *sec)
 {
 	fputs("\nOverheads\n\n| benchmark | policy |", f);
 	for (unsigned k = 0; k < EF_NOVERHEADS; k++)
@@ -242,7 +270,9 @@ static void overheads_table(FILE *f, const ef_results *R, const struct section *
 		const ef_series *s = &R->s[sec->member[i]], *num[EF_NOVERHEADS];
 		int any = 0;
 
-		if (s->mode == EF_MODE_UNSAFE ||
+		/* a line per benchmark, from one of its series; reference
+		 * mode's is in no overhead */
+		if (s->mode == EF_MODE_UNSAFE || s->mode == EF_MODE_REFERENCE ||
 		    (s->mode == EF_MODE_VALIDATE && ef_results_partner(R, s, EF_MODE_INVOKE)) ||
 		    (s->mode == EF_MODE_FULL && ef_results_partner(R, s, EF_MODE_INVOKE)))
 			continue;
@@ -258,7 +288,7 @@ static void overheads_table(FILE *f, const ef_results *R, const struct section *
 		for (unsigned k = 0; k < EF_NOVERHEADS; k++) {
 			const ef_ratio *r = num[k] ? ef_series_overhead(num[k], k) : NULL;
 			if (r)
-				cell(f, r->value, r->lo, r->hi, "%.3f",
+				cell(f, r->value, r->lo, r->hi, EF_Q_RATIO,
 				     ef_ratio_letter(r)[0] ? ef_ratio_letter(r) : NULL);
 			else
 				fputs(" – |", f);
@@ -267,16 +297,29 @@ static void overheads_table(FILE *f, const ef_results *R, const struct section *
 	}
 }
 
-void ef_report_markdown(FILE *f, const ef_results *R, const char *const *inputs, int ninputs)
+void ef_report_head(FILE *f, const char *head, const char *const *inputs, int ninputs)
 {
-	size_t *order = ef_xrealloc(NULL, R->n * sizeof *order), nsec = 0;
-	size_t *row_of_bench = ef_xrealloc(NULL, R->nbenches * sizeof *row_of_bench);
-	struct section *sec = ef_xrealloc(NULL, R->n * sizeof *sec);
-
-	fputs(EF_REPORT_MARKDOWN_HEAD "\n\nFrom", f);
+	fprintf(f, "%s\n\nFrom", head);
 	for (int i = 0; i < ninputs; i++)
 		fprintf(f, " `%s`", inputs[i]);
-	fprintf(f, ".  Medians per iteration with the 95%% confidence interval of the "
+	fputs(".  ", f);
+}
+
+void ef_report_numbers_note(FILE *f)
+{
+	fprintf(f, "Numbers show %d significant digits in the unit (ns, µs, ms, s; k, M, G "
+		"for counts) that leaves 1 to 3 before the point; an interval is in its "
+		"value's unit.\n", EF_FORMAT_DIGITS);
+}
+
+void ef_report_markdown(FILE *f, const ef_results *R, const char *const *inputs, int ninputs)
+{
+	size_t *order, nsec;
+	size_t *row_of_bench = ef_xrealloc(NULL, R->nbenches * sizeof *row_of_bench);
+	ef_section *sec = ef_report_sections(R, &order, &nsec);
+
+	ef_report_head(f, EF_REPORT_MARKDOWN_HEAD, inputs, ninputs);
+	fprintf(f, "Medians per iteration with the 95%% confidence interval of the "
 		"median, the coefficient of variation (cv) and, from several processes, the "
 		"share of the variance between them (bp, ICC(1)).  Overheads as paired ratios "
 		"(one a round: samples of the two modes with the same file, process and "
@@ -286,24 +329,16 @@ void ef_report_markdown(FILE *f, const ef_results *R, const char *const *inputs,
 		"pair: the ratio of medians "
 		"with its 95%% bootstrap interval.  "
 		"! marks an interval wider than %.0f%% of its value, ? a cell under %d samples "
-		"(pairs), without one.\n", EF_PROCESS_LEVEL_MIN, 100 * EF_WIDE_INTERVAL,
+		"(pairs), without one.  ", EF_PROCESS_LEVEL_MIN, 100 * EF_WIDE_INTERVAL,
 		EF_CI_MIN_SAMPLES);
-	for (size_t i = 0; i < R->n; i++)
-		order[i] = i;
-	sorting = R;
-	qsort(order, R->n, sizeof *order, by_section);
-	for (size_t i = 0; i < R->n; i++) {
-		if (!i || !same_section(&R->s[order[i - 1]], &R->s[order[i]]))
-			sec[nsec++] = (struct section){ &order[i], 0 };
-		sec[nsec - 1].n++;
-	}
-	qsort(sec, nsec, sizeof *sec, by_first_series);
+	ef_report_numbers_note(f);
 	for (size_t b = 0; b < R->nbenches; b++)
 		row_of_bench[b] = NONE;
 	for (size_t k = 0; k < nsec; k++) {
 		const ef_series *head = &R->s[sec[k].member[0]];
-		fprintf(f, "\n## %s, target %s (%s)\n\n%s per iteration\n\n", head->key[EF_COL_HOST],
-			head->key[EF_COL_TARGET], head->key[EF_COL_CPU], head->key[EF_COL_UNIT]);
+		fprintf(f, "\n## %s, target %s (%s)\n\n%s\n\n", head->key[EF_COL_HOST],
+			head->key[EF_COL_TARGET], head->key[EF_COL_CPU],
+			ef_unit_description(head->key[EF_COL_UNIT]));
 		medians_table(f, R, &sec[k], row_of_bench);
 		overheads_table(f, R, &sec[k]);
 	}

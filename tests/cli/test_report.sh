@@ -108,7 +108,7 @@ if "$EFREPORT" -o out known.csv 2>err.txt; then
 	med=$(awk -F, '$7 == "unsafe" { print $1 "=" $9 ":" $10 }' out/summary.csv | sort | tr '\n' ' ')
 	ci=$(awk -F, '$1 == "a" && $7 == "invoke" { print ($11 <= 10 && $12 >= 10 && $11 < $12) }' out/summary.csv)
 	if [ "$got" = "2 5" ] && [ "$med" = "a=9:5 b=9:50 " ] && [ "$ci" = 1 ] &&
-	   grep -q '| w/b/8 | strict | – | 2.000 \[' out/summary.md &&
+	   grep -q '| w/b/8 | strict | – | 2.00 \[' out/summary.md &&
 	   grep -q "1 error rows skipped" err.txt; then
 		pass known_numbers
 	else
@@ -208,8 +208,8 @@ if report paired paired.csv && [ $rc -eq 0 ]; then
 	got=$(col out-paired/overheads.csv 1 benchmark value ci_lo ci_hi method pairs medians_ratio mark measure)
 	want="b 1.2   paired 9 3.6 few value
 c 2 2 2 medians 0 2  value"
-	if [ "$got" = "$want" ] && grep -q '^| w/b/1 | none | 1.200 ? |' out-paired/summary.md &&
-	   grep -q '^| w/c/1 | none | 2.000 \[2.000, 2.000\] m |' out-paired/summary.md &&
+	if [ "$got" = "$want" ] && grep -q '^| w/b/1 | none | 1.20 ? |' out-paired/summary.md &&
+	   grep -q '^| w/c/1 | none | 2.00 \[2.00, 2.00\] m |' out-paired/summary.md &&
 	   grep -q 'Overheads as paired ratios' out-paired/summary.md; then
 		pass paired_ratio_shown
 	else
@@ -240,7 +240,7 @@ if report noise noise.csv && [ $rc -eq 0 ]; then
 			 NR == 2 { ok = ok && $1 == "validate" && $2 == 9 && ($3 - sqrt(30) / 10) ^ 2 < 1e-14 &&
 				   $4 == "wide" && NF == 4 }
 			 END { exit !(ok && NR == 2) }' &&
-	   grep -q '^| w/b/1 | 3 cv 72.9% bp 90% ? | 10 \[4, 16\] cv 54.8% ! |' out-noise/summary.md; then
+	   grep -q '^| w/b/1 | 3.00 ns cv 72.9% bp 90% ? | 10.0 ns \[4.0, 16.0\] cv 54.8% ! |' out-noise/summary.md; then
 		pass noise_columns
 	else
 		fail noise_columns "summary.csv: '$got'; summary.md: $(grep '^| w/' out-noise/summary.md)"
@@ -371,8 +371,8 @@ long=$(printf '%0520d' 0 | tr 0 x) longer=$(printf '%05000d' 0 | tr 0 y)
 	done
 } > long.csv
 report long long.csv
-if [ $rc -eq 0 ] && grep -q "^| $longer/$longer/8 | $longer | – | 2.000 \[" out-long/summary.md &&
-   grep -q "^| $long/$long/8 | $long | – | 2.000 \[" out-long/summary.md; then
+if [ $rc -eq 0 ] && grep -q "^| $longer/$longer/8 | $longer | – | 2.00 \[" out-long/summary.md &&
+   grep -q "^| $long/$long/8 | $long | – | 2.00 \[" out-long/summary.md; then
 	pass long_names
 else
 	fail long_names "exit $rc: $(head -c 300 long.err)"
@@ -446,7 +446,7 @@ else
 fi
 
 # The figures from the committed examples: every script draws a PDF and a
-# PNG, and the tables list every example's host.
+# PNG at both widths, and the tables list every example's host.
 if command -v gnuplot >/dev/null 2>&1; then
 	if "$TOP/scripts/plots" -o "$tmp/fig" "$TOP"/results/examples/*.csv >out.txt 2>err.txt; then
 		bad=""
@@ -455,6 +455,8 @@ if command -v gnuplot >/dev/null 2>&1; then
 			[ "$n" = common ] && continue
 			head -c 4 "fig/$n.pdf" 2>/dev/null | grep -q '%PDF' || bad="$bad $n.pdf"
 			head -c 4 "fig/$n.png" 2>/dev/null | grep -q 'PNG' || bad="$bad $n.png"
+			head -c 4 "fig/$n-column.pdf" 2>/dev/null | grep -q '%PDF' || bad="$bad $n-column.pdf"
+			head -c 4 "fig/$n-column.png" 2>/dev/null | grep -q 'PNG' || bad="$bad $n-column.png"
 		done
 		hosts=$(grep -c '^## ' fig/summary.md)
 		# The isolation figure has a bar for every kind of isolation.

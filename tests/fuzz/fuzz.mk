@@ -6,10 +6,10 @@
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 300
 FUZZ := $(BUILD)/fuzz/fuzz_results
-FUZZ_SRCS := tests/fuzz/fuzz_results.c $(patsubst %,harness/%.c,$(READER) report compare)
+FUZZ_SRCS := tests/fuzz/fuzz_results.c $(patsubst %,harness/%.c,$(READER) report tables format compare)
 FUZZ_RT := $(wildcard $(shell $(FUZZ_CC) -print-file-name=libclang_rt.fuzzer-$(ARCH).a 2>/dev/null))
 TEST_EXTRA += $(if $(FUZZ_RT),$(FUZZ))
-$(FUZZ): $(FUZZ_SRCS) $(patsubst %,harness/%.h,$(READER) report compare bench)
+$(FUZZ): $(FUZZ_SRCS) $(patsubst %,harness/%.h,$(READER) report tables format compare bench)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -g -O1 -std=gnu11 -Wall -Wextra -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all $(FUZZ_SRCS) -o $@ -lm

@@ -1,6 +1,6 @@
 /* fuzz_results.c: a libFuzzer target for the code that reads results: the
  * CSV reader, the sidecar reader and the pooling checks (results.h), then
- * efreport's tables (report.h) and efcompare's judgement (compare.h), all
+ * efreport's tables (report.h, tables.h) and efcompare's judgement (compare.h), all
  * in-process.  `make fuzz` runs it; tests/cli/test_fuzz.sh runs it briefly
  * in make test.
  *
@@ -12,6 +12,7 @@
 #include "../../harness/compare.h"
 #include "../../harness/report.h"
 #include "../../harness/results.h"
+#include "../../harness/tables.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +34,8 @@ static void report(const char *a, size_t alen, const char *b, size_t blen, const
 		ef_report_summary_csv(sink, &R);
 		ef_report_overheads_csv(sink, &R);
 		ef_report_markdown(sink, &R, inputs, 2);
+		ef_tables_markdown(sink, &R, inputs, 2);
+		ef_tables_latex(sink, &R);
 	}
 	ef_results_free(&R);
 }
