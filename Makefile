@@ -41,6 +41,11 @@ TEST_EXTRA :=
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 SOURCES :=
 BENCH_ARGS :=
+# Workloads whose benchmarks run beside a reference in reference mode on
+# target host (ef_workload_<w>_reference), and the benchmarks (efbench
+# --filter patterns) that would but lack its compiler here (efbench says so).
+REFERENCES :=
+REFERENCES_MISSING :=
 
 # Each name once, in the order first given.
 uniq = $(if $1,$(firstword $1) $(call uniq,$(filter-out $(firstword $1),$1)))
@@ -61,7 +66,7 @@ EF_CFLAGS += -DEF_HAVE_GBENCH
 LDLIBS += -lbenchmark -lpthread -lstdc++
 endif
 
-HARNESS   := child clock csv digest efbench firmware meta modes options plan registry runner runners selfbench stats summary
+HARNESS   := child clock csv digest efbench firmware format meta modes options plan registry runner runners selfbench stats summary
 HARNESS_OBJS  := $(HARNESS:%=$(OBJ)/harness/%.o) $(if $(GBENCH),$(OBJ)/harness/gbench.o)
 RUNTIME_OBJS  := $(RUNTIME_SRCS:%=$(OBJ)/%.o)
 # Every test program links the runtimes' objects, each runtime's own suite
@@ -80,7 +85,7 @@ ifeq ($(QUICK),1)
 BENCH_FLAGS ?= --repetitions 5 --min-time 0.01
 endif
 
-.PHONY: all bench test deps clean figures plots setup-bench check-regress check-regress-ab baselines fuzz
+.PHONY: all bench test deps clean figures plots tables setup-bench check-regress check-regress-ab baselines fuzz
 all: $(EFBENCH) $(EFREPORT) $(EFSETUP) $(EFCOMPARE) $(ALL_EXTRA)
 
 deps:
@@ -107,6 +112,16 @@ plots: deps
 	@test -n "$(RESULTS)" || { echo "make plots: say which results: make plots RESULTS='results/x.csv ...'" >&2; exit 2; }
 	@$(MAKE) --no-print-directory $(EFREPORT)
 	scripts/plots -o $(PLOTS) $(RESULTS)
+
+# The paper's tables (efreport --tables): microbenchmarks and library
+# overheads, in LaTeX (tables.tex to \input, tables-standalone.tex around
+# it) and Markdown (tables.md), from the committed examples or from yours,
+# beside the figures:
+#   make tables [RESULTS='results/a.csv results/b.csv'] [TABLES=build/figures/tables]
+TABLES ?= build/figures/tables
+tables: deps
+	@$(MAKE) --no-print-directory $(EFREPORT)
+	$(EFREPORT) --tables -o $(TABLES) $(or $(RESULTS),results/examples/*.csv)
 
 # Did CANDIDATE get slower than BASELINE?  A Markdown report whose last line
 # names the outcome.  make exits 2 on any failed recipe, so it cannot pass
@@ -159,11 +174,15 @@ $(OBJ)/harness/meta.o: EXTRA_CFLAGS = -DEF_GIT_COMMIT='"$(GIT_COMMIT)"' -DEF_CFL
 # rewritten only when they change.
 x_list = $(foreach i,$(1),X($(i)))
 LISTS_H = printf '%s\n' '/* ef_lists.h: written by the Makefile from its lists; do not edit. */' \
-	'\#define EF_WORKLOADS(X) $(call x_list,$(WORKLOADS))' '\#define EF_TARGETS(X) $(call x_list,$(TARGETS))'
+	'\#define EF_WORKLOADS(X) $(call x_list,$(WORKLOADS))' '\#define EF_TARGETS(X) $(call x_list,$(TARGETS))' \
+	'\#define EF_REFERENCES(X) $(call x_list,$(REFERENCES))' \
+	'\#define EF_REFERENCES_MISSING(X) $(foreach p,$(REFERENCES_MISSING),X("$(p)"))' \
+	'\#define EF_RUSTC_VERSION "$(or $(RUSTC_VERSION),none)"'
 $(GEN)/ef_lists.h: FORCE
 	@mkdir -p $(@D)
 	@$(LISTS_H) | cmp -s - $@ || $(LISTS_H) > $@
-$(OBJ)/harness/registry.o $(filter %/target.o,$(RUNTIME_OBJS)): $(GEN)/ef_lists.h
+$(OBJ)/harness/registry.o $(OBJ)/harness/efbench.o $(OBJ)/harness/meta.o \
+	$(filter %/target.o,$(RUNTIME_OBJS)): $(GEN)/ef_lists.h
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(@D)
@@ -209,7 +228,7 @@ $(EFBENCH): $(HARNESS_OBJS) $(RUNTIME_OBJS) $(WORKLOAD_OBJS) $(FOREIGN_LIBS)
 # regression check (scripts/check-regress, make check-regress): efbench's
 # own CSV code and statistics.
 READER := results sidecar strmap csv stats modes
-$(EFREPORT): $(patsubst %,$(OBJ)/harness/%.o,efreport report $(READER))
+$(EFREPORT): $(patsubst %,$(OBJ)/harness/%.o,efreport report tables format $(READER))
 	$(CC) $(EF_CFLAGS) -o $@ $^ -lm
 $(EFCOMPARE): $(patsubst %,$(OBJ)/harness/%.o,efcompare compare $(READER))
 	$(CC) $(EF_CFLAGS) -o $@ $^ -lm

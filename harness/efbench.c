@@ -13,6 +13,7 @@
 #include "child.h"
 #include "clock.h"
 #include "csv.h"
+#include "ef_lists.h"
 #include "firmware.h"
 #include "meta.h"
 #include "options.h"
@@ -1090,6 +1091,30 @@ static void report_skipped(unsigned asked)
 	}
 }
 
+/* Once a run: the benchmarks that would run beside a reference in
+ * reference mode on target host, but whose reference this build lacks (no
+ * Rust compiler), for as many as the run measures.  The sidecar says it
+ * too (rustc=). */
+static void report_missing_references(const ef_group *g, unsigned n, unsigned modes)
+{
+#define MISSING(pattern) pattern,
+	static const char *const missing[] = { EF_REFERENCES_MISSING(MISSING) NULL };
+#undef MISSING
+	const ef_target *host = ef_target_find("host");
+	unsigned count = 0;
+
+	for (unsigned i = 0; i < n && modes >> EF_MODE_REFERENCE & 1; i++)
+		for (unsigned k = 0; missing[k]; k++)
+			if (g[i].target == host && ef_filter_match(missing[k], g[i].id)) {
+				count++;
+				break;
+			}
+	if (count)
+		fprintf(stderr, "efbench: no reference rows for %u benchmark%s of target host: "
+			"this build found no Rust compiler (make deps installs Debian's "
+			"rustc; then make all)\n", count, count == 1 ? "" : "s");
+}
+
 /* Modes asked for must exist on some selected target. */
 static int check_modes(unsigned targets, unsigned asked, char *err, size_t errlen)
 {
@@ -1100,8 +1125,10 @@ static int check_modes(unsigned targets, unsigned asked, char *err, size_t errle
 	for (unsigned m = 0; m < EF_MODE_COUNT; m++)
 		if (asked >> m & 1 && !(have >> m & 1)) {
 			snprintf(err, errlen, "--mode: no selected target runs %s mode "
-				 "(it needs an isolating runtime: mpk, pmp, proc or sfi)",
-				 ef_mode_name(m));
+				 "(%s)", ef_mode_name(m), m == EF_MODE_REFERENCE
+				 ? "it runs on target host where the build has a Rust "
+				   "compiler: make deps installs Debian's rustc"
+				 : "it needs an isolating runtime: mpk, pmp, proc or sfi");
 			return -1;
 		}
 	return 0;
@@ -1308,6 +1335,7 @@ int main(int argc, char **argv)
 	}
 
 	report_skipped(opt.targets);
+	report_missing_references(groups, (unsigned)ngroups, modes);
 	fprintf(stderr, "efbench: writing %s\n", out);
 	if (opt.processes > 1)
 		run_processes(&run, groups, (unsigned)ngroups, targets, argc, argv);

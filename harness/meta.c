@@ -3,6 +3,7 @@
 #include "meta.h"
 #include "child.h"
 #include "clock.h"
+#include "ef_lists.h"
 
 #include <brotli/encode.h>
 #include <sodium.h>
@@ -241,6 +242,11 @@ void ef_meta_begin(FILE *out, const char *run_id, const ef_host_facts *f,
 	ef_meta_put(out, "git_commit", EF_GIT_COMMIT);
 	ef_meta_put(out, "compiler", "gcc " __VERSION__);
 	ef_meta_put(out, "cflags", EF_CFLAGS);
+	/* The compiler of reference mode's code (ubench's from_utf8), or
+	 * why the run has no reference rows. */
+	ef_meta_put(out, "rustc", strcmp(EF_RUSTC_VERSION, "none") ? EF_RUSTC_VERSION
+		    : "none: the build found no Rust compiler, so no reference rows "
+		      "(make deps installs Debian's rustc; then make all)");
 	ef_meta_put(out, "host", f->host);
 	put_machine_id(out);
 	ef_meta_put(out, "cpu_model", f->cpu_model);

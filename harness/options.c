@@ -27,7 +27,9 @@ void ef_options_usage(const char *argv0)
 		printf("%s%s", i ? ", " : "", ef_targets[i]->name);
 	printf(")\n"
 	       "                        default: every target available here\n"
-	       "  --mode LIST           unsafe,validate,invoke,full (default: all the target has)\n"
+	       "  --mode LIST           unsafe,validate,invoke,full,reference (default: all the\n"
+	       "                        target has; reference: host's from_utf8 beside ubench's\n"
+	       "                        UTF-8 benchmarks)\n"
 	       "  --filter LIST         benchmark ids to run, comma-separated: a pattern with\n"
 	       "                        * ? [ ] must match the whole id (ubench/invoke_args/*),\n"
 	       "                        any other matches as a substring (utf8); every\n"
@@ -154,7 +156,7 @@ static int add_mode(const char *name, void *arg, char *err, size_t errlen)
 			*(unsigned *)arg |= 1u << m;
 			return 0;
 		}
-	snprintf(err, errlen, "--mode: unknown mode '%s' (modes: unsafe, validate, invoke, full)", name);
+	snprintf(err, errlen, "--mode: unknown mode '%s' (modes: unsafe, validate, invoke, full, reference)", name);
 	return -1;
 }
 

@@ -278,7 +278,7 @@ static int row_key(ef_results *R, const char *name, unsigned line, char **g, int
 
 	*mode = ef_mode_parse(g[EF_COL_MODE]);
 	if (*mode < 0)
-		return fail(R, "%s:%u: column 'mode': '%s' is not unsafe, validate, invoke or full",
+		return fail(R, "%s:%u: column 'mode': '%s' is not unsafe, validate, invoke, full or reference",
 			    name, line, g[EF_COL_MODE]);
 	if (ef_csv_parse_count(g[EF_COL_PARAM], param))
 		return fail(R, "%s:%u: column 'parameter': '%s' is not an unsigned integer", name,

@@ -26,7 +26,10 @@ static int have(const ef_group *g, unsigned mode)
 	return g && g->outcome[mode] == EF_RAN;
 }
 
-enum budget_kind { AT_LEAST_GBPS, AT_MOST_NS, AT_MOST_RATIO };
+/* OVER_REFERENCE: the mode's throughput at least `limit` times reference
+ * mode's on the same benchmark, the paired ratio of reference mode's time
+ * over the mode's (modes.h, ef_ratio_of). */
+enum budget_kind { AT_LEAST_GBPS, AT_MOST_NS, AT_MOST_RATIO, OVER_REFERENCE };
 
 static const struct budget {
 	const char *what;
@@ -39,11 +42,40 @@ static const struct budget {
 	  "ubench/validate_utf8_ascii/1048576", NULL, 1.0 },
 	{ "UTF-8 validation of 1 MiB mixed text", AT_LEAST_GBPS, EF_MODE_VALIDATE,
 	  "ubench/validate_utf8_mixed/1048576", NULL, 0.3 },
+	{ "UTF-8 1 MiB ASCII over Rust's from_utf8", OVER_REFERENCE, EF_MODE_VALIDATE,
+	  "ubench/validate_utf8_ascii/1048576", NULL, 1.5 },
+	{ "UTF-8 1 MiB prose over Rust's from_utf8", OVER_REFERENCE, EF_MODE_VALIDATE,
+	  "ubench/validate_utf8_prose/1048576", NULL, 1.5 },
+	{ "UTF-8 1 MiB mixed over Rust's from_utf8", OVER_REFERENCE, EF_MODE_VALIDATE,
+	  "ubench/validate_utf8_mixed/1048576", NULL, 1.5 },
 	{ "upgrade, 64 live allocations over 1", AT_MOST_RATIO, EF_MODE_VALIDATE,
 	  "ubench/upgrade/64", "ubench/upgrade/1", 3.0 },
 	{ "runner's own cost per iteration", AT_MOST_NS, EF_MODE_UNSAFE,
 	  "runner/empty/0", NULL, 1.0 },
 };
+
+/* An OVER_REFERENCE budget's line: the paired ratio, with a verdict only
+ * where its interval lies on one side of the limit (as the gates'), and
+ * both throughputs. */
+static void print_over_reference(FILE *out, const struct budget *b, const ef_group *x,
+				 const ef_group *ref)
+{
+	const unsigned m = b->mode, r = EF_MODE_REFERENCE;
+	ef_ratio_side num = { &ref->stats[r], NULL, ref->raw[r], ref->nraw[r] };
+	ef_ratio_side den = { &x->stats[m], NULL, x->raw[m], x->nraw[m] };
+	ef_ratio ratio = ef_ratio_of(&num, &den);
+	const char *verdict = ratio.value >= b->limit ? "ok" : "OVER BUDGET";
+	char why[96] = "";
+
+	if (!isnan(ratio.lo) && !isnan(ratio.hi) &&
+	    (ratio.lo >= b->limit) != (ratio.hi >= b->limit)) {
+		verdict = "undecided";
+		snprintf(why, sizeof why, " (noisy: interval [%.2f, %.2f])", ratio.lo, ratio.hi);
+	}
+	fprintf(out, "  %-40s %8.2f x      budget >= %.1f x     %s%s (%.2f over %.2f GB/s)\n",
+		b->what, ratio.value, b->limit, verdict, why,
+		(double)x->param / x->stats[m].median, (double)x->param / ref->stats[r].median);
+}
 
 /* The budgets' heading, before the first budget line only. */
 static void budget_heading(FILE *out, int *printed)
@@ -61,10 +93,12 @@ static int print_budgets(FILE *out, const ef_group *g, unsigned n)
 		const struct budget *b = &budgets[i];
 		const ef_group *x = find(g, n, b->id);
 		const ef_group *base = b->base_id ? find(g, n, b->base_id) : NULL;
+		const ef_group *ref = x ? ef_group_of_mode(x, EF_MODE_REFERENCE) : NULL;
 		double v;
 		int ok;
 
-		if (!have(x, b->mode) || (b->base_id && !have(base, b->mode)))
+		if (!have(x, b->mode) || (b->base_id && !have(base, b->mode)) ||
+		    (b->kind == OVER_REFERENCE && !have(ref, EF_MODE_REFERENCE)))
 			continue;
 		budget_heading(out, &header);
 		switch (b->kind) {
@@ -85,6 +119,9 @@ static int print_budgets(FILE *out, const ef_group *g, unsigned n)
 			ok = v <= b->limit;
 			fprintf(out, "  %-40s %8.2f x      budget <= %.1f x     %s\n",
 				b->what, v, b->limit, ok ? "ok" : "OVER BUDGET");
+			break;
+		case OVER_REFERENCE:
+			print_over_reference(out, b, x, ref);
 			break;
 		}
 	}

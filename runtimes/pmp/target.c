@@ -27,8 +27,9 @@ static void meta(FILE *m, int end, int selected)
 		ef_meta_firmware_sources(m);
 }
 
+/* Every mode up to reference, which the firmware has none of. */
 #define PMP_TARGET(board_)                                                   \
-	.name = "pmp-" #board_, .modes = (1u << EF_MODE_COUNT) - 1,          \
+	.name = "pmp-" #board_, .modes = (1u << EF_MODE_REFERENCE) - 1,      \
 	.policy = policy, .workloads = workloads,                            \
 	.nworkloads = EF_COUNT(workloads),                                   \
 	.unavailable = board_##_unavailable, .unit = "instructions",         \

@@ -1,5 +1,7 @@
 /* test_validate.c: the validators against accept/reject tables, and the
- * UTF-8 validator against a plain decoder on many generated inputs. */
+ * UTF-8 validator against a plain decoder on many generated inputs; and
+ * reference mode's Rust std::str::from_utf8 (workloads/ubench/reference.c)
+ * against both, where the build has it. */
 #include "check.h"
 #include "../../runtimes/ef.h"
 
@@ -89,32 +91,40 @@ static unsigned next(void)
 	return (unsigned)(rng >> 33);
 }
 
-/* Valid text with one byte changed, and pure noise from the bytes that
- * matter, at lengths across the 16-byte boundary. */
-static void utf8_matches_reference(void)
+/* Input t of the generated ones, into buf (80 bytes); returns its length:
+ * valid text with one byte changed (odd t), and pure noise from the bytes
+ * that matter (even t), at lengths across the 16-byte boundary. */
+static size_t generated(unsigned char *buf, unsigned t)
 {
 	static const unsigned char alphabet[] = { 'a', 0x80, 0x8f, 0x90, 0x9f,
 		0xa0, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xe1, 0xed, 0xef, 0xf0, 0xf1,
 		0xf4, 0xf5, 0xff };
 	static const char *const chars[] = { "a", "\xc3\xa9", "\xe2\x82\xac",
 		"\xf0\x9d\x84\x9e", "\xed\x9f\xbf", "\xf4\x8f\xbf\xbf" };
+	size_t n = 0, want = next() % 70;
+
+	if (t & 1) {
+		while (n < want) {
+			const char *c = chars[next() % 6];
+			memcpy(buf + n, c, strlen(c));
+			n += strlen(c);
+		}
+		if (n && next() % 2)
+			buf[next() % n] = alphabet[next() % sizeof alphabet];
+	} else {
+		for (n = 0; n < want; n++)
+			buf[n] = alphabet[next() % sizeof alphabet];
+	}
+	return n;
+}
+
+static void utf8_matches_reference(void)
+{
 	unsigned char buf[80];
 	unsigned agree_valid = 0, agree_invalid = 0;
 
 	for (unsigned t = 0; t < 200000; t++) {
-		size_t n = 0, want = next() % 70;
-		if (t & 1) {
-			while (n < want) {
-				const char *c = chars[next() % 6];
-				memcpy(buf + n, c, strlen(c));
-				n += strlen(c);
-			}
-			if (n && next() % 2)
-				buf[next() % n] = alphabet[next() % sizeof alphabet];
-		} else {
-			for (n = 0; n < want; n++)
-				buf[n] = alphabet[next() % sizeof alphabet];
-		}
+		size_t n = generated(buf, t);
 		int want_ok = reference_utf8(buf, n);
 		int got_ok = ef_valid_utf8(buf, n) == EF_OK;
 		CHECK_MSG(want_ok == got_ok, "input %u (%zu bytes): reference %d, "
@@ -123,6 +133,42 @@ static void utf8_matches_reference(void)
 	}
 	/* Both outcomes must be well represented, or the test proves little. */
 	CHECK(agree_valid > 20000 && agree_invalid > 20000);
+}
+
+/* Rust's from_utf8 (utf8_reference.rs), linked where the build found
+ * rustc: weak, so that this test says so where it did not. */
+int efub_rust_valid_utf8(const void *p, size_t n) __attribute__((weak));
+
+/* Reference mode measures from_utf8 on the same verdicts as ef_valid_utf8:
+ * the table's, at every offset, and the generated inputs'. */
+static void rust_from_utf8_agrees(void)
+{
+	unsigned char buf[128];
+	unsigned valid = 0, invalid = 0;
+
+	if (!efub_rust_valid_utf8) {
+		ef_check_skip("this build has no Rust reference (no rustc; make deps installs it)");
+		return;
+	}
+	for (unsigned i = 0; i < sizeof utf8_table / sizeof *utf8_table; i++) {
+		size_t n = strlen(utf8_table[i].bytes);
+		for (unsigned pad = 0; pad < 48; pad += pad < 16 ? 16 : 1) {
+			memset(buf, 'x', pad);
+			memcpy(buf + pad, utf8_table[i].bytes, n);
+			CHECK_MSG(efub_rust_valid_utf8(buf, pad + n) == utf8_table[i].valid,
+				  "%s after %u ASCII bytes: from_utf8 says %s", utf8_table[i].what,
+				  pad, efub_rust_valid_utf8(buf, pad + n) ? "valid" : "invalid");
+		}
+	}
+	CHECK(efub_rust_valid_utf8(NULL, 0) == 1);
+	for (unsigned t = 0; t < 200000; t++) {
+		size_t n = generated(buf, t);
+		int ours = ef_valid_utf8(buf, n) == EF_OK;
+		CHECK_MSG(efub_rust_valid_utf8(buf, n) == ours, "input %u (%zu bytes): "
+			  "ef_valid_utf8 %d, from_utf8 %d", t, n, ours, !ours);
+		ours ? valid++ : invalid++;
+	}
+	CHECK(valid > 20000 && invalid > 20000);
 }
 
 static void bool_and_enum(void)
@@ -154,6 +200,7 @@ static void cstr_within_bounds(void)
 static const ef_test tests[] = {
 	{ "validate/utf8_table", utf8_table_cases },
 	{ "validate/utf8_matches_reference", utf8_matches_reference },
+	{ "validate/rust_from_utf8_agrees", rust_from_utf8_agrees },
 	{ "validate/bool_and_enum", bool_and_enum },
 	{ "validate/cstr_within_bounds", cstr_within_bounds },
 };

@@ -10,7 +10,9 @@
 #include "check.h"
 #include "../../harness/registry.h"
 #include "../../harness/runner.h"
+#include "../../runtimes/ef.h"
 #include "../../workloads/brotli/text.h"
+#include "../../workloads/ubench/prose.h"
 #include "../../workloads/ubench/ubench.h"
 
 #include <brotli/encode.h>
@@ -58,11 +60,15 @@ static uint64_t invoke_args(uint64_t n, uint64_t iters)
 	return sum;
 }
 
-/* The buffer the validate_* benchmarks upgrade: efub_fill's. */
+/* The buffer the validate_* benchmarks upgrade: efub_fill's, or the
+ * host's prose (kind -1). */
+#define PROSE (-1)
 static unsigned char *filled(uint64_t n, int kind)
 {
 	unsigned char *b = malloc(n);
-	if (b)
+	if (b && kind == PROSE)
+		efub_fill_prose(b, (size_t)n);
+	else if (b)
 		efub_fill(b, (size_t)n, kind);
 	return b;
 }
@@ -83,6 +89,7 @@ static uint64_t validate_text(uint64_t n, uint64_t iters, int kind)
 static uint64_t validate_u8(uint64_t n, uint64_t iters) { return validate_text(n, iters, EFUB_BYTES); }
 static uint64_t validate_ascii(uint64_t n, uint64_t iters) { return validate_text(n, iters, EFUB_ASCII); }
 static uint64_t validate_mixed(uint64_t n, uint64_t iters) { return validate_text(n, iters, EFUB_MIXED); }
+static uint64_t validate_prose(uint64_t n, uint64_t iters) { return validate_text(n, iters, PROSE); }
 static uint64_t validate_cstr(uint64_t n, uint64_t iters) { return validate_text(n, iters, EFUB_CSTR); }
 
 /* Iteration it reads the word 1000 + k of allocation k = it mod count. */
@@ -231,6 +238,7 @@ static const struct {
 	{ "ubench", "invoke_args", invoke_args },
 	{ "ubench", "validate_u8", validate_u8 },
 	{ "ubench", "validate_utf8_ascii", validate_ascii },
+	{ "ubench", "validate_utf8_prose", validate_prose },
 	{ "ubench", "validate_utf8_mixed", validate_mixed },
 	{ "ubench", "validate_cstr", validate_cstr },
 	{ "ubench", "upgrade", upgrade },
@@ -251,6 +259,8 @@ static uint64_t (*answer_of(const char *workload, const char *bench))(uint64_t, 
 }
 
 static const char *const modes[] = { "unsafe", "validate" };
+/* and reference mode, where the build has it, for the benchmarks it has */
+static const char *const answered_modes[] = { "unsafe", "validate", "reference" };
 
 static void every_benchmark_computes_the_answer(void)
 {
@@ -270,21 +280,24 @@ static void every_benchmark_computes_the_answer(void)
 				  wl->name, bench->name);
 			for (unsigned p = 0; answer && p < bench->nparams; p++) {
 				uint64_t param = bench->params[p], want = answer(param, ITERS);
-				for (unsigned m = 0; m < EF_COUNT(modes); m++) {
-					const ef_workload *mw = ef_target_workload(host, wl->name, modes[m]);
+				for (unsigned m = 0; m < EF_COUNT(answered_modes); m++) {
+					const char *mode = answered_modes[m];
+					const ef_workload *mw = ef_target_workload(host, wl->name, mode);
 					const ef_bench *mb = mw ? ef_workload_bench(mw, bench->name) : NULL;
 					char err[256] = "";
 					uint64_t got = 0;
 					if (!mw)
 						continue;       /* the runner has unsafe mode only */
-					CHECK_MSG(mb, "%s/%s has no %s build", wl->name, bench->name, modes[m]);
+					if (!mb && !strcmp(mode, "reference"))
+						continue;
+					CHECK_MSG(mb, "%s/%s has no %s build", wl->name, bench->name, mode);
 					if (!mb)
 						continue;
 					CHECK_MSG(!ef_bench_digest(mb, param, ITERS, &got, err, sizeof err),
-						  "%s %s/%s/%llu: %s", modes[m], wl->name, bench->name,
+						  "%s %s/%s/%llu: %s", mode, wl->name, bench->name,
 						  (unsigned long long)param, err);
 					CHECK_MSG(got == want, "%s %s/%s/%llu: %#llx, the answer is %#llx",
-						  modes[m], wl->name, bench->name,
+						  mode, wl->name, bench->name,
 						  (unsigned long long)param, (unsigned long long)got,
 						  (unsigned long long)want);
 					checked++;
@@ -338,7 +351,55 @@ static void fold_takes_every_byte(void)
 	CHECK(ef_fold_bytes(0, out, sizeof out - 1) != base);
 }
 
+/* validate_utf8_prose's text: the brotli workload's text (alice29.txt)
+ * with ` ' and -- typeset as U+2018, U+2019 and U+2014, over and over;
+ * valid UTF-8 at every size (no character cut), and mostly, not wholly,
+ * ASCII. */
+static void prose_is_the_text_typeset(void)
+{
+	static const struct { const char *utf8, *ascii; } typeset[] = {
+		{ "\xe2\x80\x98", "`" }, { "\xe2\x80\x99", "'" }, { "\xe2\x80\x94", "--" },
+	};
+	const char *text = ef_brotli_text;
+	const size_t n = 1 << 20;
+	unsigned char *b = filled(n, PROSE);
+	size_t i = 0, k = 0, high = 0, passes = 0;
+
+	CHECK(b);
+	while (b && i < n) {
+		const char *want = NULL;
+		int ok;
+
+		for (unsigned t = 0; t < EF_COUNT(typeset); t++)
+			if (n - i >= 3 && !memcmp(b + i, typeset[t].utf8, 3))
+				want = typeset[t].ascii;
+		if (!want && n - i < 3 && b[i] == ' ' && text[k] != ' ')
+			break;          /* the end: a character that did not fit */
+		if (want)
+			ok = !strncmp(text + k, want, strlen(want));
+		else    /* ASCII, and nothing left that should have been typeset */
+			ok = b[i] == (unsigned char)text[k] && b[i] != '`' && b[i] != '\'' &&
+			     !(b[i] == '-' && k + 1 < ef_brotli_text_bytes && text[k + 1] == '-');
+		CHECK_MSG(ok, "byte %zu is not text byte %zu typeset", i, k);
+		if (!ok)
+			break;
+		high += want ? 3 : 0;
+		i += want ? 3 : 1;
+		k += want ? strlen(want) : 1;
+		if (k >= ef_brotli_text_bytes)
+			k = 0, passes++;
+	}
+	CHECK_MSG(n - i <= 2 && passes >= 6, "%zu bytes checked, %zu passes", i, passes);
+	CHECK_MSG(high > n / 20 && high < n / 10, "%zu of %zu bytes not ASCII", high, n);
+	for (size_t m = 0; b && m < 300; m++) {
+		efub_fill_prose(b, m);
+		CHECK_MSG(ef_valid_utf8(b, m) == EF_OK, "%zu bytes are not UTF-8", m);
+	}
+	free(b);
+}
+
 static const ef_test tests[] = {
+	{ "workloads/prose_is_the_text_typeset", prose_is_the_text_typeset },
 	{ "workloads/fold_takes_every_byte", fold_takes_every_byte },
 	{ "workloads/every_benchmark_computes_the_answer", every_benchmark_computes_the_answer },
 	{ "workloads/sodium_randombytes_asks_for_every_byte", sodium_randombytes_asks_for_every_byte },

@@ -2,7 +2,9 @@
  *
  *   invoke_args   a call with 0..100 integer arguments (7 and more stacked)
  *   validate_*    a foreign pointer to n bytes upgraded and validated as a
- *                 u8 buffer, ASCII UTF-8, mixed UTF-8 or a C string
+ *                 u8 buffer, ASCII UTF-8, mostly-ASCII prose (prose.c:
+ *                 written into the domain by the host), mixed UTF-8 or a
+ *                 C string
  *   upgrade       a foreign pointer into one of 1, 8 or 64 live allocations
  *   callback      foreign code calling one of 1, 8 or 64 registered host
  *                 functions
@@ -12,6 +14,7 @@
  * also stated, and summed, in tests/unit/test_workloads.c.
  */
 #include "ubench.h"
+#include "prose.h"
 #include "../../harness/bench.h"
 #include "../../runtimes/ef_mode.h"
 
@@ -176,8 +179,10 @@ static void *setup_args(uint64_t n, char *err, size_t errlen)
 	return u;
 }
 
-static void *setup_text(uint64_t n, int kind, void (*loop)(struct ub *, uint64_t),
-			char *err, size_t errlen)
+/* The foreign library fills the buffer with text of `kind`, or, where
+ * host_fill is given, the host does (text the library does not hold). */
+static void *setup_text(uint64_t n, int kind, void (*host_fill)(void *, size_t),
+			void (*loop)(struct ub *, uint64_t), char *err, size_t errlen)
 {
 	struct ub *u = open_ub(n, err, errlen);
 	if (!u)
@@ -190,25 +195,34 @@ static void *setup_text(uint64_t n, int kind, void (*loop)(struct ub *, uint64_t
 		teardown(u);
 		return NULL;
 	}
-	EFM_INVOKE_VOID(&u->d, efub_fill, u->buf, (size_t)n, kind);
+	if (host_fill)
+		host_fill(u->buf, (size_t)n);
+	else
+		EFM_INVOKE_VOID(&u->d, efub_fill, u->buf, (size_t)n, kind);
 	return u;
 }
 
 static void *setup_u8(uint64_t n, char *err, size_t errlen)
 {
-	return setup_text(n, EFUB_BYTES, loop_u8, err, errlen);
+	return setup_text(n, EFUB_BYTES, NULL, loop_u8, err, errlen);
 }
 static void *setup_ascii(uint64_t n, char *err, size_t errlen)
 {
-	return setup_text(n, EFUB_ASCII, loop_utf8, err, errlen);
+	return setup_text(n, EFUB_ASCII, NULL, loop_utf8, err, errlen);
 }
+#ifndef EF_NO_PROSE
+static void *setup_prose(uint64_t n, char *err, size_t errlen)
+{
+	return setup_text(n, 0, efub_fill_prose, loop_utf8, err, errlen);
+}
+#endif
 static void *setup_mixed(uint64_t n, char *err, size_t errlen)
 {
-	return setup_text(n, EFUB_MIXED, loop_utf8, err, errlen);
+	return setup_text(n, EFUB_MIXED, NULL, loop_utf8, err, errlen);
 }
 static void *setup_cstr(uint64_t n, char *err, size_t errlen)
 {
-	return setup_text(n, EFUB_CSTR, loop_cstr, err, errlen);
+	return setup_text(n, EFUB_CSTR, NULL, loop_cstr, err, errlen);
 }
 
 static void *setup_upgrade(uint64_t count, char *err, size_t errlen)
@@ -273,7 +287,7 @@ static void teardown(void *ctx)
 
 #define ARITY_VALUE(n) , n
 static const uint64_t arities[] = { EF_LIST(EFUB_ARITIES, ARITY_VALUE) };
-static const uint64_t sizes[] = { 1, 64, 1024, 8192, 1 << 20 };
+static const uint64_t sizes[] = { EFUB_TEXT_SIZES };
 static const uint64_t counts[] = { 1, 8, 64 };
 
 #define BENCH(nm, what, ps, bytes, setup_fn, ...)                            \
@@ -285,6 +299,11 @@ static const ef_bench benches[] = {
 	BENCH("invoke_args", "arguments", arities, 0, setup_args),
 	BENCH("validate_u8", "bytes", sizes, 1, setup_u8),
 	BENCH("validate_utf8_ascii", "bytes", sizes, 1, setup_ascii),
+#ifdef EF_NO_PROSE
+	BENCH("validate_utf8_prose", "bytes", sizes, 1, NULL, .unavailable = EF_NO_PROSE),
+#else
+	BENCH("validate_utf8_prose", "bytes", sizes, 1, setup_prose),
+#endif
 	BENCH("validate_utf8_mixed", "bytes", sizes, 1, setup_mixed),
 	BENCH("validate_cstr", "bytes", sizes, 1, setup_cstr),
 	BENCH("upgrade", "live allocations", counts, 0, setup_upgrade,

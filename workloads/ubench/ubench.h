@@ -26,6 +26,9 @@ EFUB_POSITIVE_ARITIES(EFUB_DECLARE)
 /* Returns its argument: a pointer that now comes from foreign code. */
 const void *efub_pass(const void *p);
 
+/* The sizes of the validate_* benchmarks, bytes (host.c, reference.c). */
+#define EFUB_TEXT_SIZES 1, 64, 1024, 8192, 1 << 20
+
 /* Fill buf with n bytes of one kind (deterministic). */
 enum efub_text {
 	EFUB_BYTES,       /* every byte value */
