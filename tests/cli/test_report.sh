@@ -458,6 +458,11 @@ if command -v gnuplot >/dev/null 2>&1; then
 			head -c 4 "fig/$n-column.pdf" 2>/dev/null | grep -q '%PDF' || bad="$bad $n-column.pdf"
 			head -c 4 "fig/$n-column.png" 2>/dev/null | grep -q 'PNG' || bad="$bad $n-column.png"
 		done
+		# README's copies of the headline figures are what the examples draw
+		# (refresh: make figures; cp build/figures/NAME.png docs/figures/).
+		for f in "$TOP"/docs/figures/*.png; do
+			cmp -s "$f" "fig/$(basename "$f")" || bad="$bad docs/figures/$(basename "$f"):stale"
+		done
 		hosts=$(grep -c '^## ' fig/summary.md)
 		# The isolation figure has a bar for every kind of isolation.
 		kinds=$(cd "$TOP" && awk -f plots/query.awk -v q=panels -v bypolicy=1 -v r=full/unsafe \

@@ -12,8 +12,8 @@ SUITE=tables
 . "$(dirname "$0")/common.sh"
 EFREPORT=$TOP/build/efreport
 # The columns of files from before `process` and `cpu_ns`, which the
-# readers still take (as process 0): a committed example's header.
-HEAD=$(head -n 1 "$TOP/results/examples/dev-host.csv")
+# readers still take (as process 0).
+HEAD=$("$TOP/build/efbench" --schema | sed 's/,process,cpu_ns$//')
 
 # row HOST CPU TARGET POLICY MODE WORKLOAD BENCH PARAM VALUE UNIT: repetition $rep
 row() { echo "r-$1,$1,$2,$3,$4,$5,$6,$7,$8,10,$9,${10},${rep:-0},ok,"; }
