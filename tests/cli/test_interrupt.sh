@@ -5,7 +5,8 @@
 #   SIGINT, SIGTERM, SIGHUP or SIGKILL in turn at a random moment (seeded;
 #   a quarter of them in the first 80 ms, while efbench starts up): the
 #   exit status is 128 + the signal (or 0 for a run that finished first),
-#   no run aborts, every CSV parses with whole rows only, the sidecar's
+#   no run aborts (but one the signal ends before main, when no program has
+#   its handlers, which must have written nothing), every CSV parses with whole rows only, the sidecar's
 #   status is interrupted (with the signal) or, after SIGKILL, running, its
 #   row count is the CSV's, and efreport takes the file, with a warning
 #   exactly when the run did not complete;
@@ -55,12 +56,17 @@ def check(runner, i):
         p.kill()
         return "did not end within 60 s of %s" % sig.name
     what = "%s at %.3f s" % (sig.name, delay)
+    meta = meta_of(out[:-4] + ".meta")
+    if rc == -sig and not os.path.exists(out) and meta is None:
+        # Before main (the loader, the libraries' constructors: a few ms,
+        # longer on a loaded machine) no program has its handlers yet; the
+        # signal's default ends it, and it must not have written anything.
+        return None
     if rc < 0 and rc != -signal.SIGKILL:
         return "%s: died of signal %d (aborted)" % (what, -rc)
     want = -signal.SIGKILL if sig == signal.SIGKILL else 128 + sig
     if rc not in (want, 0):
         return "%s: exit %d, want %d" % (what, rc, want)
-    meta = meta_of(out[:-4] + ".meta")
     if not os.path.exists(out):
         # A signal before the files were created: nothing written at all.
         return None if meta is None else "%s: a sidecar without its CSV" % what
