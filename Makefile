@@ -93,7 +93,7 @@ deps:
 	@scripts/fetch-sources $(SOURCES)
 
 # What bench builds first: everything, or (BENCH_BUILD=build/efbench, as
-# a campaign's quick test does) less.
+# the campaign's test does, with RUNTIMES=mock) less.
 BENCH_BUILD ?= all
 bench: deps
 	@$(MAKE) --no-print-directory $(BENCH_BUILD)

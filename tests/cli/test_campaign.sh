@@ -7,7 +7,7 @@
 # reported, and the exit status is 1.  Then b's sshd starts and the same
 # campaign resumes: a is skipped (its files untouched), b runs.  A short
 # bench (QUICK=1's repetitions, ubench/invoke_args/0 on target host, only
-# build/efbench built).  Every namespace, link and process it started is
+# build/efbench built, with the mock runtime alone).  Every namespace, link and process it started is
 # removed at the end.  Skipped, with the reason, where this machine cannot
 # (not root, no network namespaces, no sshd or ansible-playbook).
 SUITE=campaign
@@ -99,7 +99,8 @@ up a "$ns_a" 2 || { echo "FAIL campaign/sshd_up: node a's sshd does not answer: 
 run() {
 	start=$(date +%s)
 	"$TOP/scripts/campaign" --inventory inventory.ini --name "$name" --results "$tmp/results" \
-		--quick --build build/efbench --bench-flags '--target host --filter ubench/invoke_args/0' \
+		--quick --make 'BENCH_BUILD=build/efbench RUNTIMES=mock' \
+		--bench-flags '--target host --filter ubench/invoke_args/0' \
 		>"$1.out" 2>"$1.err"
 	rc=$?
 	secs=$(( $(date +%s) - start ))
