@@ -99,6 +99,7 @@ struct ef_machine_facts {
 	char *cpu;
 	const char *machine_id;    /* a sidecar's, or NULL */
 	size_t file;               /* where they were first seen */
+	int pooled_said;           /* two runs' rows pooled in one series: said */
 };
 
 /* Per benchmark (host, target, workload, benchmark, parameter). */
@@ -365,6 +366,20 @@ static int ok_row(ef_results *R, struct row_cursor *c, unsigned line, char **g)
 		c->last_series = i;
 	}
 	s = &R->s[i];
+	/* Two runs of one machine and build are pooled (their samples become
+	 * one series), but never silently: a campaign that ran a node twice, or
+	 * two nodes under one host name and CPU model, reads as one run here.
+	 * The series keeps its first run in key[EF_COL_RUN_ID]. */
+	if (!s->key[EF_COL_RUN_ID])
+		s->key[EF_COL_RUN_ID] = ef_xstrdup(g[EF_COL_RUN_ID]);
+	else if (strcmp(s->key[EF_COL_RUN_ID], g[EF_COL_RUN_ID]) &&
+		 !R->machines[s->machine].pooled_said) {
+		warn(R, "%s:%u: host '%s' (target %s): rows of run '%s' pooled with those of run "
+		     "'%s' as one machine's; give each run its own host name to keep them apart",
+		     name, line, g[EF_COL_HOST], g[EF_COL_TARGET], g[EF_COL_RUN_ID],
+		     s->key[EF_COL_RUN_ID]);
+		R->machines[s->machine].pooled_said = 1;
+	}
 	if (strcmp(s->key[EF_COL_UNIT], g[EF_COL_UNIT]))
 		return fail(R, "%s:%u: column 'unit': '%s', where earlier rows of %s/%s/%llu "
 			    "(%s, %s) said '%s'", name, line, g[EF_COL_UNIT], g[EF_COL_WORKLOAD],

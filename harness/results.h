@@ -34,7 +34,8 @@
 
 typedef struct ef_series {
 	/* host, cpu_model, target, policy, workload, benchmark and unit as
-	 * read; NULL for the other columns */
+	 * read, and run_id the first row's (a later run's rows pooled into the
+	 * series are a warning); NULL for the other columns */
 	char *key[EF_COL_COUNT];
 	unsigned mode;
 	unsigned long long param;

@@ -274,12 +274,13 @@ sidecar c.csv run_id=r-h git_commit=bbb status=complete rows=18
 refused two_builds_not_pooled \
 	"c.csv:2: w/b/8 (host h, target host) was built from git_commit bbb here, aaa in a.csv" a.csv c.csv
 refused same_file_twice "a.csv:2: the same row as a.csv:2 (run r-h, w/b/8 unsafe" a.csv a.csv
-# Runs of one machine and build pool (repetitions of the process), and
-# files that share a run id but not their rows are not duplicates.
-sidecar c.csv run_id=r-h git_commit=aaa status=complete rows=18
+# Runs of one machine and build pool (repetitions of the process), but
+# not silently: one warning names both runs.
+sidecar c.csv run_id=r-h2 git_commit=aaa status=complete rows=18
 sed 's/^r-h,/r-h2,/' c.csv > c2.csv && mv c2.csv c.csv
 report pooled a.csv c.csv
-if [ $rc -eq 0 ] && awk -F, '$7 == "unsafe" && $9 == 18 { ok = 1 } END { exit !ok }' out-pooled/summary.csv; then
+if [ $rc -eq 0 ] && awk -F, '$7 == "unsafe" && $9 == 18 { ok = 1 } END { exit !ok }' out-pooled/summary.csv &&
+   [ "$(grep -c "host 'h' (target host): rows of run 'r-h2' pooled with those of run 'r-h'" pooled.err)" = 1 ]; then
 	pass runs_of_one_machine_pooled
 else
 	fail runs_of_one_machine_pooled "exit $rc: $(cat pooled.err)"
