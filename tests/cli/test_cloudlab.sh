@@ -80,7 +80,7 @@ done
 	fail profile_three_nodes_two_types "exit $(cat three.rc): $(nodes three) $(cat three.err)"
 
 profile image --disk_image urn:publicid:IDN+emulab.net+image+emulab-ops//UBUNTU24-64-STD --hardware_types r6525
-[ "$(cat image.rc)" = 0 ] && nodes image | grep -q '^node0-r6525 RawPC r6525 urn:publicid:IDN+emulab.net+image+emulab-ops//UBUNTU24-64-STD sh ' &&
+[ "$(cat image.rc)" = 0 ] && nodes image | grep '^node0' | grep -q '^node0-r6525 RawPC r6525 urn:publicid:IDN+emulab.net+image+emulab-ops//UBUNTU24-64-STD sh ' &&
 	pass profile_image || fail profile_image "exit $(cat image.rc): $(nodes image) $(cat image.err)"
 
 # Bad parameters: reported through reportError with the parameter named,
@@ -107,7 +107,7 @@ check_bad two 102 node_count "not 0" --node_count 0 --hardware_types nosuch
 
 # Without the PKU requirement, a type without protection keys is fine.
 profile nopkuok --hardware_types m510 --require_pku false
-[ "$(cat nopkuok.rc)" = 0 ] && nodes nopkuok | grep -q '^node0-m510 RawPC m510 ' && pass profile_pku_optional ||
+[ "$(cat nopkuok.rc)" = 0 ] && nodes nopkuok | grep '^node0' | grep -q '^node0-m510 RawPC m510 ' && pass profile_pku_optional ||
 	fail profile_pku_optional "exit $(cat nopkuok.rc): $(cat nopkuok.err)"
 
 # The start-up script on a repository of two commits whose install-deps
