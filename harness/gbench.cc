@@ -175,6 +175,21 @@ void hand_over(const std::string &piece)
 	std::fflush(stdout);
 }
 
+// Whether a run stopped with an error or was skipped: Google Benchmark
+// 1.8 replaced Run::error_occurred with Run::skipped (Debian 12 has 1.7.1,
+// Ubuntu 24.04 1.8.3, Debian 13 1.9.1); the overload that compiles is the
+// one this version has.
+template <typename R>
+auto run_failed(const R &r, int) -> decltype((void)r.error_occurred, bool())
+{
+	return r.error_occurred;
+}
+template <typename R>
+auto run_failed(const R &r, long) -> decltype((void)r.skipped, bool())
+{
+	return static_cast<int>(r.skipped) != 0;
+}
+
 class SampleReporter : public benchmark::BenchmarkReporter {
 public:
 	explicit SampleReporter(Round *r) : r_(r) {}
@@ -195,7 +210,7 @@ public:
 			if (r.report_label == kStopped || r.run_type != Run::RT_Iteration)
 				continue;
 			kept.push_back(r);
-			if (r.error_occurred || r.iterations <= 0)
+			if (run_failed(r, 0) || r.iterations <= 0)
 				continue;
 			ef_slot *s = slot_named(r.run_name.function_name);
 			if (!s)

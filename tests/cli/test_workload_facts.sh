@@ -12,7 +12,7 @@ SUITE=workload_facts
 
 mkdir -p repo/scripts/lib bin
 cp "$TOP/scripts/install-deps" repo/scripts/
-cp "$TOP/scripts/lib/workloads.sh" repo/scripts/lib/ 2>/dev/null
+cp "$TOP/scripts/lib/workloads.sh" "$TOP/scripts/lib/distro.sh" repo/scripts/lib/ 2>/dev/null
 for f in "$TOP"/workloads/*/workload.mk; do
 	w=$(basename "$(dirname "$f")")
 	mkdir -p "repo/workloads/$w"
