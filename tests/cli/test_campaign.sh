@@ -28,6 +28,11 @@ name=test-$id
 pids=""
 cleanup() {
 	for p in $pids; do kill "$p" 2>/dev/null; done
+	# And every session sshd forked for Ansible's connections, which
+	# outlive the listening sshd and would keep the namespace alive.
+	for ns in "$ns_a" "$ns_b"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+	done
 	ip netns del "$ns_a" 2>/dev/null
 	ip netns del "$ns_b" 2>/dev/null
 	ip link del "efh$id"a 2>/dev/null
