@@ -150,10 +150,14 @@ static void usage(void)
 	       "  tables-standalone.tex  a document around tables.tex (pdflatex)\n"
 	       "Each file's sidecar (NAME.meta) is read: a run that did not finish, or a\n"
 	       "last row cut short, is a warning on stderr.  Refused (exit 2): rows that\n"
-	       "are not an efbench CSV's; one host name with two CPU models or machine\n"
-	       "ids; one benchmark from two builds (git_commit); a row seen twice (a\n"
-	       "file given twice).  Files of those names already in DIR are replaced\n"
-	       "only when efreport wrote them.\n"
+	       "are not an efbench CSV's; one benchmark of one machine from two builds\n"
+	       "(git_commit: efcompare compares builds); a row seen twice (a file given\n"
+	       "twice).  Two machines under one host name (two CPU models, or two\n"
+	       "machine ids in the sidecars: a campaign's nodes named alike) are kept\n"
+	       "apart, the later machine's rows as host HOST/2 (HOST/3, ...), with a\n"
+	       "warning that says which; two runs of one machine and build are pooled,\n"
+	       "with a warning naming both.  Files of those names already in DIR are\n"
+	       "replaced only when efreport wrote them.\n"
 	       "Exit status: 0 written; 1 not written (a file in DIR is not efreport's,\n"
 	       "or a write failed); 2 bad usage or input.\n");
 }
@@ -167,6 +171,7 @@ int main(int argc, char **argv)
 	int ninputs = 0;
 
 	ef_results_prog = "efreport";
+	R.keep_apart = 1;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage();

@@ -314,7 +314,166 @@ struct row_cursor {
 	size_t file, last_series;
 	int run_mismatch_said;
 	ef_key key;
+	/* keep_apart: the name each host of this file is read under */
+	struct { char *host, *label; } *hosts;
+	size_t nhosts;
 };
+
+/* ---- Two machines under one host name, kept apart (keep_apart). ---- */
+
+/* A host, target and CPU model of one file's rows. */
+struct seen_triple { char *host, *target, *cpu; };
+
+/* Do the facts known under name `label` agree with the file's rows of
+ * host h (t[0..n), machine_id mid)?  Where not, *why is the first that
+ * disagrees. */
+static int agrees(ef_results *R, const char *label, const char *h, const struct seen_triple *t,
+		  size_t n, const char *mid, ef_key *k, const struct ef_machine_facts **why)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t m;
+
+		if (strcmp(t[i].host, h))
+			continue;
+		ef_key_clear(k);
+		ef_key_add(k, label);
+		ef_key_add(k, t[i].target);
+		m = ef_map_get(&R->machine_map, k);
+		if (m == NONE)
+			continue;
+		if (strcmp(R->machines[m].cpu, t[i].cpu) || differ(R->machines[m].machine_id, mid)) {
+			*why = &R->machines[m];
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Before the rows of file c->file (data) are read: the name each of its
+ * hosts is read under.  The host name itself where the machine facts
+ * known under it agree with the file's (or there are none), else an
+ * earlier file's alias of it that agrees, else a new alias that says what
+ * differs, with a warning naming both files.  Which rows come first in
+ * the file does not matter; the order of the files does (the first keeps
+ * the plain name). */
+static void label_hosts(ef_results *R, struct row_cursor *c, const char *data, size_t len)
+{
+	const char *name = R->files[c->file], *mid = R->meta[c->file].machine_id;
+	struct seen_triple *t = NULL;
+	size_t n = 0;
+	int col[EF_COL_COUNT], nhead;
+	ef_csv_reader r;
+	ef_key k = { NULL, 0, 0 };
+	char **f;
+	int nf;
+
+	/* What the rows say; anything malformed is the main pass's to refuse. */
+	ef_csv_reader_init(&r, data, len);
+	if ((nf = ef_csv_read(&r, &f)) <= 0 || r.cut)
+		goto out;
+	nhead = nf;
+	for (unsigned j = 0; j < EF_COL_COUNT; j++) {
+		col[j] = -1;
+		for (int i = 0; i < nf; i++)
+			if (!strcmp(f[i], ef_column_names[j]))
+				col[j] = i;
+	}
+	if (col[EF_COL_HOST] < 0 || col[EF_COL_TARGET] < 0 || col[EF_COL_CPU] < 0 ||
+	    col[EF_COL_STATUS] < 0)
+		goto out;
+	while ((nf = ef_csv_read(&r, &f)) > 0 && !r.cut) {
+		const char *h, *tg, *cpu;
+		size_t i;
+
+		if (nf != nhead || strcmp(f[col[EF_COL_STATUS]], "ok"))
+			continue;
+		h = f[col[EF_COL_HOST]];
+		tg = f[col[EF_COL_TARGET]];
+		cpu = f[col[EF_COL_CPU]];
+		for (i = 0; i < n; i++)
+			if (!strcmp(t[i].host, h) && !strcmp(t[i].target, tg) && !strcmp(t[i].cpu, cpu))
+				break;
+		if (i < n)
+			continue;
+		t = ef_xrealloc(t, (n + 1) * sizeof *t);
+		t[n++] = (struct seen_triple){ ef_xstrdup(h), ef_xstrdup(tg), ef_xstrdup(cpu) };
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct ef_machine_facts *why = NULL, *first = NULL;
+		const char *label = NULL;
+		size_t j;
+
+		for (j = 0; j < c->nhosts; j++)
+			if (!strcmp(c->hosts[j].host, t[i].host))
+				break;
+		if (j < c->nhosts)
+			continue;       /* named already */
+		if (agrees(R, t[i].host, t[i].host, t, n, mid, &k, &first))
+			label = t[i].host;
+		for (j = 0; !label && j < R->naliases; j++)
+			if (!strcmp(R->aliases[j].host, t[i].host) &&
+			    agrees(R, R->aliases[j].label, t[i].host, t, n, mid, &k, &why))
+				label = R->aliases[j].label;
+		if (!label) {
+			/* A new name, HOST/2, HOST/3, ...: without spaces, as the
+			 * figure scripts split lists of hosts on them, and '/' is
+			 * in no host name. */
+			char buf[512];
+			int same_cpu = 0;
+			unsigned nth = 2;
+
+			for (;;) {
+				snprintf(buf, sizeof buf, "%s/%u", t[i].host, nth);
+				for (j = 0; j < R->naliases; j++)
+					if (!strcmp(R->aliases[j].label, buf))
+						break;
+				if (j == R->naliases)
+					break;
+				nth++;
+			}
+			R->aliases = ef_xrealloc(R->aliases, (R->naliases + 1) * sizeof *R->aliases);
+			R->aliases[R->naliases] = (struct ef_alias){ ef_xstrdup(t[i].host),
+								     ef_xstrdup(buf) };
+			label = R->aliases[R->naliases++].label;
+			/* Say what differs from the machine of the plain name. */
+			for (j = 0; j < n; j++)
+				if (!strcmp(t[j].host, t[i].host) && !strcmp(t[j].cpu, first->cpu))
+					same_cpu = 1;
+			if (same_cpu && mid)
+				warn(R, "%s: host '%s' is machine_id %s here, %s in %s: two machines "
+				     "with one host name, kept apart: this file's rows as host '%s'",
+				     name, t[i].host, mid, first->machine_id, R->files[first->file],
+				     label);
+			else
+				warn(R, "%s: host '%s' has cpu_model '%s' here, '%s' in %s: two "
+				     "machines with one host name, kept apart: this file's rows as "
+				     "host '%s'", name, t[i].host, t[i].cpu, first->cpu,
+				     R->files[first->file], label);
+		}
+		c->hosts = ef_xrealloc(c->hosts, (c->nhosts + 1) * sizeof *c->hosts);
+		c->hosts[c->nhosts].host = ef_xstrdup(t[i].host);
+		c->hosts[c->nhosts++].label = ef_xstrdup(label);
+	}
+out:
+	for (size_t i = 0; i < n; i++) {
+		free(t[i].host);
+		free(t[i].target);
+		free(t[i].cpu);
+	}
+	free(t);
+	ef_key_free(&k);
+	ef_csv_reader_free(&r);
+}
+
+/* The name row g's host is read under (keep_apart). */
+static void relabel(const struct row_cursor *c, char **g)
+{
+	for (size_t j = 0; j < c->nhosts; j++)
+		if (!strcmp(c->hosts[j].host, g[EF_COL_HOST])) {
+			g[EF_COL_HOST] = c->hosts[j].label;
+			return;
+		}
+}
 
 /* Were the file's modes sampled in rounds, side by side (its sidecar's
  * interleave=)?  Only then do its samples pair by repetition. */
@@ -336,6 +495,7 @@ static int ok_row(ef_results *R, struct row_cursor *c, unsigned line, char **g)
 
 	if (row_key(R, name, line, g, 1, &mode, &param))
 		return -1;
+	relabel(c, g);
 	if (ef_csv_parse_value(g[EF_COL_VALUE], &value))
 		return fail(R, "%s:%u: column 'value': '%s' is not a non-negative decimal number",
 			    name, line, g[EF_COL_VALUE]);
@@ -479,7 +639,7 @@ static int read_header(ef_results *R, ef_csv_reader *r, const char *name, int *c
 int ef_results_read_buffer(ef_results *R, const char *name, const char *data, size_t len,
 			   const char *meta_name, const char *meta, size_t meta_len)
 {
-	struct row_cursor c = { R->nfiles, NONE, 0, { NULL, 0, 0 } };
+	struct row_cursor c = { R->nfiles, NONE, 0, { NULL, 0, 0 }, NULL, 0 };
 	size_t rows = 0;
 	ef_csv_reader r;
 	ef_sidecar *m;
@@ -511,6 +671,8 @@ int ef_results_read_buffer(ef_results *R, const char *name, const char *data, si
 	}
 	if (read_header(R, &r, name, col, &nhead))
 		goto out;
+	if (R->keep_apart)
+		label_hosts(R, &c, data, len);
 	while ((n = ef_csv_read(&r, &f)) != 0) {
 		if (n < 0) {
 			fail(R, "%s:%u: malformed CSV (a quote not closed, or text after a closing "
@@ -548,6 +710,11 @@ int ef_results_read_buffer(ef_results *R, const char *name, const char *data, si
 out:
 	ef_key_free(&c.key);
 	ef_csv_reader_free(&r);
+	for (size_t i = 0; i < c.nhosts; i++) {
+		free(c.hosts[i].host);
+		free(c.hosts[i].label);
+	}
+	free(c.hosts);
 	return rc;
 }
 
@@ -772,6 +939,11 @@ void ef_results_free(ef_results *R)
 	for (size_t i = 0; i < R->nmachines; i++)
 		free(R->machines[i].cpu);
 	free(R->machines);
+	for (size_t i = 0; i < R->naliases; i++) {
+		free(R->aliases[i].host);
+		free(R->aliases[i].label);
+	}
+	free(R->aliases);
 	free(R->benches);
 	ef_map_free(&R->series_map);
 	ef_map_free(&R->bench_map);

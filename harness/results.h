@@ -7,7 +7,9 @@
  *     whose CSV holds another number of rows than it says, is a warning;
  *     so is a file without one;
  *   - the machine: the rows of one host and target agree on cpu_model and,
- *     where the sidecars say, machine_id (else: two machines, one name);
+ *     where the sidecars say, machine_id (else: two machines, one name,
+ *     refused, or kept apart under host names HOST/2, HOST/3... where
+ *     keep_apart is set, with a warning);
  *   - the build: the rows of one benchmark (host, target, workload,
  *     benchmark, parameter) agree on the sidecars' git_commit where known;
  *   - the row identity (run_id, target, policy, mode, workload, benchmark,
@@ -73,6 +75,13 @@ typedef struct ef_results {
 	size_t nmachines;
 	ef_map series_map, bench_map, machine_map, any_host_map, failed_map;
 	ef_map rows_seen;          /* ok rows' identities: file << 32 | line */
+	/* Set before the first read: two machines under one host name are
+	 * kept apart (a campaign's nodes, named alike on two clusters), the
+	 * later one's rows under host HOST/2 (HOST/3, ...), with a warning;
+	 * else refused (efcompare: a comparison of one machine). */
+	int keep_apart;
+	struct ef_alias { char *host, *label; } *aliases;
+	size_t naliases;
 } ef_results;
 
 /* The program named in messages. */

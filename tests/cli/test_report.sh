@@ -259,16 +259,43 @@ else
 	fail replaces_older_tables "exit $rc: $(cat old.err)"
 fi
 
-# Pooling what must not be pooled is refused, naming both files.
+# Two machines under one host name (two CPU models, or two machine ids
+# in the sidecars: a campaign's nodes named alike) are kept apart, the
+# later file's rows under host h/2, one warning that says why; a
+# later file of the same machine joins its name, whatever its targets.
 series a.csv h "CPU A"
 series b.csv h "CPU B"
-refused two_machines_one_name "b.csv:2: host 'h' (target host) has cpu_model 'CPU B' here, 'CPU A' in a.csv" \
-	a.csv b.csv
+sed -n '2,$s/,host,none,/,sfi,none,/p' b.csv >> b.csv
+series d.csv h "CPU B"
+sed -i 's/^r-h,/r-h3,/' d.csv
+report apart a.csv b.csv d.csv
+got=$(awk -F, '$7 == "unsafe" { printf "%s|%s|%s|%s ", $1, $2, $15, $9 }' out-apart/summary.csv 2>/dev/null)
+if [ $rc -eq 0 ] && [ "$got" = "h|host|CPU A|9 h/2|host|CPU B|18 h/2|sfi|CPU B|9 " ] &&
+   [ "$(grep -c "b.csv: host 'h' has cpu_model 'CPU B' here, 'CPU A' in a.csv: two machines with one host name, kept apart: this file's rows as host 'h/2'" apart.err)" = 1 ] &&
+   [ "$(grep -c 'kept apart' apart.err)" = 1 ]; then
+	pass two_machines_one_name_kept_apart
+else
+	fail two_machines_one_name_kept_apart "exit $rc: $got: $(cat apart.err)"
+fi
 series c.csv h "CPU A"
+series e.csv h "CPU A"
+sed -i 's/^r-h,/r-h4,/' e.csv
 sidecar a.csv run_id=r-h machine_id=one status=complete rows=18
-sidecar c.csv run_id=r-h machine_id=two status=complete rows=18
-refused two_machine_ids_one_name "c.csv:2: host 'h' (target host) is machine_id two here, one in a.csv" \
-	a.csv c.csv
+sidecar c.csv run_id=r-h machine_id=two2345678 status=complete rows=18
+sidecar e.csv run_id=r-h4 machine_id=two2345678 status=complete rows=18
+report apart_ids a.csv c.csv e.csv
+got=$(awk -F, '$7 == "unsafe" { printf "%s|%s ", $1, $9 }' out-apart_ids/summary.csv 2>/dev/null)
+if [ $rc -eq 0 ] && [ "$got" = "h|9 h/2|18 " ] &&
+   grep -q "c.csv: host 'h' is machine_id two2345678 here, one in a.csv: two machines with one host name, kept apart: this file's rows as host 'h/2'" apart_ids.err; then
+	pass two_machine_ids_one_name_kept_apart
+else
+	fail two_machine_ids_one_name_kept_apart "exit $rc: $got: $(cat apart_ids.err)"
+fi
+# One file is one run of one machine: two CPU models for one host in it
+# are refused, naming the line.
+{ cat a.csv; sed -n '2,$s/^r-h,h,CPU A,host,/r-h,h,CPU B,host,/p' a.csv | sed 's/,ok,$/,ok,/'; } > mixed.csv
+sed -i '20,$s/,\([0-9]\),ok,$/,1\1,ok,/' mixed.csv
+refused two_machines_one_file "mixed.csv:20: host 'h' (target host) has cpu_model 'CPU B' here, 'CPU A' in mixed.csv" mixed.csv
 sidecar a.csv run_id=r-h git_commit=aaa status=complete rows=18
 sidecar c.csv run_id=r-h git_commit=bbb status=complete rows=18
 refused two_builds_not_pooled \

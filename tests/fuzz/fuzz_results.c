@@ -27,6 +27,7 @@ static void report(const char *a, size_t alen, const char *b, size_t blen, const
 	ef_results R;
 
 	memset(&R, 0, sizeof R);
+	R.keep_apart = 1;          /* as efreport reads */
 	if (!ef_results_read_buffer(&R, "base.csv", a, alen, "base.meta", NULL, 0) &&
 	    !ef_results_read_buffer(&R, "cand.csv", b, blen, "cand.meta", meta, mlen) && R.rows) {
 		ef_results_print_warnings(&R, sink);
