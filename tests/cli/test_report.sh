@@ -596,6 +596,16 @@ if "$TOP/scripts/node-setup" --shield 2-3 2>err.txt &&
 	else
 		fail node_setup_restore_failure_kept "exit $rc, left in the state file: '$left': $(cat err.txt)"
 	fi
+	# A setting that cannot be changed (SMT control 'notsupported' in a
+	# VM: read, but refuses writes, even root's; /proc/version here) is
+	# said and not recorded: --restore then puts the rest back, exit 0.
+	rm -f "$cpu/smt/control" && ln -s /proc/version "$cpu/smt/control"
+	"$TOP/scripts/node-setup" 2>err.txt
+	grep -q "cannot write off to $cpu/smt/control" err.txt && ! grep -q smt "$EFBENCH_NODE_STATE" &&
+		"$TOP/scripts/node-setup" --restore 2>err2.txt && [ ! -e "$EFBENCH_NODE_STATE" ] &&
+		pass node_setup_unsettable_not_recorded ||
+		fail node_setup_unsettable_not_recorded "$(cat err.txt err2.txt)"
+	rm -f "$cpu/smt/control" && echo on > "$cpu/smt/control"
 else
 	fail node_setup_apply "$(cat err.txt)"
 fi
