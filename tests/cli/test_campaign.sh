@@ -41,7 +41,7 @@ run() {
 	start=$(date +%s)
 	"$TOP/scripts/campaign" --inventory inventory.ini --name "$name" --results "$tmp/results" \
 		--quick --make 'BENCH_BUILD=build/efbench RUNTIMES=mock' \
-		--bench-flags '--target host --filter ubench/invoke_args/0' \
+		--bench-flags '--target host --filter ubench/invoke_args/0' ${2:+--carry "$2"} \
 		>"$1.out" 2>"$1.err"
 	rc=$?
 	secs=$(( $(date +%s) - start ))
@@ -63,10 +63,15 @@ echo "# campaign: two nodes, one down: $secs s"
 # Then b comes up, and the campaign resumes.
 sum_a=$(cksum < "$R/a/bench.csv")
 if node_up b; then
-	run second
+	# With a file the checkout does not track, carried along.
+	probe=build/campaign-carry-$$
+	echo carried > "$TOP/$probe"
+	run second "$probe"
+	rm -f "$TOP/$probe"
 	rows_b=$(awk -F, 'NR > 1 && $14 == "ok"' "$R/b/bench.csv" 2>/dev/null | wc -l)
 	if [ $rc = 0 ] && [ "$rows_b" -gt 0 ] && [ "$(cksum < "$R/a/bench.csv")" = "$sum_a" ] &&
 	   grep -q 'a: complete .* skipped' second.err && grep -q '^b: ok' "$R/summary.txt" &&
+	   [ "$(cat "$tmp/node-b/$name/$probe" 2>/dev/null)" = carried ] &&
 	   # What a campaign brings home, make plots takes, each node a
 	   # machine of its own name (its UTS namespace's).
 	   "$TOP/build/efreport" -o "$tmp/report" "$R"/*/bench.csv >/dev/null 2>&1 &&
@@ -83,10 +88,13 @@ fi
 # Bad input: one line, exit 2.
 "$TOP/scripts/campaign" --inventory nonesuch.ini >/dev/null 2>bad.err
 rc=$?
+"$TOP/scripts/campaign" --inventory inventory.ini --carry ../etc >/dev/null 2>bad3.err
+rc3=$?
 "$TOP/scripts/campaign" --inventory inventory.ini --revision no-such-rev --results "$tmp/r2" >/dev/null 2>bad2.err
 rc2=$?
-if [ $rc = 2 ] && [ $rc2 = 2 ] && [ "$(wc -l < bad.err)" = 1 ] && grep -q 'no-such-rev: no such revision' bad2.err; then
+if [ $rc = 2 ] && [ $rc2 = 2 ] && [ $rc3 = 2 ] && [ "$(wc -l < bad.err)" = 1 ] && grep -q 'no-such-rev: no such revision' bad2.err &&
+   grep -q "carry: '../etc': a path inside the checkout" bad3.err; then
 	pass usage_errors
 else
-	fail usage_errors "exit $rc/$rc2: $(cat bad.err bad2.err)"
+	fail usage_errors "exit $rc/$rc2/$rc3: $(cat bad.err bad2.err bad3.err)"
 fi
