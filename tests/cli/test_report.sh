@@ -581,9 +581,11 @@ if "$TOP/scripts/node-setup" --shield 2-3 2>err.txt &&
 	"$TOP/scripts/node-setup" 2>err.txt
 	rm -rf "$cpu/smt"
 	"$TOP/scripts/node-setup" --restore 2>err.txt
+	"$TOP/scripts/node-setup" --restore 2>/dev/null
 	rc=$?
 	left=$(grep -v '^# summary' "$EFBENCH_NODE_STATE" 2>/dev/null | cut -f1)
 	if [ $rc -eq 1 ] && [ "$left" = "$cpu/smt/control" ] && grep -q "cannot restore $cpu/smt/control" err.txt &&
+	   [ "$(grep -c 'partly restored' "$EFBENCH_NODE_STATE")" = 1 ] && ! grep -q 'restored) (partly' "$EFBENCH_NODE_STATE" &&
 	   [ "$(cat "$cpu/cpu0/cpufreq/scaling_governor")" = powersave ]; then
 		mkdir -p "$cpu/smt"
 		"$TOP/scripts/node-setup" --restore 2>err.txt
