@@ -104,11 +104,13 @@ test: deps
 	@scripts/run-tests
 
 # Every figure and table, from the example results committed under
-# results/examples (no special hardware needed), or from yours:
+# results/examples (no special hardware needed), the example campaign's
+# (two machines: the machines figure) in build/figures/campaign, or yours:
 #   make plots RESULTS='results/a.csv results/b.csv' [PLOTS=build/plots]
 figures: deps
 	@$(MAKE) --no-print-directory $(EFREPORT)
 	scripts/plots -o build/figures results/examples/*.csv
+	scripts/plots -o build/figures/campaign results/examples/campaign/*/bench.csv
 
 PLOTS ?= build/plots
 plots: deps
@@ -164,7 +166,9 @@ setup-bench: deps
 	scripts/setup-bench $(SETUP_FLAGS)
 
 # The commit goes into the sidecar; the stamp changes only when it does.
-GIT_COMMIT := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+# A campaign's node gets the checkout without .git (git archive), and the
+# revision in .efbench-revision (scripts/campaign).
+GIT_COMMIT := $(shell git describe --always --dirty 2>/dev/null || cat .efbench-revision 2>/dev/null || echo unknown)
 $(BUILD)/commit.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(GIT_COMMIT) $(EF_CFLAGS)' | cmp -s - $@ || echo '$(GIT_COMMIT) $(EF_CFLAGS)' > $@

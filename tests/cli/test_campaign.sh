@@ -53,6 +53,8 @@ run first
 rows_a=$(awk -F, 'NR > 1 && $14 == "ok"' "$R/a/bench.csv" 2>/dev/null | wc -l)
 if [ $rc = 1 ] && [ "$rows_a" -gt 0 ] && grep -qx 'status=complete' "$R/a/bench.meta" &&
    grep -q '^a: ok' "$R/summary.txt" && grep -q '^b: FAILED: .*UNREACHABLE' "$R/summary.txt" &&
+   # The revision reaches the sidecar, though the node has no .git.
+   grep -qx "git_commit=$(git -C "$TOP" describe --always HEAD)" "$R/a/bench.meta" &&
    [ ! -e "$R/b/bench.csv" ] && grep -q 'campaign-node: done' "$R/a/node.log"; then
 	pass one_node_down_others_kept
 else
