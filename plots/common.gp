@@ -58,13 +58,17 @@ set style line 100 lc rgb "#555555" lw 1 dt 2
 
 # Ask query.awk (see there) about a file; `args` is a string of -v settings.
 query(file, args) = system(sprintf("awk -f plots/query.awk %s %s", args, file))
-rows(file, args) = sprintf("< awk -f plots/query.awk %s %s", args, file)
+# In the table pass (draw, below), a query of bars that matches nothing
+# gives one guard row far outside every axis: gnuplot 5.4 crashes writing
+# a table of a `with labels` curve without a point.
+rows(file, args) = sprintf("< awk -f plots/query.awk %s%s %s", args, \
+	exists("tabling") && tabling ? "-v guard=1 " : "", file)
 v(k, x) = sprintf("-v %s='%s' ", k, x)
 # Draw the plot command in `cmd`: `eval draw`.  With tabfile, the same
 # command is first drawn into it as a table, after a line "# panel: " and
 # the panel's title, `ptitle` (each figure sets its title through it).
 draw = 'if (exists("tabfile")) { set print tabfile append; print "# panel: " . (exists("ptitle") ? ptitle : ""); ' . \
-	'unset print; set table tabfile append; eval cmd; unset table }; eval cmd'
+	'unset print; tabling = 1; set table tabfile append; eval cmd; unset table; tabling = 0 }; eval cmd'
 if (exists("tabfile")) { set print tabfile; print "# " . name; unset print }
 # A panel or series: "host|target", or "host|target|policy".
 host_of(p) = p[1:strstrt(p, "|") - 1]

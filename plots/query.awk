@@ -15,6 +15,8 @@
 #   q=ids      distinct benchmark ids, by workload, benchmark, then size
 #   q=range    "lowest highest" of what q=bars would draw, intervals included
 #   q=multihost the targets whose rows come from more than one host
+#   q=shared   distinct "target|policy" whose rows come from more than one host
+#   q=ncpus    how many distinct CPU models
 #   q=targets  distinct "host|target|policy" of the matching rows
 #   q=points   "parameter median lo hi", per-byte rates ("bytes per unit")
 #              instead when rate=1; a missing interval is the median itself;
@@ -25,7 +27,9 @@
 #              benchmarks in order, whatever the ratio, so that every ratio's
 #              bars line up (with ids: the id's place in that list); value
 #              from column v (default: the ratio, or the median), times scale;
-#              labels say sizes in B, KiB, MiB where the parameter is bytes
+#              labels say sizes in B, KiB, MiB where the parameter is bytes;
+#              with guard=1, where no row matches, one row of 1e-300s (see
+#              rows() in common.gp)
 # The run-time policies a figure does not show (cold PMP entries, mpk's
 # foreign-read-host) are left out unless allpolicies=1.
 BEGIN { FS = "," }
@@ -75,6 +79,8 @@ q == "points" {
 	else print first $col["parameter"], med, lo, hi
 }
 q == "range" { q = "bars"; range = 1 }
+q == "shared" { k = $col["target"] "|" $col["policy"]; if (!((k, $col["host"]) in seen)) { seen[k, $col["host"]]; if (++nh[k] == 2) printf "%s ", k } }
+q == "ncpus" { k = $col["cpu_model"]; if (!(k in seen)) { seen[k]; ncpus++ } }
 q == "multihost" { k = $col["target"]; if (!((k, $col["host"]) in seen)) { seen[k, $col["host"]]; if (++nh[k] == 2) printf "%s ", k } }
 q == "bars" {
 	if (!(id in index_of)) index_of[id] = ids != "" ? position(ids, id) : ++nbars
@@ -86,7 +92,7 @@ q == "bars" {
 	label = $col["workload"] == "setup" ? $col["benchmark"] : \
 		$col["workload"] == "ubench" ? id : $col["benchmark"] " " size($col["parameter"])
 	# Quoted: gnuplot reads a label with spaces as one column.
-	if (!range) print index_of[id], "\"" label "\"", val * scale1(), lo * scale1(), hi * scale1()
+	if (!range) { print index_of[id], "\"" label "\"", val * scale1(), lo * scale1(), hi * scale1(); nprinted++ }
 	if (lo * scale1() < rmin || rmin == "") rmin = lo * scale1()
 	if (hi * scale1() > rmax || rmax == "") rmax = hi * scale1()
 }
@@ -97,6 +103,8 @@ function position(list, x,   n, a, i) {
 }
 END {
 	if (range) print rmin, rmax
+	if (q == "ncpus") print ncpus + 0
+	if (q == "bars" && guard && !nprinted) print "1e-300 \"\" 1e-300 1e-300 1e-300"
 	if (q == "params") {
 		# Insertion sort: a few dozen parameters at most.
 		for (i = 2; i <= npar; i++)

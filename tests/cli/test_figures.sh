@@ -85,9 +85,10 @@ panels() {
 curve() {
 	awk -v t="# Curve title: \"$2\"" '$0 == t { on = 1; next } /^# Curve title/ { on = 0 } /^# panel/ { on = 0 } on && /^ /' "fig/data/$1.tab"
 }
-# outside FIGURE: the points not drawn inside the axes, less the NaN rows
-# the figures use to place tick labels.
-outside() { grep -v NaN "fig/data/$1.tab" | grep -c ' [ou]$'; }
+# outside FIGURE [DIR]: the points not drawn inside the axes, less the NaN
+# rows the figures use to place tick labels and the guard rows of empty
+# queries (common.gp's rows()).
+outside() { grep -v -e NaN -e 1e-300 "${2:-fig}/data/$1.tab" | grep -c ' [ou]$'; }
 
 # A figure without rows is not drawn blank: scripts/plots says so.  Here
 # a run of one benchmark, which only invoke_args has rows for.
@@ -99,10 +100,68 @@ outside() { grep -v NaN "fig/data/$1.tab" | grep -c ' [ou]$'; }
 rc=$?
 nd=$(sed -n 's/.*not drawn: *//p' tiny.err)
 if [ $rc = 0 ] && [ -s tiny/invoke_args.png ] && [ ! -e tiny/setup_cost.png ] && [ ! -e tiny/setup_cost.pdf ] &&
-   [ "$nd" = "isolation library_overhead mpk_vs_pmp setup_cost upgrade_callback validate_throughput" ]; then
+   [ "$nd" = "isolation library_overhead machines mpk_vs_pmp setup_cost upgrade_callback validate_throughput" ]; then
 	pass figure_without_rows_not_drawn
 else
 	fail figure_without_rows_not_drawn "exit $rc, not drawn '$nd': $(ls tiny | tr '\n' ' ')"
+fi
+
+# machines: a campaign's figure, machines as series.  Two machines under
+# one host name (node0, CPUs A and B: efreport keeps them apart as node0
+# and node0/2) and a third, node1, that ran proc alone; PMP counted on
+# node1 too (instructions: never in this figure).  Every bar per machine
+# from 1.0, 0.85 included; the gate a point per machine and target.
+{
+	echo "$HEAD"
+	gen node0 "CPU A" sfi none unsafe hmac hmac_sha256 4096 1000 ns
+	gen node0 "CPU A" sfi wasm2c full hmac hmac_sha256 4096 1200 ns
+	gen node0 "CPU A" proc none unsafe hmac hmac_sha256 4096 1000 ns
+	gen node0 "CPU A" proc seccomp full hmac hmac_sha256 4096 3000 ns
+	gen node0 "CPU A" sfi none unsafe ubench invoke_args 0 2 ns
+	gen node0 "CPU A" sfi wasm2c invoke ubench invoke_args 0 7 ns
+	gen node0 "CPU A" proc none unsafe ubench invoke_args 0 2 ns
+	gen node0 "CPU A" proc seccomp invoke ubench invoke_args 0 702 ns
+} > m-a.csv
+{
+	echo "$HEAD"
+	gen node0 "CPU B" sfi none unsafe hmac hmac_sha256 4096 1000 ns
+	gen node0 "CPU B" sfi wasm2c full hmac hmac_sha256 4096 850 ns
+	gen node0 "CPU B" proc none unsafe hmac hmac_sha256 4096 1000 ns
+	gen node0 "CPU B" proc seccomp full hmac hmac_sha256 4096 2500 ns
+	gen node0 "CPU B" sfi none unsafe ubench invoke_args 0 2 ns
+	gen node0 "CPU B" sfi wasm2c invoke ubench invoke_args 0 12 ns
+	gen node0 "CPU B" proc none unsafe ubench invoke_args 0 2 ns
+	gen node0 "CPU B" proc seccomp invoke ubench invoke_args 0 902 ns
+} | sed 's/^run-node0,/run-node0b,/' > m-b.csv
+{
+	echo "$HEAD"
+	gen node1 "CPU A" proc none unsafe hmac hmac_sha256 4096 1000 ns
+	gen node1 "CPU A" proc seccomp full hmac hmac_sha256 4096 4000 ns
+	gen node1 "$RV" pmp-virt none unsafe hmac hmac_sha256 4096 1000 instructions
+	gen node1 "$RV" pmp-virt warm full hmac hmac_sha256 4096 1100 instructions
+} > m-c.csv
+"$TOP/scripts/plots" -o mfig m-a.csv m-b.csv m-c.csv >/dev/null 2>m.err
+rc=$?
+# bars PANEL: "x value ylow yhigh" of the bars in the panel whose title
+# starts with PANEL, guard rows left out.
+bars() {
+	awk -v t="# panel: $1" 'index($0, t) == 1 { on = 1; next } /^# panel/ { on = 0 }
+		on && /^ / && NF == 7 && !/1e-300/ { print $1, $2, $5, $6 }' mfig/data/machines.tab | tr '\n' ' '
+}
+sfi=$(bars "sfi, wasm2c") proc=$(bars "proc, seccomp")
+p=$(awk '/^# panel: / { printf "%s|", substr($0, 10) }' mfig/data/machines.tab 2>/dev/null)
+keys=$(sed -n 's/^# Curve title: "\(node.*\)"$/\1/p' mfig/data/machines.tab | tr '\n' '|')
+# The gate's points: x, ns beyond a direct call (the medians, times 1.04).
+g=$(awk '/^# panel: empty call/ { on = 1 } on && /^ / && NF == 3 && $3 !~ /"/ && !/1e-300/ { print $1, $2 }' mfig/data/machines.tab | sort -n | tr '\n' ' ')
+want_p="sfi, wasm2c: full / unsafe|proc, seccomp: full / unsafe|empty call beyond a direct one|"
+if [ $rc = 0 ] && grep -q "kept apart: this file's rows as host 'node0/2'" m.err &&
+   [ "$sfi" = "0.733333 1.2 1 1.2 1 0.85 0.85 1 " ] && [ "$proc" = "0.733333 3 1 3 1 2.5 1 2.5 1.26667 4 1 4 " ] &&
+   [ "$keys" = "node0 (CPU A)|node0/2 (CPU B)|node1 (CPU A)|" ] &&
+   [ "$p" = "$want_p" ] && [ "$g" = "0.833333 5.2 1 10.4 1.83333 728 2 936 " ] &&
+   [ "$(outside machines mfig)" = 0 ] && ! grep -q 'pmp' mfig/data/machines.tab; then
+	pass machines_as_series
+else
+	fail machines_as_series "exit $rc: sfi '$sfi' proc '$proc' keys '$keys' gate '$g' panels '$p': $(grep -v warning m.err | head -n 3)"
 fi
 
 # setup_cost: ms per process from 0, a bar per mode at its median
