@@ -92,10 +92,14 @@ fi
 rc=$?
 "$TOP/scripts/campaign" --inventory inventory.ini --carry ../etc >/dev/null 2>bad3.err
 rc3=$?
+# local-campaign makes its own nodes: no inventory, and names it can use.
+"$TOP/scripts/local-campaign" --inventory inventory.ini >/dev/null 2>>bad3.err || rc3=$((rc3 + $?))
+"$TOP/scripts/local-campaign" --nodes 'a Bad_1' >/dev/null 2>>bad3.err || rc3=$((rc3 + $?))
 "$TOP/scripts/campaign" --inventory inventory.ini --revision no-such-rev --results "$tmp/r2" >/dev/null 2>bad2.err
 rc2=$?
-if [ $rc = 2 ] && [ $rc2 = 2 ] && [ $rc3 = 2 ] && [ "$(wc -l < bad.err)" = 1 ] && grep -q 'no-such-rev: no such revision' bad2.err &&
-   grep -q "carry: '../etc': a path inside the checkout" bad3.err; then
+if [ $rc = 2 ] && [ $rc2 = 2 ] && [ $rc3 = 6 ] && [ "$(wc -l < bad.err)" = 1 ] && grep -q 'no-such-rev: no such revision' bad2.err &&
+   grep -q "carry: '../etc': a path inside the checkout" bad3.err && grep -q 'local-campaign: --inventory: the nodes are made here' bad3.err &&
+   grep -q "local-campaign: 'Bad_1': a node name is" bad3.err && [ "$(wc -l < bad3.err)" = 3 ]; then
 	pass usage_errors
 else
 	fail usage_errors "exit $rc/$rc2/$rc3: $(cat bad.err bad2.err bad3.err)"
