@@ -747,8 +747,12 @@ static void worker_line(void *arg, char *line)
 	}
 	value = strtod(f[5], NULL);
 	cpu = strtod(f[6], NULL);
-	keep_sample(g, mode, w->run->process, (uint64_t)rep,
-		    w->run->opt->interleave == EF_INTERLEAVE_NONE, value, cpu);
+	/* Every row is written; the statistics keep the group's policy's
+	 * only, as from_firmware does in the process itself (a board's cold
+	 * samples beside its warm ones). */
+	if (!strcmp(f[3], ef_group_policy(g, mode)))
+		keep_sample(g, mode, w->run->process, (uint64_t)rep,
+			    w->run->opt->interleave == EF_INTERLEAVE_NONE, value, cpu);
 	write_row_as(w->run, g, mode, f[3], strtoull(f[4], NULL, 10), value, cpu, rep, NULL);
 }
 

@@ -1,12 +1,37 @@
 /* pmp.c: the PMP runtime's state and PMP programming. */
 #include "pmp.h"
+#include "call-layout.h"
 
 #include <stddef.h>
 #include <stdio.h>
 
-struct ef_pmp_call ef_pmp_call;
-struct ef_pmp_fault ef_pmp_fault;
-_Static_assert(offsetof(struct ef_pmp_fault, count) == 16, "start.S: the trap count");
+extern char __foreign_tls[], __host_tls[];
+
+struct ef_pmp_call ef_pmp_call = {
+	.springboard = (uintptr_t)ef_pmp_springboard,
+	.foreign_tp = (uintptr_t)__foreign_tls,
+	.host_tp = (uintptr_t)__host_tls,
+};
+#define AT(field, offset) _Static_assert(offsetof(struct ef_pmp_call, field) == offset, \
+					 "call-layout.h: " #offset)
+AT(sp, C_SP);
+AT(stack_bytes, C_STACK_BYTES);
+AT(springboard, C_SPRINGBOARD);
+AT(foreign_tp, C_FOREIGN_TP);
+AT(host_tp, C_HOST_TP);
+AT(host, C_HOST);
+AT(cb_slot, C_CB_SLOT);
+AT(cb_sp, C_CB_SP);
+AT(cb_tp, C_CB_TP);
+AT(cb_ra, C_CB_RA);
+AT(fault, C_FAULT);
+AT(fault.faulted, C_FAULT);
+AT(fault.mcause, C_FAULT + 4);
+AT(fault.mtval, C_FAULT + 8);
+AT(fault.mepc, C_FAULT + 12);
+AT(fault.count, C_FAULT + 16);
+_Static_assert(sizeof(struct ef_pmp_call) == C_SIZE, "call-layout.h: C_SIZE");
+
 int ef_pmp_cold;
 int ef_pmp_apply_needed = 1;
 
@@ -81,7 +106,7 @@ const ef_runtime ef_pmp_runtime = {
 };
 
 static ef_domain *open_domain;
-static uint32_t faults_at_open;   /* ef_pmp_fault.count when it opened */
+static uint32_t faults_at_open;   /* ef_pmp_call.fault.count when it opened */
 
 ef_status ef_pmp_open(ef_domain *d, const char *set)
 {
@@ -90,7 +115,7 @@ ef_status ef_pmp_open(ef_domain *d, const char *set)
 	s = ef_domain_open(d, &ef_pmp_runtime, NULL);
 	if (!s) {
 		open_domain = d;
-		faults_at_open = ef_pmp_fault.count;
+		faults_at_open = ef_pmp_call.fault.count;
 	}
 	return s;
 }
@@ -104,13 +129,13 @@ void ef_pmp_close(ef_domain *d)
 
 const char *ef_pmp_fault_message(const ef_domain *d, char *buf, size_t len)
 {
-	if (d != open_domain || ef_pmp_fault.count == faults_at_open)
+	if (d != open_domain || ef_pmp_call.fault.count == faults_at_open)
 		return NULL;
 	snprintf(buf, len, "foreign code trapped (%lu calls since the domain "
 		 "opened), the call ended: mcause %lu, mtval %#lx, mepc %#lx",
-		 (unsigned long)(ef_pmp_fault.count - faults_at_open),
-		 (unsigned long)ef_pmp_fault.mcause, (unsigned long)ef_pmp_fault.mtval,
-		 (unsigned long)ef_pmp_fault.mepc);
+		 (unsigned long)(ef_pmp_call.fault.count - faults_at_open),
+		 (unsigned long)ef_pmp_call.fault.mcause, (unsigned long)ef_pmp_call.fault.mtval,
+		 (unsigned long)ef_pmp_call.fault.mepc);
 	return buf;
 }
 
@@ -121,28 +146,24 @@ void *ef_pmp_callback_address(unsigned slot)
 	return slot < EF_MAX_CALLBACKS ? ef_pmp_callback_base + 4 * slot : NULL;
 }
 
-/* From start.S, in M-mode: run callback `slot` with foreign registers r
- * (x0-x31); its result goes to r's a0:a1.  ef_callback_fn takes six 64-bit
- * arguments: four in a0-a7, two on the foreign stack, which is upgraded as
- * foreign memory before the host reads it.  A slot that is not registered,
- * or a stack outside the domain, ends in a result of 0. */
-void ef_pmp_callback(unsigned slot, uint32_t *r)
+/* From start.S, in M-mode: run the callback of slot ef_pmp_call.cb_slot
+ * and return its result to foreign code (a0:a1).  ef_callback_fn takes six
+ * 64-bit arguments: the first four arrive here in a0-a7 as foreign code
+ * left them, the other two lie on the foreign stack (ef_pmp_call.cb_sp),
+ * which is upgraded as domain memory before the host reads it.  A slot
+ * that is not registered, or a stack outside the domain, returns 0. */
+uint64_t ef_pmp_callback(uint64_t x0, uint64_t x1, uint64_t x2, uint64_t x3)
 {
 	ef_domain *d = open_domain;
+	unsigned slot = ef_pmp_call.cb_slot;
 	const uint32_t *st;
-	uint64_t a[6], v = 0;
 	ef_ref ref;
 
-	if (d && slot < d->ncallbacks &&
-	    !ef_upgrade(d, (void *)(uintptr_t)r[2], 16, 4, EF_READ, &ref)) {
-		st = ref.ptr;
-		for (unsigned i = 0; i < 4; i++)
-			a[i] = r[10 + 2 * i] | (uint64_t)r[11 + 2 * i] << 32;
-		a[4] = st[0] | (uint64_t)st[1] << 32;
-		a[5] = st[2] | (uint64_t)st[3] << 32;
-		ef_epoch_advance(d);
-		v = d->callbacks[slot](a[0], a[1], a[2], a[3], a[4], a[5]);
-	}
-	r[10] = (uint32_t)v;
-	r[11] = (uint32_t)(v >> 32);
+	if (!d || slot >= d->ncallbacks ||
+	    ef_upgrade(d, (void *)ef_pmp_call.cb_sp, 16, 4, EF_READ, &ref))
+		return 0;
+	st = ref.ptr;
+	ef_epoch_advance(d);
+	return d->callbacks[slot](x0, x1, x2, x3, st[0] | (uint64_t)st[1] << 32,
+				  st[2] | (uint64_t)st[3] << 32);
 }

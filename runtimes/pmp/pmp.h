@@ -8,7 +8,7 @@
  *
  * Arguments: up to 8 words in a0-a7, the rest stacked; an 8-byte argument
  * takes two registers.  The stacked bytes are computed from the arguments'
- * sizes at compile time (ef_pmp_stack_bytes_of).  Returns: a0, or a0:a1.
+ * sizes at compile time (EF_PMP_STACK_BYTES).  Returns: a0, or a0:a1.
  */
 #ifndef EF_PMP_H
 #define EF_PMP_H
@@ -18,16 +18,6 @@
 
 #include <stdint.h>
 
-/* The armed call and the host's saved registers; start.S knows the
- * layout (and finds it through mscratch). */
-struct ef_pmp_call {
-	uintptr_t fn, sp, stack_bytes, pad;
-	uint32_t host[14];      /* ra, sp, s0-s11 */
-	uint32_t foreign[32];   /* x0-x31 of foreign code during a callback */
-};
-_Static_assert(EF_MAX_CALLBACKS == 128, "start.S: the callback table");
-extern struct ef_pmp_call ef_pmp_call;
-
 /* The last call's trap, when it did not return normally, and how many
  * calls so far ended so (start.S writes both; the count only on the trap's
  * path, so the gate does not pay for it). */
@@ -35,7 +25,20 @@ struct ef_pmp_fault {
 	uint32_t faulted, mcause, mtval, mepc;
 	uint32_t count;
 };
-extern struct ef_pmp_fault ef_pmp_fault;
+
+/* The armed call, the host's saved registers, a callback in progress and
+ * the last call's fault; start.S finds it through mscratch, at the offsets
+ * of call-layout.h. */
+struct ef_pmp_call {
+	uintptr_t sp, stack_bytes;
+	uintptr_t springboard, foreign_tp, host_tp;     /* constants */
+	uint32_t host[14];      /* ra, sp, s0-s11 */
+	uint32_t cb_slot;       /* a callback: its slot, and foreign sp, tp, ra */
+	uintptr_t cb_sp, cb_tp, cb_ra;
+	struct ef_pmp_fault fault;
+};
+_Static_assert(EF_MAX_CALLBACKS == 128, "start.S: the callback table");
+extern struct ef_pmp_call ef_pmp_call;
 
 extern char ef_pmp_springboard[];
 /* The gates: called through a cast to the foreign function's type. */
@@ -56,47 +59,57 @@ extern char __foreign_data_lo[], __foreign_data_hi[];
 extern char __foreign_heap_lo[], __foreign_heap_hi[];
 extern char __foreign_stack_lo[], __foreign_stack_hi[];
 
-/* Bytes of stacked arguments for arguments of these sizes (ilp32): a word
- * takes the next of a0-a7; an 8-byte scalar the next two (the low half in
- * a7 and the high half stacked when only a7 is left); the rest go on the
- * stack, 8-byte ones 8-aligned.  Sizes are those of the argument
- * expressions: pass values of the parameters' types (a cast where they
- * differ), as for the mpk gate.  With constant sizes this folds away. */
-static inline uintptr_t ef_pmp_stack_bytes_of(const unsigned char *size, unsigned n)
+/* Where ilp32 has put the arguments so far: how many of a0-a7 they take,
+ * and how many bytes they stack.  A word takes the next of a0-a7; an 8-byte
+ * scalar the next two (the low half in a7 and the high half stacked when
+ * only a7 is left); the rest go on the stack, 8-byte ones 8-aligned. */
+struct ef_pmp_stacking {
+	unsigned reg;
+	uintptr_t stack;
+};
+static inline struct ef_pmp_stacking ef_pmp_stack_step(struct ef_pmp_stacking s, size_t size)
 {
-	unsigned reg = 0;
-	uintptr_t stack = 0;
-	for (unsigned i = 0; i < n; i++) {
-		if (size[i] <= 4) {
-			if (reg < 8)
-				reg++;
-			else
-				stack += 4;
-		} else if (reg < 7) {
-			reg += 2;
-		} else if (reg == 7) {
-			reg = 8;
-			stack += 4;
-		} else {
-			stack = ((stack + 7) & ~(uintptr_t)7) + 8;
-		}
+	if (size <= 4) {
+		if (s.reg < 8)
+			s.reg++;
+		else
+			s.stack += 4;
+	} else if (s.reg < 7) {
+		s.reg += 2;
+	} else if (s.reg == 7) {
+		s.reg = 8;
+		s.stack += 4;
+	} else {
+		s.stack = ((s.stack + 7) & ~(uintptr_t)7) + 8;
 	}
-	return stack;
+	return s;
 }
-#define EF_PMP_ARG_SIZE(a) , (unsigned char)(sizeof(char[sizeof(a) <= 8 ? 1 : -1]) * sizeof(a))
+/* Bytes of stacked arguments for these arguments.  Sizes are those of the
+ * argument expressions: pass values of the parameters' types (a cast where
+ * they differ), as for the mpk gate.  One step per argument in straight-line
+ * code, which folds to a constant (a loop over 100 sizes was not unrolled,
+ * and cost 9 instructions per argument on every call). */
+#define EF_PMP_ARG_SIZE(a) (sizeof(char[sizeof(a) <= 8 ? 1 : -1]) * sizeof(a))
+#define EF_PMP_ARG_STEP(a) ef_st_ = ef_pmp_stack_step(ef_st_, EF_PMP_ARG_SIZE(a));
 #define EF_PMP_STACK_BYTES(...) __extension__({                             \
-	static const unsigned char ef_sz_[] = {                             \
-		0 EF_FOREACH(EF_PMP_ARG_SIZE, 0, ##__VA_ARGS__) };          \
-	ef_pmp_stack_bytes_of(ef_sz_ + 2, sizeof ef_sz_ - 2);               \
+	struct ef_pmp_stacking ef_st_ = { 0, 0 };                           \
+	__VA_OPT__(EF_FOREACH(EF_PMP_ARG_STEP, __VA_ARGS__))                \
+	ef_st_.stack;                                                       \
 })
 
+/* The target goes straight to mepc, where the gate's mret takes it from:
+ * nothing in M-mode traps or writes mepc before then (a trap in M-mode
+ * ends the firmware).  The "memory" clobber keeps the write before the
+ * gate's call.  stack_bytes is a constant: the gate without stacked
+ * arguments does not read it, so that call does not store it. */
 static inline void ef_pmp_arm(void *fn, uintptr_t sp, uintptr_t stack_bytes)
 {
 	if (ef_pmp_apply_needed)
 		ef_pmp_apply();
-	ef_pmp_call.fn = (uintptr_t)fn;
+	__asm__ volatile("csrw mepc, %0" : : "r"(fn) : "memory");
 	ef_pmp_call.sp = sp & ~(uintptr_t)15;
-	ef_pmp_call.stack_bytes = stack_bytes;
+	if (stack_bytes)
+		ef_pmp_call.stack_bytes = stack_bytes;
 }
 
 /* A foreign call through the gate on stack pointer sp. */

@@ -2,15 +2,23 @@
 #include "../../runtimes/ef_seq.h"
 #include "pmptest.h"
 
-uint32_t efpt_args0(void) { return 2166136261u; }
-#define EFPT_DEFINE(n)                                                   \
-	uint32_t efpt_args##n(EF_LIST(EF_SEQ_##n, EFPT_PARAM))          \
+/* FNV-1a over the arguments, of the width of T. */
+#define EFPT_FNV(name, n, T, PARAM, seed, prime)                         \
+	T name(EF_LIST(EF_SEQ_##n, PARAM))                               \
 	{                                                                \
-		uint32_t h = 2166136261u;                                \
-		EF_SEQ_##n(EFPT_HASH_ARG)                                \
+		const T prime_ = prime;                                  \
+		T h = seed;                                              \
+		EF_SEQ_##n(EFPT_FNV_STEP)                                \
 		return h;                                                \
 	}
+#define EFPT_FNV_STEP(i) h = (h ^ a##i) * prime_;
+
+uint32_t efpt_args0(void) { return 2166136261u; }
+#define EFPT_DEFINE(n) EFPT_FNV(efpt_args##n, n, uint32_t, EFPT_PARAM, 2166136261u, 16777619u)
 EFPT_ARITIES(EFPT_DEFINE)
+#define EFPT_DDEFINE(n) EFPT_FNV(efpt_dargs##n, n, uint64_t, EFPT_DPARAM, \
+				 0xcbf29ce484222325ull, 0x100000001b3ull)
+EFPT_DARITIES(EFPT_DDEFINE)
 
 uint64_t efpt_wide(uint64_t a, uint64_t b, uint64_t c, uint64_t d,
 		   uint64_t e, uint64_t f)
@@ -37,6 +45,38 @@ __asm__(".text\n"
 	"	or a0, a0, s2\n or a0, a0, s3\n or a0, a0, s4\n or a0, a0, s5\n"
 	"	or a0, a0, s6\n or a0, a0, s7\n or a0, a0, s8\n or a0, a0, s9\n"
 	"	or a0, a0, s10\n or a0, a0, s11\n or a0, a0, gp\n"
+	"	ret\n"
+	".globl efpt_callback_regs\n"
+	"efpt_callback_regs:\n"
+	"	addi sp, sp, -80\n"            /* 0-15: cb's stacked arguments */
+	"	sw ra, 76(sp)\n sw tp, 16(sp)\n sw sp, 20(sp)\n"
+	"	sw s0, 24(sp)\n sw s1, 28(sp)\n sw s2, 32(sp)\n sw s3, 36(sp)\n"
+	"	sw s4, 40(sp)\n sw s5, 44(sp)\n sw s6, 48(sp)\n sw s7, 52(sp)\n"
+	"	sw s8, 56(sp)\n sw s9, 60(sp)\n sw s10, 64(sp)\n sw s11, 68(sp)\n"
+	"	sw zero, 0(sp)\n sw zero, 4(sp)\n sw zero, 8(sp)\n sw zero, 12(sp)\n"
+	"	li s0, 1\n li s1, 2\n li s2, 3\n li s3, 4\n li s4, 5\n li s5, 6\n"
+	"	li s6, 7\n li s7, 8\n li s8, 9\n li s9, 10\n li s10, 11\n li s11, 12\n"
+	"	mv t0, a0\n"
+	"	li a0, 0\n li a1, 0\n li a2, 0\n li a3, 0\n"
+	"	li a4, 0\n li a5, 0\n li a6, 0\n li a7, 0\n"
+	"	jalr t0\n"
+	"	or a0, t0, t1\n or a0, a0, t2\n or a0, a0, t3\n or a0, a0, t4\n"
+	"	or a0, a0, t5\n or a0, a0, t6\n or a0, a0, a2\n or a0, a0, a3\n"
+	"	or a0, a0, a4\n or a0, a0, a5\n or a0, a0, a6\n or a0, a0, a7\n"
+	"	xori a1, s0, 1\n"
+	"	xori t0, s1, 2\n or a1, a1, t0\n xori t0, s2, 3\n or a1, a1, t0\n"
+	"	xori t0, s3, 4\n or a1, a1, t0\n xori t0, s4, 5\n or a1, a1, t0\n"
+	"	xori t0, s5, 6\n or a1, a1, t0\n xori t0, s6, 7\n or a1, a1, t0\n"
+	"	xori t0, s7, 8\n or a1, a1, t0\n xori t0, s8, 9\n or a1, a1, t0\n"
+	"	xori t0, s9, 10\n or a1, a1, t0\n xori t0, s10, 11\n or a1, a1, t0\n"
+	"	xori t0, s11, 12\n or a1, a1, t0\n"
+	"	lw t0, 16(sp)\n xor t0, t0, tp\n or a1, a1, t0\n"
+	"	lw t0, 20(sp)\n xor t0, t0, sp\n or a1, a1, t0\n"
+	"	lw s0, 24(sp)\n lw s1, 28(sp)\n lw s2, 32(sp)\n lw s3, 36(sp)\n"
+	"	lw s4, 40(sp)\n lw s5, 44(sp)\n lw s6, 48(sp)\n lw s7, 52(sp)\n"
+	"	lw s8, 56(sp)\n lw s9, 60(sp)\n lw s10, 64(sp)\n lw s11, 68(sp)\n"
+	"	lw ra, 76(sp)\n"
+	"	addi sp, sp, 80\n"
 	"	ret\n"
 	".globl efpt_tp\n"
 	"efpt_tp:\n"

@@ -142,6 +142,19 @@ PY
 		echo "FAIL pmp efbench --target pmp-$board: exit $rc: $why $(tail -n 2 "$out/stderr")"
 		failed=1
 	fi
+	# The summary's budgets, from the warm samples alone (the processes
+	# hand over cold rows too, which are written, not pooled): the gate,
+	# each stacked argument, a callback over the gate.
+	unsafe=$(awk -F, '/^row,unsafe,none,ubench,invoke_args,0,/ && $10 == 0 { print $8 }' "$a")
+	gate=$(awk -v w="$want" -v u="$unsafe" 'BEGIN { printf "%.1f", w - u }')
+	if grep -Eq "^  pmp-$board warm gate over a direct call +$gate instr +budget <= 80 instr +ok$" "$out/stdout" &&
+	   grep -Eq "^  pmp-$board stacked argument, beyond unsafe +[0-9.]+ instr +budget <= 6 instr +ok$" "$out/stdout" &&
+	   grep -Eq "^  pmp-$board callback over the gate +[0-9.]+ x +budget <= 2 x +ok$" "$out/stdout"; then
+		echo "PASS pmp the summary's budgets on $board: warm gate +$gate (80), stacked arguments (6), callback (2x)"
+	else
+		echo "FAIL pmp the summary's budgets on $board (warm gate +$gate): $(grep -A4 '^budgets' "$out/stdout" | tr '\n' '|')"
+		failed=1
+	fi
 	# The sidecar names the source of every library tree fetch-sources
 	# was asked for (a folder or a .missing note in build/src), with no
 	# list of its own.
