@@ -325,8 +325,8 @@ struct row_cursor {
 struct seen_triple { char *host, *target, *cpu; };
 
 /* Do the facts known under name `label` agree with the file's rows of
- * host h (t[0..n), machine_id mid)?  Where not, *why is the first that
- * disagrees. */
+ * host h (t[0..n), machine_id mid)?  Where not, *why (unless NULL) is
+ * the first that disagrees. */
 static int agrees(ef_results *R, const char *label, const char *h, const struct seen_triple *t,
 		  size_t n, const char *mid, ef_key *k, const struct ef_machine_facts **why)
 {
@@ -342,45 +342,37 @@ static int agrees(ef_results *R, const char *label, const char *h, const struct 
 		if (m == NONE)
 			continue;
 		if (strcmp(R->machines[m].cpu, t[i].cpu) || differ(R->machines[m].machine_id, mid)) {
-			*why = &R->machines[m];
+			if (why)
+				*why = &R->machines[m];
 			return 0;
 		}
 	}
 	return 1;
 }
 
-/* Before the rows of file c->file (data) are read: the name each of its
- * hosts is read under.  The host name itself where the machine facts
+/* Before the rows of file c->file (data, whose header read_header has
+ * mapped into col, nhead fields) are read: the name each of its hosts is
+ * read under.  The host name itself where the machine facts
  * known under it agree with the file's (or there are none), else an
  * earlier file's alias of it that agrees, else a new alias that says what
  * differs, with a warning naming both files.  Which rows come first in
  * the file does not matter; the order of the files does (the first keeps
  * the plain name). */
-static void label_hosts(ef_results *R, struct row_cursor *c, const char *data, size_t len)
+static void label_hosts(ef_results *R, struct row_cursor *c, const char *data, size_t len,
+			const int *col, int nhead)
 {
 	const char *name = R->files[c->file], *mid = R->meta[c->file].machine_id;
 	struct seen_triple *t = NULL;
 	size_t n = 0;
-	int col[EF_COL_COUNT], nhead;
 	ef_csv_reader r;
 	ef_key k = { NULL, 0, 0 };
 	char **f;
 	int nf;
 
-	/* What the rows say; anything malformed is the main pass's to refuse. */
+	/* What the rows say, past the header; anything malformed is the main
+	 * pass's to refuse. */
 	ef_csv_reader_init(&r, data, len);
-	if ((nf = ef_csv_read(&r, &f)) <= 0 || r.cut)
-		goto out;
-	nhead = nf;
-	for (unsigned j = 0; j < EF_COL_COUNT; j++) {
-		col[j] = -1;
-		for (int i = 0; i < nf; i++)
-			if (!strcmp(f[i], ef_column_names[j]))
-				col[j] = i;
-	}
-	if (col[EF_COL_HOST] < 0 || col[EF_COL_TARGET] < 0 || col[EF_COL_CPU] < 0 ||
-	    col[EF_COL_STATUS] < 0)
-		goto out;
+	ef_csv_read(&r, &f);
 	while ((nf = ef_csv_read(&r, &f)) > 0 && !r.cut) {
 		const char *h, *tg, *cpu;
 		size_t i;
@@ -399,7 +391,7 @@ static void label_hosts(ef_results *R, struct row_cursor *c, const char *data, s
 		t[n++] = (struct seen_triple){ ef_xstrdup(h), ef_xstrdup(tg), ef_xstrdup(cpu) };
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct ef_machine_facts *why = NULL, *first = NULL;
+		const struct ef_machine_facts *first = NULL;
 		const char *label = NULL;
 		size_t j;
 
@@ -412,7 +404,7 @@ static void label_hosts(ef_results *R, struct row_cursor *c, const char *data, s
 			label = t[i].host;
 		for (j = 0; !label && j < R->naliases; j++)
 			if (!strcmp(R->aliases[j].host, t[i].host) &&
-			    agrees(R, R->aliases[j].label, t[i].host, t, n, mid, &k, &why))
+			    agrees(R, R->aliases[j].label, t[i].host, t, n, mid, &k, NULL))
 				label = R->aliases[j].label;
 		if (!label) {
 			/* A new name, HOST/2, HOST/3, ...: without spaces, as the
@@ -454,7 +446,6 @@ static void label_hosts(ef_results *R, struct row_cursor *c, const char *data, s
 		c->hosts[c->nhosts].host = ef_xstrdup(t[i].host);
 		c->hosts[c->nhosts++].label = ef_xstrdup(label);
 	}
-out:
 	for (size_t i = 0; i < n; i++) {
 		free(t[i].host);
 		free(t[i].target);
@@ -672,7 +663,7 @@ int ef_results_read_buffer(ef_results *R, const char *name, const char *data, si
 	if (read_header(R, &r, name, col, &nhead))
 		goto out;
 	if (R->keep_apart)
-		label_hosts(R, &c, data, len);
+		label_hosts(R, &c, data, len, col, nhead);
 	while ((n = ef_csv_read(&r, &f)) != 0) {
 		if (n < 0) {
 			fail(R, "%s:%u: malformed CSV (a quote not closed, or text after a closing "
