@@ -10,9 +10,9 @@
  * N = 1 (sealed only) the narrow body for calls with at most two integer
  * arguments.  Each gate has entry points by the kind of call (below,
  * "Entry points"), where a sealed gate clears unused registers.
- * The call site leaves the target, the foreign stack pointer and the
- * stacked bytes in the calling thread's ef_mpk_tls (host TLS), which the
- * gate reads before it switches the thread block.
+ * The call site passes the target in r10 and leaves the foreign stack
+ * pointer and the stacked bytes in the calling thread's ef_mpk_tls (host
+ * TLS), which the gate reads before it switches the thread block.
  *
  * Ownership, strict gates (P = 0): a slot's host_rsp is the stack pointer
  * of the one thread inside the domain, or the value that thread expects
@@ -66,7 +66,7 @@
 	.error "SLOT_LIST and EF_MPK_SLOTS (layout.h) disagree"
 	.endif
 /* CBENTRY pushes struct mpk_cb_frame one field after another. */
-	.if MPK_CB_K != 0 || MPK_CB_ARGS != 8 || MPK_CB_FOREIGN_SP != 56 || MPK_CB_GATE_SP != 64
+	.if MPK_CB_K != MPK_CB_SAVED || MPK_CB_ARGS != MPK_CB_K + 8 || MPK_CB_FOREIGN_SP != MPK_CB_ARGS + 48 || MPK_CB_GATE_SP != MPK_CB_FOREIGN_SP + 8
 	.error "CBENTRY's pushes and struct mpk_cb_frame (layout.h) disagree"
 	.endif
 
@@ -213,8 +213,41 @@ ef_mpk_x\F\R\()_\E\()_\i:
  * switching back.  The gate keeps the thread page in the slot, where the
  * exit finds it, and the host's thread pointer in it (wrfsbase gates).
  *
- * N = 1: the narrow body of a sealed gate, for calls with at most two
- * integer arguments: rcx and rdx, zero for wrpkru, are not kept. */
+ * N = 1: the narrow body, for calls with at most two integer arguments:
+ * rcx and rdx, zero for wrpkru, are not kept.
+ *
+ * The call site passes the target in r10 (the static chain register,
+ * __builtin_call_with_static_chain in mpk.h), and the foreign stack
+ * pointer in ef_mpk_tls.  A strict gate (P = 0) keeps the host's
+ * integrity (callee-saved registers, DF, stack, thread block, one thread
+ * per slot, every wrpkru checked) and clears no register: under strict
+ * foreign code reads and writes host memory through system calls anyway
+ * (/proc/self/mem, in the attack suite), so host values in registers give
+ * it nothing more; a sealed gate (P = 1), which takes system calls away,
+ * clears every register that would carry a host value.
+ *
+ * The strict narrow gate (F = 1), instruction by instruction:
+ *   6 pushes, 6 pops, ret   the host's callee-saved registers, which
+ *                           foreign code need not keep
+ *   mov, lock cmpxchg, jne  take the slot: one thread inside
+ *   mov                     the foreign stack pointer, read from host TLS
+ *                           before the thread block changes
+ *   rdfsbase, mov           the host's thread pointer, kept in the slot
+ *   mov, wrfsbase           the domain's thread block
+ *   2 xor                   ecx = edx = 0, as wrpkru needs
+ *   mov                     onto the foreign stack (before PKRU denies
+ *                           the host stack: signal frames)
+ *   mov, wrpkru, cmp, jne   foreign PKRU, checked against the shadow page
+ *   call *%r10              the target
+ *   mov                     its result, which wrpkru's eax would clobber
+ *   2 xor, mov, wrpkru, cmp, jne   host PKRU, checked
+ *   mov                     the host stack, from the slot
+ *   mov, wrfsbase           the host's thread block
+ *   mov, mov                give the slot back (the thread's expected value)
+ *   cld                     DF as the host's ABI wants it
+ *   mov                     the result back into rax
+ * 43 in all, 49 beyond a direct call with the call site's symbol cache,
+ * arming and epoch (tests/mpk/test_mpk.c, test_gate_instruction_budget). */
 .macro GATE i, P, F, S, R, N
 	.globl ef_mpk_gate_\P\F\S\R\N\()_\i
 	.type ef_mpk_gate_\P\F\S\R\N\()_\i, @function
@@ -231,8 +264,12 @@ ef_mpk_gate_\P\F\S\R\N\()_\i:
 .elseif \S
 	ENTRY_LABEL 0, \F, \R, 9, \i
 	ENTRY_LABEL 0, \F, \R, 10, \i
+.elseif \N
+	.irp e, 0, 1, 2, 7
+	ENTRY_LABEL 0, \F, \R, \e, \i
+	.endr
 .else
-	.irp e, 0, 1, 2, 3, 4, 5, 6, 7, 8
+	.irp e, 3, 4, 5, 6, 8
 	ENTRY_LABEL 0, \F, \R, \e, \i
 	.endr
 .endif
@@ -267,7 +304,6 @@ ef_mpk_gate_\P\F\S\R\N\()_\i:
 	mov %rax, (%rbp,%r12)
 	jnz 1b
 .endif
-	mov TLS(MPK_TLS_FN), %rbx
 .if \P && \S
 	mov TLS(MPK_TLS_OWNER), %r12   /* the copy took r12 */
 .endif
@@ -317,24 +353,26 @@ ef_mpk_gate_\P\F\S\R\N\()_\i:
 .else
 	WRPKRU_CHECKED \i, MPK_SHADOW_FOREIGN
 .endif
-	/* rbx: target, rbp: foreign stack, r13: domain thread pointer,
-	 * r12: sealed, the thread page | 1; r14, r15: copies of rcx, rdx,
-	 * or cleared (N = 1): nothing of the host's.  Clear the rest. */
+	/* r10: target, rbp: foreign stack, r13: domain thread pointer;
+	 * sealed: r12 the thread page | 1, r14, r15 copies of rcx, rdx or
+	 * cleared (N = 1), the rest cleared: nothing of the host's.  Strict
+	 * clears nothing (above). */
 .if \N
+.if \P
 	xor %r8d, %r8d
 	xor %r9d, %r9d
 	xor %r14d, %r14d
 	xor %r15d, %r15d
+.endif
 .else
 	mov %r14, %rcx
 	mov %r15, %rdx
 .endif
-.if !\P
-	xor %r12d, %r12d
-.endif
-	xor %r10d, %r10d
+.if \P
+	xor %ebx, %ebx
 	xor %r11d, %r11d
-	call *%rbx
+.endif
+	call *%r10
 	mov %rax, %r12
 .if \R
 	mov %rdx, %r13
@@ -387,8 +425,8 @@ ef_mpk_gate_\P\F\S\R\N\()_\i\()_exit:
  * thread block, through ef_mpk_callback_dispatch (callbacks.c), then returns to
  * foreign code with foreign protections, or, when the domain was poisoned
  * meanwhile, unwinds the gate call the callback came from.  Foreign
- * callee-saved registers are the host function's to keep (it is C); every
- * other register is cleared before foreign code sees it. */
+ * callee-saved registers are the host function's to keep (it is C); under
+ * sealed every other register is cleared before foreign code sees it. */
 .macro CBENTRY i, P, F
 	.type ef_mpk_cbentry_\P\F\()_\i, @function
 	.balign 16
@@ -428,14 +466,28 @@ ef_mpk_cbentry_\P\F\()_\i:
 	push %rdx
 	push %rsi
 	push %rdi
-	push %r11                      /* k; afterwards 0, or 1 to unwind */
+	push %r11                      /* k */
+	sub $MPK_CB_SAVED, %rsp        /* saved */
 	HOST_FS_BACK \i, \P, \F, %rax
-	mov $\i, %edi
+.if !\P
+	/* Strict: while the host function runs the slot holds this thread's
+	 * token, which this thread alone expects (callbacks.c). */
+	mov TLS(MPK_TLS_EXPECT+8*\i), %rax
+	mov %rax, MPK_CB_SAVED_EXPECT(%rsp)
+	mov TLS(MPK_TLS_TOKEN), %rax
+	mov %rax, TLS(MPK_TLS_EXPECT+8*\i)
+	mov %rax, SLOT(\i)+MPK_SLOT_HOST_RSP(%rip)
+.endif
+	lea mpk_namespaces+\i*MPK_NS_SIZE(%rip), %rdi
 	mov %rsp, %rsi
 .if \P
 	call ef_mpk_callback_dispatch_sealed
 .else
 	call ef_mpk_callback_dispatch
+.endif
+.if !\P
+	mov MPK_CB_SAVED_EXPECT(%rsp), %r11
+	mov %r11, TLS(MPK_TLS_EXPECT+8*\i)
 .endif
 	mov MPK_CB_GATE_SP(%rsp), %r11
 .if \P
@@ -443,8 +495,8 @@ ef_mpk_cbentry_\P\F\()_\i:
 .else
 	mov %r11, SLOT(\i)+MPK_SLOT_HOST_RSP(%rip)
 .endif
-	cmpq $0, MPK_CB_K(%rsp)
-	jne 5f
+	cmpl $0, mpk_namespaces+\i*MPK_NS_SIZE+MPK_NS_POISONED(%rip)
+	jne 5f                         /* poisoned meanwhile: unwind */
 	mov %rax, %r8
 .if \P
 	/* The host function's values in vector registers stay behind. */
@@ -471,12 +523,15 @@ ef_mpk_cbentry_\P\F\()_\i:
 	WRPKRU_CHECKED \i, MPK_SHADOW_FOREIGN
 .endif
 	mov %r8, %rax
+.if \P
+	/* What the host function left in the registers it need not keep. */
 	xor %esi, %esi
 	xor %edi, %edi
 	xor %r8d, %r8d
 	xor %r9d, %r9d
 	xor %r10d, %r10d
 	xor %r11d, %r11d
+.endif
 	ret
 5:	xor %r12d, %r12d
 	xor %r13d, %r13d
@@ -539,9 +594,7 @@ ef_mpk_resume_foreign_\P\()_\i:
 	.irp R, 0, 1
 	GATE \i, \P, \F, 0, \R, 0
 	GATE \i, \P, \F, 1, \R, 0
-	.if \P
 	GATE \i, \P, \F, 0, \R, 1
-	.endif
 	.endr
 	CBENTRY \i, \P, \F
 	.endr

@@ -60,7 +60,8 @@ struct ef_mpk_ns {
 	ef_domain *domains[MPK_NS_DOMAINS]; /* open domains over it (callbacks
 					 * find theirs by the foreign stack
 					 * pointer) */
-	ef_domain *cb_domain;       /* the last one a callback came from */
+	ef_domain *cb_domain;       /* the last one a callback came from, or
+				     * &mpk_no_domain (callbacks.c) */
 	volatile int poisoned;
 	volatile int timed_out;     /* the watchdog sent SIGXCPU for its call */
 	char refused[300];          /* why the set was loaded but refused */
@@ -90,8 +91,10 @@ struct mpk_tpage {
 
 /* What a callback entry (gate.S) pushes on the host stack. */
 struct mpk_cb_frame {
-	uint64_t k;                 /* the trampoline; on return 0, or 1 to
-				     * unwind the gate call it came from */
+	uint64_t saved[4];          /* what the way back needs: dispatch's
+				     * (callbacks.c), and the expect[i] the
+				     * entry keeps (MPK_CB_SAVED_EXPECT) */
+	uint64_t k;                 /* the trampoline */
 	uint64_t args[6];
 	uint64_t foreign_sp;
 	uint64_t gate_sp;           /* the gate frame's stack pointer */
@@ -107,10 +110,10 @@ _Static_assert(offsetof(struct mpk_tpage, selector) == MPK_TP_SELECTOR &&
 	       offsetof(struct mpk_tpage, priv_sp) == MPK_TP_PRIV_SP &&
 	       offsetof(struct mpk_tpage, callbacks) == MPK_TP_CALLBACKS, "layout.h: MPK_TP_*");
 _Static_assert(MPK_PRIV_AT + 3 * MPK_PRIV_FRAME < MPK_TAREA, "layout.h: MPK_TAREA");
-_Static_assert(offsetof(ef_mpk_thread, fn) == MPK_TLS_FN &&
-	       offsetof(ef_mpk_thread, stack_bytes) == MPK_TLS_STACK_BYTES &&
+_Static_assert(offsetof(ef_mpk_thread, stack_bytes) == MPK_TLS_STACK_BYTES &&
 	       offsetof(ef_mpk_thread, foreign_sp) == MPK_TLS_FOREIGN_SP &&
 	       offsetof(ef_mpk_thread, status) == MPK_TLS_STATUS &&
+	       offsetof(ef_mpk_thread, token) == MPK_TLS_TOKEN &&
 	       offsetof(ef_mpk_thread, expect) == MPK_TLS_EXPECT &&
 	       offsetof(ef_mpk_thread, tpage) == MPK_TLS_TPAGE &&
 	       offsetof(ef_mpk_thread, owner) == MPK_TLS_OWNER, "layout.h: MPK_TLS_*");
@@ -118,6 +121,8 @@ _Static_assert(sizeof(struct mpk_shadow) <= MPK_SHADOW_SIZE &&
 	       offsetof(struct mpk_shadow, foreign) == MPK_SHADOW_FOREIGN &&
 	       offsetof(struct mpk_shadow, host) == MPK_SHADOW_HOST, "layout.h: MPK_SHADOW_*");
 _Static_assert(EF_MPK_SLOTS * MPK_SHADOW_SIZE <= MPK_SHADOW_CURRENT, "one shadow page");
+_Static_assert(sizeof(struct ef_mpk_ns) == MPK_NS_SIZE &&
+	       offsetof(struct ef_mpk_ns, poisoned) == MPK_NS_POISONED, "layout.h: MPK_NS_*");
 _Static_assert(offsetof(struct mpk_cb_frame, k) == MPK_CB_K &&
 	       offsetof(struct mpk_cb_frame, args) == MPK_CB_ARGS &&
 	       offsetof(struct mpk_cb_frame, foreign_sp) == MPK_CB_FOREIGN_SP &&
@@ -158,6 +163,9 @@ extern void ef_mpk_sigreturn(void *uc) __attribute__((noreturn));
 
 /* state.c */
 extern struct ef_mpk_ns mpk_namespaces[EF_MPK_SLOTS];
+/* A domain whose stack holds no stack pointer: a namespace's cb_domain
+ * before its first callback and after that domain closes. */
+extern ef_domain mpk_no_domain;
 extern unsigned mpk_nnamespaces;
 /* Sets ef_mpk_error's message; returns s. */
 ef_status mpk_fail(ef_status s, const char *fmt, ...)
@@ -249,8 +257,8 @@ int mpk_serve_syscall(const struct ef_mpk_ns *ns, long nr, const uint64_t a[6],
 double mpk_foreign_timeout(void);
 
 /* callbacks.c: entered from gate.S's callback entries, strict and sealed. */
-uint64_t ef_mpk_callback_dispatch(unsigned i, struct mpk_cb_frame *f);
-uint64_t ef_mpk_callback_dispatch_sealed(unsigned i, struct mpk_cb_frame *f);
+uint64_t ef_mpk_callback_dispatch(struct ef_mpk_ns *ns, struct mpk_cb_frame *f);
+uint64_t ef_mpk_callback_dispatch_sealed(struct ef_mpk_ns *ns, struct mpk_cb_frame *f);
 
 #pragma GCC visibility pop
 

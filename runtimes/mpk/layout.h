@@ -28,11 +28,11 @@
 #define MPK_POLICIES 2
 
 /* ef_mpk_thread (mpk.h), the calling thread's ef_mpk_tls. */
-#define MPK_TLS_FN 0
-#define MPK_TLS_STACK_BYTES 8
-#define MPK_TLS_FOREIGN_SP 16
-#define MPK_TLS_STATUS 24
-#define MPK_TLS_EXPECT 40
+#define MPK_TLS_STACK_BYTES 0
+#define MPK_TLS_FOREIGN_SP 8
+#define MPK_TLS_STATUS 16
+#define MPK_TLS_TOKEN 24
+#define MPK_TLS_EXPECT 32
 #define MPK_TLS_TPAGE (MPK_TLS_EXPECT + 8 * EF_MPK_SLOTS)
 #define MPK_TLS_OWNER (MPK_TLS_TPAGE + 8)
 
@@ -72,9 +72,15 @@
 
 /* struct mpk_cb_frame (internal.h): what a callback entry pushes for
  * ef_mpk_callback_dispatch. */
-#define MPK_CB_K 0
-#define MPK_CB_ARGS 8
-#define MPK_CB_FOREIGN_SP 56
-#define MPK_CB_GATE_SP 64
+#define MPK_CB_SAVED 32             /* four words, dispatch's and the entry's */
+#define MPK_CB_SAVED_EXPECT 24      /* the entry's: the thread's expect[i] */
+#define MPK_CB_K 32
+#define MPK_CB_ARGS 40
+#define MPK_CB_FOREIGN_SP 88
+#define MPK_CB_GATE_SP 96
+/* struct ef_mpk_ns (internal.h): a callback entry passes its slot's, and
+ * reads whether the host function's call left it poisoned. */
+#define MPK_NS_SIZE 4624
+#define MPK_NS_POISONED 264
 
 #endif

@@ -168,6 +168,7 @@ static struct ef_mpk_ns *find_namespace(const char *set, ef_status *s)
 	ns = &mpk_namespaces[mpk_nnamespaces];
 	memset(ns, 0, sizeof *ns);
 	ns->slot = mpk_nnamespaces;
+	ns->cb_domain = &mpk_no_domain;
 	ns->policy = policy;
 	ns->key = -1;
 	*s = load_namespace(ns, set);
@@ -279,7 +280,7 @@ void ef_mpk_close(ef_domain *d)
 			if (slot->ns->domains[k] == d)
 				slot->ns->domains[k] = NULL;
 	if (slot && slot->ns && slot->ns->cb_domain == d)
-		slot->ns->cb_domain = NULL;
+		slot->ns->cb_domain = &mpk_no_domain;
 	if (d->runtime)
 		ef_domain_close(d);
 }

@@ -74,13 +74,12 @@ typedef struct ef_mpk_slot {
  * thread's last failed call failed.  Host TLS; gate.S uses the offsets of
  * layout.h. */
 typedef struct ef_mpk_thread {
-	void *fn;               /*  0: the armed call's target */
-	uint64_t stack_bytes;   /*  8: its stacked arguments, in bytes */
-	uint64_t foreign_sp;    /* 16: foreign stack pointer, 16-aligned */
-	uint32_t status;        /* 24: EF_E_FAULT or EF_E_BUSY, else 0 */
+	uint64_t stack_bytes;   /*  0: the armed call's stacked arguments, in bytes */
+	uint64_t foreign_sp;    /*  8: foreign stack pointer, 16-aligned */
+	uint32_t status;        /* 16: EF_E_FAULT or EF_E_BUSY, else 0 */
 	uint32_t pad;
-	uint64_t token;         /* 32: this thread's callback token */
-	uint64_t expect[EF_MPK_SLOTS]; /* 40: host_rsp of a slot it may take */
+	uint64_t token;         /* 24: this thread's callback token */
+	uint64_t expect[EF_MPK_SLOTS]; /* 32: host_rsp of a slot it may take */
 	uint64_t tpage;         /* its thread page (thread.c), or 0 */
 	uint64_t owner;         /* tpage | 1: what sealed gates keep in
 				 * ef_mpk_owner while it runs foreign code */
@@ -203,13 +202,14 @@ static inline unsigned ef_mpk_entry(unsigned classes)
 	return ints;
 }
 
-/* Arm the calling thread for one call into the domain and return the gate
- * to call. */
-#define EF_MPK_ARM_(d, target, ret_size, ...) __extension__({                  \
+/* Arm the calling thread for one call into the domain: the foreign stack
+ * pointer (and the stacked bytes) into ef_mpk_tls, the target into *fnp;
+ * returns the gate to call, which takes the target in r10 (EF_MPK_CALL_). */
+#define EF_MPK_ARM_(d, target, fnp, ret_size, ...) __extension__({             \
 	static __thread ef_mpk_sym ef_sym_;                                \
 	ef_mpk_slot *ef_s_ = (d)->runtime_state;                           \
 	uint64_t ef_sb_ = EF_MPK_STACK_BYTES(__VA_ARGS__);                 \
-	ef_mpk_tls.fn = __builtin_expect(ef_sym_.slot == ef_s_, 1)         \
+	*(fnp) = __builtin_expect(ef_sym_.slot == ef_s_, 1)                \
 		? ef_sym_.addr : ef_mpk_lookup((d), #target, &ef_sym_);        \
 	ef_mpk_tls.foreign_sp = (uintptr_t)(d)->stack_sp;                 \
 	if (ef_sb_)                                                        \
@@ -217,21 +217,30 @@ static inline unsigned ef_mpk_entry(unsigned classes)
 	ef_s_->entry[(ret_size) > 8][ef_mpk_entry(EF_MPK_CLASSES(__VA_ARGS__))]; \
 })
 
+/* Call `gate`, typed as fn, with the target `target` in r10: GCC's and
+ * Clang's static chain register on x86-64, so that the target crosses in a
+ * register rather than through memory. */
+#define EF_MPK_CALL_(gate, target, fn, ...)                                \
+	__builtin_call_with_static_chain(((__typeof__(&fn))(gate))(__VA_ARGS__), \
+					 (target))
+
 /* A foreign call through the gate; the epoch advances after it. */
 #define EF_MPK_INVOKE(d, fn, ...) __extension__({                          \
 	ef_domain *ef_d_ = (d);                                            \
-	void *ef_gate_ = EF_MPK_ARM_(ef_d_, fn,                            \
+	void *ef_fn_;                                                      \
+	void *ef_gate_ = EF_MPK_ARM_(ef_d_, fn, &ef_fn_,                   \
 				     sizeof(fn(__VA_ARGS__)), __VA_ARGS__); \
 	__typeof__(fn(__VA_ARGS__)) ef_ret_ =                              \
-		((__typeof__(&fn))ef_gate_)(__VA_ARGS__);                  \
+		EF_MPK_CALL_(ef_gate_, ef_fn_, fn, __VA_ARGS__);           \
 	ef_epoch_advance(ef_d_);                                           \
 	ef_ret_;                                                           \
 })
 
 #define EF_MPK_INVOKE_VOID(d, fn, ...) do {                                \
 	ef_domain *ef_d_ = (d);                                            \
-	void *ef_gate_ = EF_MPK_ARM_(ef_d_, fn, 0, __VA_ARGS__);           \
-	((__typeof__(&fn))ef_gate_)(__VA_ARGS__);                          \
+	void *ef_fn_;                                                      \
+	void *ef_gate_ = EF_MPK_ARM_(ef_d_, fn, &ef_fn_, 0, __VA_ARGS__);  \
+	EF_MPK_CALL_(ef_gate_, ef_fn_, fn, __VA_ARGS__);                   \
 	ef_epoch_advance(ef_d_);                                           \
 } while (0)
 

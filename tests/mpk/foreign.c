@@ -195,7 +195,7 @@ __asm__(".globl efmt_jump\n"
 
 /* Code reuse across domains: with eax = the other domain's PKRU, jumps to
  * the wrpkru of that domain's gate entry (rdi), on a stack the other
- * domain can write (r8); the gate then calls efmt_cross_steal (rbx),
+ * domain can write (r8); the gate then calls efmt_cross_steal (r10),
  * which reads *rdx with the other domain's keys and leaves through this
  * domain's own gate exit (rcx), which returns r12 to the host. */
 __asm__(".globl efmt_cross\n"
@@ -204,7 +204,7 @@ __asm__(".globl efmt_cross\n"
 	"	mov %esi, %eax\n"
 	"	mov %rdx, %rbp\n"
 	"	mov %rcx, %r13\n"
-	"	lea efmt_cross_steal(%rip), %rbx\n"
+	"	lea efmt_cross_steal(%rip), %r10\n"
 	"	mov %r8, %rsp\n"
 	"	xor %ecx, %ecx\n"
 	"	xor %edx, %edx\n"

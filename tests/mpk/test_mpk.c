@@ -220,13 +220,15 @@ static void test_return_kinds(void)
 	CHECK(INV(efmt_empty) == 0);
 }
 
-/* Calls an armed gate with patterns in every callee-saved register and
- * returns a mask of those that came back changed (bit 6: DF set). */
-uint64_t callee_saved_check(void *gate);
+/* Calls an armed gate (target in r10) with patterns in every callee-saved
+ * register and returns a mask of those that came back changed (bit 6: DF
+ * set). */
+uint64_t callee_saved_check(void *gate, void *target);
 __asm__(".text\n"
 	"callee_saved_check:\n"
 	"	push %rbx\n push %rbp\n push %r12\n push %r13\n push %r14\n push %r15\n"
 	"	sub $8, %rsp\n"
+	"	mov %rsi, %r10\n"
 	"	movabs $0xa1a1a1a1a1a1a1a1, %rbx\n"
 	"	movabs $0xb2b2b2b2b2b2b2b2, %rbp\n"
 	"	movabs $0xc3c3c3c3c3c3c3c3, %r12\n"
@@ -249,29 +251,30 @@ __asm__(".text\n"
 
 static void test_callee_saved_registers(void)
 {
-	void *gate;
+	void *gate, *fn;
 
 	if (!need_domain())
 		return;
 	/* efmt_clobber overwrites rbx, rbp, r12-r15 and sets DF. */
-	gate = EF_MPK_ARM_(&dom, efmt_clobber, 8);
-	CHECK_MSG(callee_saved_check(gate) == 0, "changed: %#llx",
-		  (unsigned long long)callee_saved_check(gate));
+	gate = EF_MPK_ARM_(&dom, efmt_clobber, &fn, 8);
+	CHECK_MSG(callee_saved_check(gate, fn) == 0, "changed: %#llx",
+		  (unsigned long long)callee_saved_check(gate, fn));
 	/* The check itself sees a clobber when there is no gate between. */
-	CHECK(callee_saved_check((void *)efmt_clobber) == 0x7f);
+	CHECK(callee_saved_check((void *)efmt_clobber, NULL) == 0x7f);
 }
 
 /* Calls an armed gate with the six integer argument registers from v[],
- * a host value, 0x4057a0a0a0a0a0NN, in every other general register (rax,
- * rbx, rbp, r10-r15) and ymm0-15 from y[]. */
+ * the target in r10, a host value, 0x4057a0a0a0a0a0NN, in every other
+ * general register (rax, rbx, rbp, r11-r15) and ymm0-15 from y[]. */
 #define HOST_VALUE_MASK 0xffffffffffffff00ull
 #define HOST_VALUE 0x4057a0a0a0a0a000ull
-void regs_all_probe(void *gate, const uint64_t *v, const uint64_t *y);
+void regs_all_probe(void *gate, const uint64_t *v, const uint64_t *y, void *target);
 __asm__(".text\n"
 	"regs_all_probe:\n"
 	"	push %rbx\n push %rbp\n push %r12\n push %r13\n push %r14\n push %r15\n"
-	"	sub $8, %rsp\n"
+	"	sub $24, %rsp\n"
 	"	mov %rdi, (%rsp)\n"
+	"	mov %rcx, 8(%rsp)\n"
 	"	vmovdqu 0(%rdx), %ymm0\n vmovdqu 32(%rdx), %ymm1\n"
 	"	vmovdqu 64(%rdx), %ymm2\n vmovdqu 96(%rdx), %ymm3\n"
 	"	vmovdqu 128(%rdx), %ymm4\n vmovdqu 160(%rdx), %ymm5\n"
@@ -284,21 +287,26 @@ __asm__(".text\n"
 	"	mov 0(%r11), %rdi\n mov 8(%r11), %rsi\n mov 16(%r11), %rdx\n"
 	"	mov 24(%r11), %rcx\n mov 32(%r11), %r8\n mov 40(%r11), %r9\n"
 	"	movabs $0x4057a0a0a0a0a001, %rax\n movabs $0x4057a0a0a0a0a002, %rbx\n"
-	"	movabs $0x4057a0a0a0a0a003, %rbp\n movabs $0x4057a0a0a0a0a00a, %r10\n"
+	"	movabs $0x4057a0a0a0a0a003, %rbp\n mov 8(%rsp), %r10\n"
 	"	movabs $0x4057a0a0a0a0a00b, %r11\n movabs $0x4057a0a0a0a0a00c, %r12\n"
 	"	movabs $0x4057a0a0a0a0a00d, %r13\n movabs $0x4057a0a0a0a0a00e, %r14\n"
 	"	movabs $0x4057a0a0a0a0a00f, %r15\n"
 	"	call *(%rsp)\n"
-	"	add $8, %rsp\n"
+	"	add $24, %rsp\n"
 	"	pop %r15\n pop %r14\n pop %r13\n pop %r12\n pop %rbp\n pop %rbx\n"
 	"	vzeroupper\n"
 	"	ret\n");
 
-/* What foreign code finds in the registers the gate sets or clears: none of
- * the host's values, and exactly what the gate puts there (gate.S).  Under
- * strict, the argument registers a call does not use (here r8, r9) and
- * the vector registers keep the host's values: a known limit (docs/mpk.md);
- * test_gate_clears_unused_arguments checks sealed's clearing. */
+/* What foreign code finds in the registers the gate sets or clears.  Both
+ * policies: the PKRU written in rax, the target in r10, the foreign stack
+ * in rbp, its thread block in r13, copies of rcx and rdx in r14 and r15
+ * (a call with four arguments).  Sealed: none of the host's values
+ * anywhere, rbx and r11 cleared, r12 the thread page | 1.  Strict clears
+ * nothing (gate.S: under strict foreign code reads host memory through
+ * system calls anyway): rbx, r11 (but where arch_prctl switches the
+ * thread block) and r12 keep the host's values, and so do
+ * the argument registers a call does not use (here r8, r9) and the vector
+ * registers; test_gate_clears_unused_arguments checks sealed's clearing. */
 static void test_gate_clears_host_registers(void)
 {
 	static const char *const name[EFMT_NREGS] = {
@@ -307,7 +315,7 @@ static void test_gate_clears_host_registers(void)
 	const uint64_t b = 0x5eed0001, c = 0x5eed0002, d = 0x5eed0003;
 	const ef_mpk_slot *slot;
 	uint64_t *out, r[EFMT_NREGS], y[64];
-	void *gate;
+	void *gate, *fn;
 
 	if (!need_domain())
 		return;
@@ -318,23 +326,32 @@ static void test_gate_clears_host_registers(void)
 		return;
 	for (unsigned j = 0; j < 64; j++)
 		y[j] = HOST_VALUE | (0x40 + j);
-	gate = EF_MPK_ARM_(&dom, efmt_regs, 8, out, b, c, d);
+	gate = EF_MPK_ARM_(&dom, efmt_regs, &fn, 8, out, b, c, d);
 	regs_all_probe(gate, (const uint64_t[6]){ (uintptr_t)out, b, c, d,
-		HOST_VALUE | 8, HOST_VALUE | 9 }, y);
+		HOST_VALUE | 8, HOST_VALUE | 9 }, y, fn);
 	CHECK(ef_mpk_call_status() == EF_OK);
 	memcpy(r, out, sizeof r);
 	ef_heap_free(&dom, out);
-	for (unsigned i = 0; i < EFMT_NREGS; i++)
-		CHECK_MSG((r[i] & HOST_VALUE_MASK) != HOST_VALUE, "foreign code "
-			  "found the host's %#llx in %s", (unsigned long long)r[i], name[i]);
-	CHECK_MSG(r[EFMT_R10] == 0 && r[EFMT_R11] == 0 &&
-		  r[EFMT_R12] == (sealed() ? ef_mpk_tls.owner : 0),
-		  "r10 %#llx, r11 %#llx, r12 %#llx: not cleared (sealed: r12 "
-		  "the thread page | 1)",
-		  (unsigned long long)r[EFMT_R10], (unsigned long long)r[EFMT_R11],
-		  (unsigned long long)r[EFMT_R12]);
+	if (sealed()) {
+		for (unsigned i = 0; i < EFMT_NREGS; i++)
+			CHECK_MSG((r[i] & HOST_VALUE_MASK) != HOST_VALUE, "foreign code "
+				  "found the host's %#llx in %s", (unsigned long long)r[i], name[i]);
+		CHECK_MSG(r[EFMT_RBX] == 0 && r[EFMT_R11] == 0 &&
+			  r[EFMT_R12] == ef_mpk_tls.owner,
+			  "rbx %#llx, r11 %#llx, r12 %#llx: not cleared (r12 the "
+			  "thread page | 1)", (unsigned long long)r[EFMT_RBX],
+			  (unsigned long long)r[EFMT_R11], (unsigned long long)r[EFMT_R12]);
+	} else {
+		/* r11: what the arch_prctl gates' syscall leaves there, the
+		 * flags. */
+		CHECK_MSG(r[EFMT_RBX] == (HOST_VALUE | 2) && r[EFMT_R12] == (HOST_VALUE | 0xc) &&
+			  (r[EFMT_R11] == (HOST_VALUE | 0xb) || !ef_mpk_uses_fsgsbase()),
+			  "strict: rbx %#llx, r11 %#llx, r12 %#llx, not the host's",
+			  (unsigned long long)r[EFMT_RBX], (unsigned long long)r[EFMT_R11],
+			  (unsigned long long)r[EFMT_R12]);
+	}
 	CHECK(r[EFMT_RAX] == r[EFMT_PKRU]);                  /* the PKRU written */
-	CHECK(r[EFMT_RBX] == (uintptr_t)ef_mpk_symbol(&dom, "efmt_regs"));
+	CHECK(r[EFMT_R10] == (uintptr_t)ef_mpk_symbol(&dom, "efmt_regs"));
 	CHECK(r[EFMT_RBP] == (uintptr_t)dom.stack_sp);       /* the foreign stack */
 	CHECK(r[EFMT_R13] == slot->tcb);                     /* its thread block */
 	CHECK(r[EFMT_R14] == d && r[EFMT_R15] == c);         /* copies of rcx, rdx */
@@ -345,15 +362,15 @@ static void test_gate_clears_host_registers(void)
  * and every vector register holding host values: the k arguments arrive;
  * under sealed, the other argument registers and ymm0-15 arrive cleared
  * (zmm16-31 and k0-k7 are cleared on AVX-512 machines, which QEMU does
- * not emulate); under either policy no other general register holds a
- * host value, but r8, r9, r14 and r15 under strict (copies of unused
- * argument registers). */
+ * not emulate) and no other general register holds a host value; under
+ * strict, rax, rbp, r10 and r13 hold none (the gate's own), the others
+ * may. */
 static void test_gate_clears_unused_arguments(void)
 {
 	static const unsigned argreg[6] = { EFMT_S_RDI, EFMT_S_RSI, EFMT_S_RDX,
 		EFMT_S_RCX, EFMT_S_R8, EFMT_S_R9 };
 	uint64_t v[6], y[64], *seen;
-	void *gate = NULL;
+	void *gate = NULL, *fn = NULL;
 
 	if (!need_domain())
 		return;
@@ -367,19 +384,19 @@ static void test_gate_clears_unused_arguments(void)
 		for (unsigned j = 0; j < 6; j++)
 			v[j] = j < k ? 0x5eed0000u + j : HOST_VALUE | (0x20 + j);
 		switch (k) {
-		case 0: gate = EF_MPK_ARM_(&dom, efmt_regs_all, 8); break;
-		case 1: gate = EF_MPK_ARM_(&dom, efmt_regs_all, 8, v[0]); break;
-		case 2: gate = EF_MPK_ARM_(&dom, efmt_regs_all, 8, v[0], v[1]); break;
-		case 3: gate = EF_MPK_ARM_(&dom, efmt_regs_all, 8, v[0], v[1], v[2]); break;
-		case 4: gate = EF_MPK_ARM_(&dom, efmt_regs_all, 8, v[0], v[1], v[2],
+		case 0: gate = EF_MPK_ARM_(&dom, efmt_regs_all, &fn, 8); break;
+		case 1: gate = EF_MPK_ARM_(&dom, efmt_regs_all, &fn, 8, v[0]); break;
+		case 2: gate = EF_MPK_ARM_(&dom, efmt_regs_all, &fn, 8, v[0], v[1]); break;
+		case 3: gate = EF_MPK_ARM_(&dom, efmt_regs_all, &fn, 8, v[0], v[1], v[2]); break;
+		case 4: gate = EF_MPK_ARM_(&dom, efmt_regs_all, &fn, 8, v[0], v[1], v[2],
 					   v[3]); break;
-		case 5: gate = EF_MPK_ARM_(&dom, efmt_regs_all, 8, v[0], v[1], v[2],
+		case 5: gate = EF_MPK_ARM_(&dom, efmt_regs_all, &fn, 8, v[0], v[1], v[2],
 					   v[3], v[4]); break;
-		case 6: gate = EF_MPK_ARM_(&dom, efmt_regs_all, 8, v[0], v[1], v[2],
+		case 6: gate = EF_MPK_ARM_(&dom, efmt_regs_all, &fn, 8, v[0], v[1], v[2],
 					   v[3], v[4], v[5]); break;
 		}
 		memset(seen, 0xee, EFMT_S_N * sizeof *seen);
-		regs_all_probe(gate, v, y);
+		regs_all_probe(gate, v, y, fn);
 		CHECK(ef_mpk_call_status() == EF_OK);
 		for (unsigned j = 0; j < 6; j++) {
 			uint64_t got = seen[argreg[j]];
@@ -392,11 +409,9 @@ static void test_gate_clears_unused_arguments(void)
 					  (unsigned long long)got);
 		}
 		for (unsigned j = 0; j <= EFMT_S_R15; j++) {
-			int strict_copy = j == EFMT_S_R8 || j == EFMT_S_R9 ||
-				j == EFMT_S_R14 || j == EFMT_S_R15 ||
-				j == EFMT_S_RDI || j == EFMT_S_RSI ||
-				j == EFMT_S_RDX || j == EFMT_S_RCX;
-			if (!sealed() && strict_copy)
+			int gates_own = j == EFMT_S_RAX || j == EFMT_S_RBP ||
+				j == EFMT_S_R10 || j == EFMT_S_R13;
+			if (!sealed() && !gates_own)
 				continue;
 			CHECK_MSG((seen[j] & HOST_VALUE_MASK) != HOST_VALUE,
 				  "%u arguments: register %u holds the host's %#llx",
@@ -1568,17 +1583,18 @@ static void test_gate_instruction_budget(void)
 {
 	double direct, invoke, gate_only, loop;
 	uint64_t (*gate)(void);
+	void *fn;
 	volatile uint64_t sink = 0;
 	int budget;
 
 	if (!need_icount())
 		return;
-	budget = sealed() ? 70 : 60;
+	budget = sealed() ? 70 : 50;
 	TIMED(loop, sink += 0);
 	TIMED(direct, sink += efmt_empty());
 	TIMED(invoke, sink += INV(efmt_empty));
-	gate = (uint64_t (*)(void))EF_MPK_ARM_(&dom, efmt_empty, 8);
-	TIMED(gate_only, sink += gate());
+	gate = (uint64_t (*)(void))EF_MPK_ARM_(&dom, efmt_empty, &fn, 8);
+	TIMED(gate_only, sink += __builtin_call_with_static_chain(gate(), fn));
 	printf("# %s: instructions per round trip of an empty function: loop %.1f, "
 	       "direct call %.1f, EF_MPK_INVOKE %.1f (+%.1f), gate alone %.1f (+%.1f)\n",
 	       ef_mpk_policy_name(policy), loop, direct - loop, invoke - loop, invoke - direct,
@@ -1651,7 +1667,7 @@ static const ef_test tests[] = {
 	{ "mpk callback attacks: unregistered slot, another domain's", test_callback_attacks },
 	{ "mpk second thread refused while the first is inside (sealed: in any sealed domain)", test_second_thread },
 	{ "mpk signals and preemption during 5000 foreign calls", test_signals_and_preemption },
-	{ "mpk gate round trip within its budget of a direct call (strict 60, sealed 70 instructions)", test_gate_instruction_budget },
+	{ "mpk gate round trip within its budget of a direct call (strict 50, sealed 70 instructions)", test_gate_instruction_budget },
 	{ "mpk callback round trip within twice an invoke round trip", test_callback_instruction_budget },
 };
 
