@@ -1350,7 +1350,7 @@ int main(int argc, char **argv)
 		snprintf(run.runner_failed, sizeof run.runner_failed, "%s", err);
 		fprintf(stderr, "efbench: %s\n", err);
 	}
-	ef_summary_print(stdout, groups, (unsigned)ngroups);
+	ef_summary_print(stdout, groups, (unsigned)ngroups, opt.icount);
 	fflush(stdout);
 	ef_summary_warn_noise(stderr, groups, (unsigned)ngroups);
 	if (fsync(run.fd) && !run.write_errno && errno != EINVAL)

@@ -56,7 +56,7 @@ const char *ef_group_policy(const ef_group *g, unsigned m);
 void ef_plan_free(ef_group *g, unsigned n);
 
 /* Print the summary table of a finished or interrupted run. */
-void ef_summary_print(FILE *out, const ef_group *g, unsigned n);
+void ef_summary_print(FILE *out, const ef_group *g, unsigned n, int icount);
 
 /* After a run: was the machine too noisy for its numbers?  One line
  * "efbench: warning: ..." to out per reason, and their count (0: none):

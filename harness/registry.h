@@ -45,6 +45,10 @@ typedef struct ef_target {
 	 * function) in invoke mode at most this many ns over unsafe mode's
 	 * direct call (docs/design.md), which efbench's summary checks. */
 	double gate_budget_ns;
+	/* Non-NULL: its gate's budget in instructions under policy k
+	 * (target->policy(k); 0: none), for runs that count instructions
+	 * (--clock icount, QEMU -icount), where ns budgets do not apply. */
+	double (*gate_budget_icount)(unsigned k);
 	/* The CPU its samples come from, when not this machine's. */
 	const char *cpu_model;
 	/* Non-NULL: the samples come from the PMP benchmark firmware on this

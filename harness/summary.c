@@ -188,26 +188,37 @@ static void print_board_budgets(FILE *out, const ef_group *g, unsigned n, int *h
 
 /* The gates' budgets: an empty function's call (ubench/invoke_args/0)
  * in invoke mode over unsafe mode's direct call, per target: the PMP
- * boards' warm gate (BOARD_GATE_BUDGET instructions), and each timed
- * target's budget in ns (ef_target.gate_budget_ns). */
-static void print_gate_budgets(FILE *out, const ef_group *g, unsigned n, int header)
+ * boards' warm gate (BOARD_GATE_BUDGET instructions); in a run that
+ * counts instructions (icount), each target's budget in instructions per
+ * policy (ef_target.gate_budget_icount: mpk under QEMU), else its budget
+ * in ns (ef_target.gate_budget_ns). */
+static void print_gate_budgets(FILE *out, const ef_group *g, unsigned n, int header, int icount)
 {
 	print_board_budgets(out, g, n, &header);
 	for (unsigned i = 0; i < n; i++) {
 		const ef_group *x = &g[i];
-		double v, limit = x->target->board ? BOARD_GATE_BUDGET : x->target->gate_budget_ns;
-		const char *unit = x->target->board ? "instr" : "ns";
+		const ef_target *t = x->target;
+		int instr = t->board || icount;
+		double v, limit = t->board ? BOARD_GATE_BUDGET
+			: icount ? (t->gate_budget_icount ? t->gate_budget_icount(x->policy) : 0)
+			: t->gate_budget_ns;
+		const char *unit = instr ? "instr" : "ns";
+		/* The policy, where the target has more than one. */
+		const char *pol = t->policy && t->policy(1) ? t->policy(x->policy) : NULL;
 		char what[64];
 
+		/* unsafe mode, which has no policy: the benchmark's first
+		 * group's (ef_group_of_mode). */
+		const ef_group *u = ef_group_of_mode(x, EF_MODE_UNSAFE);
 		if (!limit || strcmp(x->id, "ubench/invoke_args/0") ||
-		    !have(x, EF_MODE_UNSAFE) || !have(x, EF_MODE_INVOKE))
+		    !have(u, EF_MODE_UNSAFE) || !have(x, EF_MODE_INVOKE))
 			continue;
 		const ef_stats *inv = &x->stats[EF_MODE_INVOKE];
-		double base = x->stats[EF_MODE_UNSAFE].median;
+		double base = u->stats[EF_MODE_UNSAFE].median;
 		v = inv->median - base;
 		budget_heading(out, &header);
-		snprintf(what, sizeof what, "%s %s over a direct call", x->target->name,
-			 x->target->board ? "warm gate" : "empty call");
+		snprintf(what, sizeof what, "%s%s%s %s over a direct call", t->name,
+			 pol ? " " : "", pol ? pol : "", t->board ? "warm gate" : "empty call");
 		/* A verdict only where the median's interval is on one side of
 		 * the limit: a loaded machine's wide interval decides nothing. */
 		const char *verdict = v <= limit ? "ok" : "OVER BUDGET";
@@ -350,7 +361,7 @@ static void median_cell(char *cell, size_t len, const ef_group *x, unsigned m)
 			 ef_cell_mark_symbol(ef_cell_mark_of(s->median, s->ci_lo, s->ci_hi)));
 }
 
-void ef_summary_print(FILE *out, const ef_group *g, unsigned n)
+void ef_summary_print(FILE *out, const ef_group *g, unsigned n, int icount)
 {
 	const ef_target *target = NULL;
 
@@ -389,7 +400,7 @@ void ef_summary_print(FILE *out, const ef_group *g, unsigned n)
 			"(pairs), no interval; bp: the share of the variance between processes "
 			"(ICC(1))\n", 100 * EF_WIDE_INTERVAL, EF_CI_MIN_SAMPLES);
 	print_overheads(out, g, n);
-	print_gate_budgets(out, g, n, print_budgets(out, g, n));
+	print_gate_budgets(out, g, n, print_budgets(out, g, n), icount);
 }
 
 /* The A/A pair: the runner's empty loop, one code, in two modes. */
