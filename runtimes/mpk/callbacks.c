@@ -47,7 +47,9 @@ refuse(struct ef_mpk_ns *ns, struct mpk_cb_frame *f, const ef_domain *d)
 
 /* What the way back needs, in the frame (f->saved), so that only f lives
  * across the host function's call. */
-enum { SAVED_SP, SAVED_D };
+enum { SAVED_SP, SAVED_D, SAVED_N };
+_Static_assert(SAVED_N * 8 <= MPK_CB_SAVED_EXPECT, "f->saved: dispatch's words "
+	       "below the entry's (layout.h, MPK_CB_SAVED_EXPECT)");
 
 static inline __attribute__((always_inline)) uint64_t
 dispatch(struct ef_mpk_ns *ns, struct mpk_cb_frame *f, int sealed)

@@ -7,8 +7,8 @@
  * selector of syscall user dispatch, below), F = 1 switches the thread block
  * with rd/wrfsbase, F = 0 with arch_prctl (kernels without FSGSBASE);
  * S = 1 copies stacked arguments; R = 1 keeps rdx for a 16-byte return;
- * N = 1 (sealed only) the narrow body for calls with at most two integer
- * arguments.  Each gate has entry points by the kind of call (below,
+ * N = 1 the narrow body for calls with at most two integer arguments
+ * (both policies; stacked arguments take S = 1).  Each gate has entry points by the kind of call (below,
  * "Entry points"), where a sealed gate clears unused registers.
  * The call site passes the target in r10 and leaves the foreign stack
  * pointer and the stacked bytes in the calling thread's ef_mpk_tls (host
@@ -224,7 +224,9 @@ ef_mpk_x\F\R\()_\E\()_\i:
  * foreign code reads and writes host memory through system calls anyway
  * (/proc/self/mem, in the attack suite), so host values in registers give
  * it nothing more; a sealed gate (P = 1), which takes system calls away,
- * clears every register that would carry a host value.
+ * clears every register that would carry a host value, but the unused
+ * integer argument registers of a call with floating-point arguments
+ * (entries 7 and 8) and every vector register then.
  *
  * The strict narrow gate (F = 1), instruction by instruction:
  *   6 pushes, 6 pops, ret   the host's callee-saved registers, which
@@ -355,8 +357,9 @@ ef_mpk_gate_\P\F\S\R\N\()_\i:
 .endif
 	/* r10: target, rbp: foreign stack, r13: domain thread pointer;
 	 * sealed: r12 the thread page | 1, r14, r15 copies of rcx, rdx or
-	 * cleared (N = 1), the rest cleared: nothing of the host's.  Strict
-	 * clears nothing (above). */
+	 * cleared (N = 1), the rest cleared: nothing of the host's (but,
+	 * after entries 7 and 8, unused argument registers).  Strict clears
+	 * nothing (above). */
 .if \N
 .if \P
 	xor %r8d, %r8d

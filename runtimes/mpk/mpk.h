@@ -219,7 +219,8 @@ static inline unsigned ef_mpk_entry(unsigned classes)
 
 /* Call `gate`, typed as fn, with the target `target` in r10: GCC's and
  * Clang's static chain register on x86-64, so that the target crosses in a
- * register rather than through memory. */
+ * register rather than through memory.  GCC has the builtin in C only:
+ * C++ callers need Clang. */
 #define EF_MPK_CALL_(gate, target, fn, ...)                                \
 	__builtin_call_with_static_chain(((__typeof__(&fn))(gate))(__VA_ARGS__), \
 					 (target))

@@ -137,7 +137,7 @@ static void summary_pairs_every_policy_with_unsafe(void)
 	samples(&g[0], EF_MODE_INVOKE, 30, N);
 	samples(&g[1], EF_MODE_INVOKE, 20, N);
 	f = fmemopen(out, sizeof out - 1, "w");
-	ef_summary_print(f, g, (unsigned)n);
+	ef_summary_print(f, g, (unsigned)n, 0);
 	fclose(f);
 	line = strstr(out, "overheads");
 	line = line ? strstr(line, "ubench/invoke_args/0 (sealed)") : NULL;
@@ -150,11 +150,50 @@ static void summary_pairs_every_policy_with_unsafe(void)
 	ef_plan_free(g, (unsigned)n);
 }
 
+/* A run that counts instructions (--clock icount) checks the mpk gate's
+ * budget per policy (strict 50, sealed 70 instructions beyond unsafe),
+ * each against the one unsafe mode; a run in ns does not. */
+static void summary_gate_budget_per_policy_in_instructions(void)
+{
+	enum { N = 12 };
+	const ef_target *t = mpk();
+	char out[16384] = "", ns[16384] = "";
+	const char *line;
+	ef_group *g;
+	FILE *f;
+	int n;
+
+	if (!t)
+		return;
+	n = plan(t, "ubench/invoke_args/0", both, 2, &g);
+	if (n != 2)
+		return;
+	/* Medians: unsafe 10.55, sealed 73.85 (+63.3), strict 64.36 (+53.8). */
+	samples(&g[0], EF_MODE_UNSAFE, 10, N);
+	samples(&g[0], EF_MODE_INVOKE, 70, N);
+	samples(&g[1], EF_MODE_INVOKE, 61, N);
+	f = fmemopen(out, sizeof out - 1, "w");
+	ef_summary_print(f, g, (unsigned)n, 1);
+	fclose(f);
+	line = strstr(out, "  mpk sealed empty call over a direct call ");
+	CHECK_MSG(line && strstr(line, "63.3 instr  budget <= 70 instr  ok\n") ==
+		  strstr(line, "63.3"), "%s", out);
+	line = strstr(out, "  mpk strict empty call over a direct call ");
+	CHECK_MSG(line && strstr(line, "53.8 instr  budget <= 50 instr  OVER BUDGET\n") ==
+		  strstr(line, "53.8"), "%s", out);
+	f = fmemopen(ns, sizeof ns - 1, "w");
+	ef_summary_print(f, g, (unsigned)n, 0);
+	fclose(f);
+	CHECK_MSG(!strstr(ns, "empty call over a direct call"), "%s", ns);
+	ef_plan_free(g, (unsigned)n);
+}
+
 static const ef_test tests[] = {
 	{ "plan_group_per_policy", a_group_per_policy },
 	{ "plan_default_and_one_policy", default_and_one_policy },
 	{ "plan_no_choice_one_group", no_choice_one_group },
 	{ "plan_summary_pairs_every_policy_with_unsafe", summary_pairs_every_policy_with_unsafe },
+	{ "plan_summary_gate_budget_per_policy_in_instructions", summary_gate_budget_per_policy_in_instructions },
 };
 
 EF_TEST_MAIN(tests)

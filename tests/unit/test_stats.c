@@ -585,7 +585,7 @@ static void summary_of_100k_samples(void)
 		g.outcome[m] = EF_RAN;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ef_summary_print(sink, &g, 1);
+	ef_summary_print(sink, &g, 1, 0);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
 	printf("# stats: the summary of 4 modes x 100,000 samples took %.2f s (budget 1 s)\n", s);
