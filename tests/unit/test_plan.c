@@ -115,30 +115,39 @@ static void samples(ef_group *x, unsigned m, double v, unsigned n)
 	x->outcome[m] = EF_RAN;
 }
 
-/* The summary of one benchmark under sealed and strict: unsafe 10, invoke
- * 30 (sealed) and 20 (strict) a round.  Each policy's line of overheads
- * pairs its invoke with the one unsafe mode: 3.000 and 2.000. */
-static void summary_pairs_every_policy_with_unsafe(void)
+/* The summary of ubench/invoke_args/0 on mpk under sealed and strict, 12
+ * rounds of unsafe u, invoke s (sealed) and t (strict), each a round 1%
+ * more than the last, into out (icount: a run that counts instructions).
+ * 0 where the target or the plan is missing. */
+static int summary_of(double u, double s, double t, int icount, char *out, size_t len)
 {
 	enum { N = 12 };
-	const ef_target *t = mpk();
-	char out[16384] = "";
-	const char *line;
+	const ef_target *m = mpk();
 	ef_group *g;
 	FILE *f;
 	int n;
 
-	if (!t)
-		return;
-	n = plan(t, "ubench/invoke_args/0", both, 2, &g);
-	if (n != 2)
-		return;
-	samples(&g[0], EF_MODE_UNSAFE, 10, N);
-	samples(&g[0], EF_MODE_INVOKE, 30, N);
-	samples(&g[1], EF_MODE_INVOKE, 20, N);
-	f = fmemopen(out, sizeof out - 1, "w");
-	ef_summary_print(f, g, (unsigned)n, 0);
+	if (!m || (n = plan(m, "ubench/invoke_args/0", both, 2, &g)) != 2)
+		return 0;
+	samples(&g[0], EF_MODE_UNSAFE, u, N);
+	samples(&g[0], EF_MODE_INVOKE, s, N);
+	samples(&g[1], EF_MODE_INVOKE, t, N);
+	f = fmemopen(out, len - 1, "w");
+	ef_summary_print(f, g, (unsigned)n, icount);
 	fclose(f);
+	ef_plan_free(g, (unsigned)n);
+	return 1;
+}
+
+/* Each policy's line of overheads pairs its invoke with the one unsafe
+ * mode: 3.000 and 2.000. */
+static void summary_pairs_every_policy_with_unsafe(void)
+{
+	char out[16384] = "";
+	const char *line;
+
+	if (!summary_of(10, 30, 20, 0, out, sizeof out))
+		return;
 	line = strstr(out, "overheads");
 	line = line ? strstr(line, "ubench/invoke_args/0 (sealed)") : NULL;
 	CHECK_MSG(line && !strncmp(line + 36, " 3.000 [3.000,3.000]", 20), "%s", out);
@@ -147,45 +156,27 @@ static void summary_pairs_every_policy_with_unsafe(void)
 	/* The medians: strict's line leaves unsafe to sealed's, above. */
 	line = strstr(out, "ubench/invoke_args/0 (strict)");
 	CHECK_MSG(line && strstr(line, "as above") < strstr(line, "\n"), "%s", out);
-	ef_plan_free(g, (unsigned)n);
 }
 
 /* A run that counts instructions (--clock icount) checks the mpk gate's
  * budget per policy (strict 50, sealed 70 instructions beyond unsafe),
- * each against the one unsafe mode; a run in ns does not. */
+ * each against the one unsafe mode; a run in ns does not.  Medians:
+ * unsafe 10.55, sealed 73.85 (+63.3), strict 64.36 (+53.8). */
 static void summary_gate_budget_per_policy_in_instructions(void)
 {
-	enum { N = 12 };
-	const ef_target *t = mpk();
 	char out[16384] = "", ns[16384] = "";
 	const char *line;
-	ef_group *g;
-	FILE *f;
-	int n;
 
-	if (!t)
+	if (!summary_of(10, 70, 61, 1, out, sizeof out) ||
+	    !summary_of(10, 70, 61, 0, ns, sizeof ns))
 		return;
-	n = plan(t, "ubench/invoke_args/0", both, 2, &g);
-	if (n != 2)
-		return;
-	/* Medians: unsafe 10.55, sealed 73.85 (+63.3), strict 64.36 (+53.8). */
-	samples(&g[0], EF_MODE_UNSAFE, 10, N);
-	samples(&g[0], EF_MODE_INVOKE, 70, N);
-	samples(&g[1], EF_MODE_INVOKE, 61, N);
-	f = fmemopen(out, sizeof out - 1, "w");
-	ef_summary_print(f, g, (unsigned)n, 1);
-	fclose(f);
 	line = strstr(out, "  mpk sealed empty call over a direct call ");
 	CHECK_MSG(line && strstr(line, "63.3 instr  budget <= 70 instr  ok\n") ==
 		  strstr(line, "63.3"), "%s", out);
 	line = strstr(out, "  mpk strict empty call over a direct call ");
 	CHECK_MSG(line && strstr(line, "53.8 instr  budget <= 50 instr  OVER BUDGET\n") ==
 		  strstr(line, "53.8"), "%s", out);
-	f = fmemopen(ns, sizeof ns - 1, "w");
-	ef_summary_print(f, g, (unsigned)n, 0);
-	fclose(f);
 	CHECK_MSG(!strstr(ns, "empty call over a direct call"), "%s", ns);
-	ef_plan_free(g, (unsigned)n);
 }
 
 static const ef_test tests[] = {
