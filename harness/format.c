@@ -90,6 +90,35 @@ char *ef_format(char *buf, size_t len, enum ef_quantity q, double v)
 	return buf;
 }
 
+char *ef_format_interval(char *buf, size_t len, enum ef_quantity q, double v,
+			 double lo, double hi)
+{
+	ef_scale s = ef_scale_for(q, v);
+	char a[64], b[64];
+	size_t n;
+
+	ef_format_in(buf, len, v, &s);
+	n = strlen(buf);
+	if (s.unit[0] && n < len)
+		n += (size_t)snprintf(buf + n, len - n, " %s", s.unit);
+	if (!isnan(lo) && n < len)
+		snprintf(buf + n, len - n, " [%s, %s]", ef_format_in(a, sizeof a, lo, &s),
+			 ef_format_in(b, sizeof b, hi, &s));
+	return buf;
+}
+
+char *ef_format_spread(char *buf, size_t len, double cv, double share)
+{
+	int k = 0;
+
+	buf[0] = 0;
+	if (!isnan(cv))
+		k = snprintf(buf, len, "cv %.1f%%", 100 * cv);
+	if (!isnan(share) && k >= 0 && (size_t)k < len)
+		snprintf(buf + k, len - (size_t)k, "%sbp %.0f%%", k ? " " : "", 100 * share);
+	return buf;
+}
+
 char *ef_format_bytes(char *buf, size_t len, unsigned long long bytes)
 {
 	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };

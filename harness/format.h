@@ -36,6 +36,15 @@ ef_scale ef_scale_for(enum ef_quantity q, double v);
 char *ef_format_in(char *buf, size_t len, double v, const ef_scale *s);
 /* v in its own scale with its unit ("28.7 µs", "0.85", "3.21 M"). */
 char *ef_format(char *buf, size_t len, enum ef_quantity q, double v);
+/* v with its interval [lo, hi] (lo NaN: none), all in v's scale, then
+ * its unit: "28.7 µs [28.6, 28.9]", "3.21 M [3.20, 3.22]", "0.85".
+ * Returns buf. */
+char *ef_format_interval(char *buf, size_t len, enum ef_quantity q, double v,
+			 double lo, double hi);
+/* What follows a median: its coefficient of variation and the share of
+ * the variance between processes, each where known (NaN: not):
+ * "cv 0.1% bp 3%", or "".  Returns buf. */
+char *ef_format_spread(char *buf, size_t len, double cv, double share);
 /* A size in bytes, binary: "64 B", "4 KiB", "1 MiB", "1.5 KiB". */
 char *ef_format_bytes(char *buf, size_t len, unsigned long long bytes);
 

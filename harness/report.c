@@ -101,15 +101,9 @@ void ef_report_overheads_csv(FILE *f, const ef_results *R)
 static void cell(FILE *f, double v, double lo, double hi, enum ef_quantity q, const char *extra)
 {
 	enum ef_cell_mark mark = ef_cell_mark_of(v, lo, hi);
-	ef_scale sc = ef_scale_for(q, v);
-	char a[64], b[64];
+	char a[160];
 
-	fprintf(f, " %s", ef_format_in(a, sizeof a, v, &sc));
-	if (sc.unit[0])
-		fprintf(f, " %s", sc.unit);
-	if (!isnan(lo))
-		fprintf(f, " [%s, %s]", ef_format_in(a, sizeof a, lo, &sc),
-			ef_format_in(b, sizeof b, hi, &sc));
+	fprintf(f, " %s", ef_format_interval(a, sizeof a, q, v, lo, hi));
 	if (extra)
 		fprintf(f, " %s", extra);
 	if (mark != EF_CELL_NONE)
@@ -120,14 +114,9 @@ static void cell(FILE *f, double v, double lo, double hi, enum ef_quantity q, co
 /* A median's cell: its interval, CV and between-process share (stats.h). */
 static void median_cell(FILE *f, const ef_series *x)
 {
-	double share = ef_between_process_share(x->raw, x->n);
-	char extra[64] = "";
-	int k = 0;
+	char extra[64];
 
-	if (!isnan(x->st.cv))
-		k = snprintf(extra, sizeof extra, "cv %.1f%%", 100 * x->st.cv);
-	if (!isnan(share))
-		snprintf(extra + k, sizeof extra - (size_t)k, "%sbp %.0f%%", k ? " " : "", 100 * share);
+	ef_format_spread(extra, sizeof extra, x->st.cv, ef_between_process_share(x->raw, x->n));
 	cell(f, x->st.median, x->st.ci_lo, x->st.ci_hi, ef_quantity_of_unit(x->key[EF_COL_UNIT]),
 	     extra[0] ? extra : NULL);
 }

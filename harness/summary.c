@@ -5,6 +5,7 @@
  * with their intervals; cells too noisy to trust marked (stats.h,
  * ef_cell_mark_of); the budgets of docs/design.md that this run measured; and
  * the warning that the machine was noisy. */
+#include "format.h"
 #include "plan.h"
 #include "stats.h"
 
@@ -348,14 +349,13 @@ static void median_cell(char *cell, size_t len, const ef_group *x, unsigned m)
 {
 	const ef_stats *s = &x->stats[m];
 	double share = x->raw[m] ? ef_between_process_share(x->raw[m], x->nraw[m]) : NAN;
-	size_t k = (size_t)snprintf(cell, len, "%.4g", s->median);
+	char a[128], b[64];
+	size_t k;
 
-	if (!isnan(s->ci_lo) && k < len)
-		k += (size_t)snprintf(cell + k, len - k, " [%.4g,%.4g]", s->ci_lo, s->ci_hi);
-	if (!isnan(s->cv) && k < len)
-		k += (size_t)snprintf(cell + k, len - k, " cv %.1f%%", 100 * s->cv);
-	if (!isnan(share) && k < len)
-		k += (size_t)snprintf(cell + k, len - k, " bp %.0f%%", 100 * share);
+	ef_format_interval(a, sizeof a, ef_quantity_of_unit(x->target->unit), s->median,
+			   s->ci_lo, s->ci_hi);
+	ef_format_spread(b, sizeof b, s->cv, share);
+	k = (size_t)snprintf(cell, len, "%s%s%s", a, b[0] ? " " : "", b);
 	if (k < len)
 		snprintf(cell + k, len - k, " %s",
 			 ef_cell_mark_symbol(ef_cell_mark_of(s->median, s->ci_lo, s->ci_hi)));
@@ -370,9 +370,10 @@ void ef_summary_print(FILE *out, const ef_group *g, unsigned n, int icount)
 
 		if (x->target != target) {
 			target = x->target;
-			fprintf(out, "\ntarget %s: median %s per iteration [95%% CI of the "
+			fprintf(out, "\ntarget %s: %s per iteration, median [95%% CI of the "
 				"median] cv (coefficient of variation)%s\n%-36s", target->name,
-				target->unit, target->board ? "; invoke and full warm" : "",
+				ef_quantity_of_unit(target->unit) == EF_Q_NS ? "time" : target->unit,
+				target->board ? "; invoke and full warm" : "",
 				"benchmark");
 			for (unsigned m = 0; m < EF_MODE_COUNT; m++)
 				if (ef_target_modes(target) >> m & 1)

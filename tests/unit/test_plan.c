@@ -179,12 +179,28 @@ static void summary_gate_budget_per_policy_in_instructions(void)
 	CHECK_MSG(!strstr(ns, "empty call over a direct call"), "%s", ns);
 }
 
+/* The summary's medians in their scale, as efreport's (format.h): 21,100
+ * ns is 21.1 µs with its interval, never 2.11e+04. */
+static void summary_medians_in_their_scale(void)
+{
+	char out[16384] = "";
+	const char *line;
+
+	if (!summary_of(20000, 60000, 40000, 0, out, sizeof out))
+		return;
+	line = strstr(out, "ubench/invoke_args/0 (sealed)");
+	CHECK_MSG(line && strstr(line, "21.1 µs [") && strstr(line, "21.1 µs [") < strchr(line, '\n'),
+		  "%s", out);
+	CHECK_MSG(!strstr(out, "e+0"), "%s", out);
+}
+
 static const ef_test tests[] = {
 	{ "plan_group_per_policy", a_group_per_policy },
 	{ "plan_default_and_one_policy", default_and_one_policy },
 	{ "plan_no_choice_one_group", no_choice_one_group },
 	{ "plan_summary_pairs_every_policy_with_unsafe", summary_pairs_every_policy_with_unsafe },
 	{ "plan_summary_gate_budget_per_policy_in_instructions", summary_gate_budget_per_policy_in_instructions },
+	{ "plan_summary_medians_in_their_scale", summary_medians_in_their_scale },
 };
 
 EF_TEST_MAIN(tests)
