@@ -59,8 +59,7 @@ dispatch(struct ef_mpk_ns *ns, struct mpk_cb_frame *f, int sealed)
 	ef_domain *d = ns->cb_domain;   /* never NULL: mpk_no_domain */
 	uint64_t r;
 
-	if (__builtin_expect(frsp < (uintptr_t)d->stack_lo + 256 ||
-			     frsp > (uintptr_t)d->stack_top, 0) &&
+	if (__builtin_expect(!mpk_stack_spans(d, frsp, 256), 0) &&
 	    !(d = callback_domain(ns, frsp)))
 		return refuse(ns, f, NULL);
 	if (__builtin_expect(k >= d->ncallbacks, 0))

@@ -276,10 +276,17 @@ static inline uintptr_t mpk_thread_pointer(void)
 	return tp;
 }
 
-/* d's stack holds the foreign stack pointer sp, with `room` bytes below it. */
+/* d's stack holds the foreign stack pointer sp, with `room` bytes below
+ * it: mpk_stack_spans for a domain that is there, mpk_stack_holds for
+ * one that may be NULL. */
+static inline int mpk_stack_spans(const ef_domain *d, uintptr_t sp, size_t room)
+{
+	return sp >= (uintptr_t)d->stack_lo + room && sp <= (uintptr_t)d->stack_top;
+}
+
 static inline int mpk_stack_holds(const ef_domain *d, uintptr_t sp, size_t room)
 {
-	return d && sp >= (uintptr_t)d->stack_lo + room && sp <= (uintptr_t)d->stack_top;
+	return d && mpk_stack_spans(d, sp, room);
 }
 
 /* 1 for a sealed namespace: the index of its gates' policy variant. */

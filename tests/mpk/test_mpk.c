@@ -1582,8 +1582,7 @@ static int need_icount(void)
 static void test_gate_instruction_budget(void)
 {
 	double direct, invoke, gate_only, loop;
-	uint64_t (*gate)(void);
-	void *fn;
+	void *gate, *fn;
 	volatile uint64_t sink = 0;
 	int budget;
 
@@ -1593,8 +1592,8 @@ static void test_gate_instruction_budget(void)
 	TIMED(loop, sink += 0);
 	TIMED(direct, sink += efmt_empty());
 	TIMED(invoke, sink += INV(efmt_empty));
-	gate = (uint64_t (*)(void))EF_MPK_ARM_(&dom, efmt_empty, &fn, 8);
-	TIMED(gate_only, sink += __builtin_call_with_static_chain(gate(), fn));
+	gate = EF_MPK_ARM_(&dom, efmt_empty, &fn, 8);
+	TIMED(gate_only, sink += EF_MPK_CALL_(gate, fn, efmt_empty));
 	printf("# %s: instructions per round trip of an empty function: loop %.1f, "
 	       "direct call %.1f, EF_MPK_INVOKE %.1f (+%.1f), gate alone %.1f (+%.1f)\n",
 	       ef_mpk_policy_name(policy), loop, direct - loop, invoke - loop, invoke - direct,
